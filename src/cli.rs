@@ -1,0 +1,139 @@
+//! The command-line shell: parses arguments, resolves them into a [`Ctx`], runs one command
+//! over the store, and turns any error into a message and an exit code.
+
+mod args;
+mod commands;
+mod context;
+mod output;
+mod progress;
+mod table;
+
+use std::ffi::OsString;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex};
+
+use clap::{CommandFactory, Parser};
+
+pub use args::Cli;
+use args::Command;
+use context::Ctx;
+
+use crate::error::{Error, Result};
+use crate::text::sanitize;
+
+/// Runs riskreg with `args` (the first is the program name) and returns the exit code.
+pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let json = wants_json_errors(&args);
+    let panic_message = capture_panics();
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| run(&args))).unwrap_or_else(|_| {
+        let message = panic_message
+            .lock()
+            .map(|m| m.clone())
+            .unwrap_or_else(|_| "unknown panic".into());
+        Err(Error::Internal(message))
+    });
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            report(&e, json);
+            e.exit_code()
+        }
+    }
+}
+
+/// Keeps a panic's message for the one error line (or JSON object) we print, instead of
+/// letting the default hook print a second, differently shaped message.
+fn capture_panics() -> Arc<Mutex<String>> {
+    let slot = Arc::new(Mutex::new(String::new()));
+    let hook_slot = Arc::clone(&slot);
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        if let Ok(mut s) = hook_slot.lock() {
+            *s = format!("{message}{place}");
+        }
+    }));
+    slot
+}
+
+/// `--format json` anywhere on the command line makes errors JSON, even clap's own.
+fn wants_json_errors(args: &[OsString]) -> bool {
+    args.windows(2)
+        .any(|w| w[0] == "--format" && w[1] == "json")
+        || args.iter().any(|a| a == "--format=json")
+}
+
+fn report(e: &Error, json: bool) {
+    if matches!(e, Error::BrokenPipe) {
+        return;
+    }
+    let text = if json {
+        crate::io::json::to_compact_string(&e.to_json())
+    } else {
+        match e {
+            Error::CommandLine(m) => sanitize(m.trim_end()).into_owned(),
+            other => format!("riskreg: {}", sanitize(&other.to_string())),
+        }
+    };
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+fn run(args: &[OsString]) -> Result<()> {
+    let cli = match Cli::try_parse_from(args::separate_query_terms(args.to_vec())) {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: to stdout, exit 0.
+            let mut out = output::Out::new();
+            out.write_str(&e.render().to_string())?;
+            return out.finish();
+        }
+        Err(e) => return Err(Error::CommandLine(e.render().to_string())),
+    };
+    let ctx = Ctx::from_cli(&cli)?;
+    let Some(command) = cli.command else {
+        return interactive(&ctx);
+    };
+    use commands::*;
+    match command {
+        Command::Tui => interactive(&ctx),
+        Command::Add(a) => risk::add(&ctx, a),
+        Command::List(a) => risk::list(&ctx, a),
+        Command::Show { id } => risk::show(&ctx, &id),
+        Command::Edit(a) => risk::edit(&ctx, a),
+        Command::Review { id, note } => risk::review(&ctx, &id, note.as_deref()),
+        Command::Delete { id, yes, note } => risk::delete(&ctx, &id, yes, note.as_deref()),
+        Command::History(a) => history::history(&ctx, a),
+        Command::Team(c) => catalog::team(&ctx, c),
+        Command::Milestone(c) => catalog::milestone(&ctx, c),
+        Command::Export(a) => transfer::export(&ctx, a),
+        Command::Import(a) => transfer::import(&ctx, a),
+        Command::Matrix { query, all } => matrix::matrix(&ctx, &query, all),
+        Command::Config(c) => config::config(&ctx, c),
+        Command::Db(c) => db::db(&ctx, c),
+        Command::Completions { shell } => meta::completions(shell),
+        Command::Man => meta::man(),
+    }
+}
+
+/// Bare `riskreg` and `riskreg tui`: the interactive register needs a terminal on both stdin
+/// and stdout; refuse before writing a single escape sequence otherwise.
+fn interactive(ctx: &Ctx) -> Result<()> {
+    if !(ctx.term.stdin && ctx.term.stdout) {
+        return Err(Error::Usage(
+            "the interactive UI needs a terminal; use `riskreg list --format json` in scripts (see `riskreg --help`)".into(),
+        ));
+    }
+    let mut out = output::Out::new();
+    out.write_str(&Cli::command().render_help().to_string())?;
+    out.finish()
+}

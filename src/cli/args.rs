@@ -1,0 +1,556 @@
+//! The command line, as clap parses it. Names, flags and formats are a contract (DESIGN.md).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::Status;
+
+const AFTER_HELP: &str = "\
+Queries: terms are ANDed. field:value for team, milestone, status, owner, category, service,
+tag, band (comma = or); score>=12, likelihood>3, impact<=2, due<2026-12-31; is:unowned,
+is:overdue, is:review-due; -term negates; bare words and \"quoted phrases\" search title and
+description. Only active risks (open, mitigating, accepted) match unless the query names a
+status or --all is given. Quote for the shell: riskreg list 'owner:\"Jane Doe\"'
+
+Exit codes: 0 ok, 1 not found, 2 usage, 65 invalid data, 66 input missing, 73 output exists,
+74 I/O error, 75 busy or revision conflict (retry), 77 permission denied.";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "riskreg",
+    version,
+    about = "An availability risk register for the terminal",
+    long_about = "An availability risk register for the terminal: record risks to uptime, score them \
+                  by likelihood and impact, give each an owning team and a roadmap milestone, review \
+                  them on a cadence, and export prioritized lists for engineering managers.",
+    after_help = AFTER_HELP,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The register file [default: $RISKREG_DB, else riskreg/riskreg.db in your data directory]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        env = "RISKREG_DB",
+        hide_env_values = true
+    )]
+    pub db: Option<PathBuf>,
+
+    /// When to colour output (NO_COLOR also turns colour off)
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Output format [default: table; export: csv or from -o's extension]
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Ndjson,
+    Csv,
+    Md,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// The priority order: score, impact, milestone due date, id
+    Score,
+    /// Milestone due date first (none last)
+    Due,
+    /// Most recently changed first
+    Updated,
+    /// By id
+    Id,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Open the interactive register (needs a terminal)
+    Tui,
+    /// Record a new risk; prints its id
+    Add(AddArgs),
+    /// List risks in priority order
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Show one risk with its recent history
+    Show {
+        /// The risk's id
+        id: String,
+    },
+    /// Change fields of a risk
+    Edit(EditArgs),
+    /// Record that a risk was reviewed; schedules the next review by its band
+    Review {
+        /// The risk's id
+        id: String,
+        /// Why, or what was decided (kept in history)
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Delete a risk (its history is kept)
+    Delete {
+        /// The risk's id
+        id: String,
+        /// Delete without asking
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Why (kept in history)
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// The change history, newest first
+    History(HistoryArgs),
+    /// Manage teams (who owns risks)
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Manage roadmap milestones (when risks get fixed)
+    #[command(subcommand)]
+    Milestone(MilestoneCommand),
+    /// Write risks in priority order to a file or stdout (csv, json, ndjson, md)
+    Export(ExportArgs),
+    /// Import risks from CSV or JSON (all or nothing)
+    Import(ImportArgs),
+    /// Likelihood × impact heat map with counts
+    Matrix {
+        /// Which risks to count
+        #[arg(value_name = "QUERY")]
+        query: Vec<String>,
+        /// Count closed and mitigated risks too
+        #[arg(long)]
+        all: bool,
+    },
+    /// Read or change the register's settings (bands, review cadence, SLO)
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// The database file: where it is, whether it is healthy, backups
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// Print shell completions
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    Man,
+}
+
+/// Fields that add and edit share.
+#[derive(Args, Debug, Default)]
+pub struct FieldArgs {
+    /// Owning team (must exist: `riskreg team add`); "" for none
+    #[arg(long, value_name = "TEAM")]
+    pub team: Option<String>,
+    /// Roadmap milestone (must exist: `riskreg milestone add`); "" for none
+    #[arg(long, value_name = "MILESTONE")]
+    pub milestone: Option<String>,
+    /// The person responsible (DRI)
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Category, e.g. capacity, dependency, deployment
+    #[arg(long)]
+    pub category: Option<String>,
+    /// The affected system
+    #[arg(long)]
+    pub service: Option<String>,
+    /// Longer description; "-" reads it from stdin
+    #[arg(long, allow_hyphen_values = true)]
+    pub description: Option<String>,
+    /// Add a tag (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// open, mitigating, mitigated, accepted or closed
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<Status>,
+    /// Who accepted the risk (needed with --status accepted)
+    #[arg(long)]
+    pub approver: Option<String>,
+    /// Last day the acceptance holds (needed with --status accepted)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub accepted_until: Option<String>,
+    /// Next review date [default: from the band's review cadence]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub next_review: Option<String>,
+    /// Why (kept in history)
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+fn parse_status(s: &str) -> Result<Status, String> {
+    Status::parse(s).map_err(|e| e.reason)
+}
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    /// What could go wrong, in one line
+    #[arg(required_unless_present = "title_flag", conflicts_with = "title_flag")]
+    pub title: Option<String>,
+    /// The title, as a flag
+    #[arg(long = "title", value_name = "TITLE", id = "title_flag")]
+    pub title_flag: Option<String>,
+    /// 1 rare (<1 in 10 years), 2 unlikely, 3 possible (every 1-3 years), 4 likely, 5 almost certain (monthly)
+    #[arg(short = 'l', long, value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub likelihood: u8,
+    /// 1 negligible, 2 minor, 3 moderate, 4 major (core product down), 5 severe (outage for most, data loss)
+    #[arg(short = 'i', long, value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub impact: u8,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct EditArgs {
+    /// The risk's id
+    pub id: String,
+    /// New title
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Likelihood 1-5
+    #[arg(short = 'l', long, value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub likelihood: Option<u8>,
+    /// Impact 1-5
+    #[arg(short = 'i', long, value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub impact: Option<u8>,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+    /// Remove a tag (repeatable)
+    #[arg(long = "untag", value_name = "TAG")]
+    pub untag: Vec<String>,
+    /// Only change the risk if it is still at this revision (else exit 75)
+    #[arg(long, value_name = "N")]
+    pub expect_revision: Option<i64>,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Which risks (see QUERIES below)
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Order [default: score, the priority order]
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub sort: Option<SortArg>,
+    /// Show at most N risks
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<u64>,
+    /// Include closed and mitigated risks
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// Only this risk's events
+    pub id: Option<String>,
+    /// Only events on or after this date
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<String>,
+    /// Show at most N events
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<u64>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TeamCommand {
+    /// Create a team
+    Add {
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// List teams with their active risks
+    List,
+    /// Rename a team (its risks follow)
+    Rename { old: String, new: String },
+    /// Delete a team; one that owns risks needs --reassign-to
+    Delete {
+        name: String,
+        /// Move its risks and milestones to this team first
+        #[arg(long, value_name = "TEAM")]
+        reassign_to: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MilestoneCommand {
+    /// Create a milestone
+    Add {
+        name: String,
+        #[command(flatten)]
+        fields: MilestoneFields,
+    },
+    /// List milestones by due date
+    List,
+    /// Change a milestone
+    Edit {
+        name: String,
+        /// Rename it
+        #[arg(long = "name", value_name = "NEW_NAME")]
+        new_name: Option<String>,
+        #[command(flatten)]
+        fields: MilestoneFields,
+    },
+    /// Delete a milestone; one that risks use needs --reassign-to
+    Delete {
+        name: String,
+        /// Move its risks to this milestone first
+        #[arg(long, value_name = "MILESTONE")]
+        reassign_to: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct MilestoneFields {
+    /// Due date; "" for none
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub due: Option<String>,
+    /// Owning team; "" for none
+    #[arg(long, value_name = "TEAM")]
+    pub team: Option<String>,
+    /// planned, in-progress or done
+    #[arg(long)]
+    pub status: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SplitBy {
+    Team,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Which risks (see QUERIES below); all active risks by default
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Write to FILE (atomically; "-" is stdout) instead of stdout
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace an existing file
+    #[arg(long)]
+    pub force: bool,
+    /// One file per team, in --output-dir
+    #[arg(long, value_enum, requires = "output_dir")]
+    pub split_by: Option<SplitBy>,
+    /// Directory for --split-by files (created if missing)
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "split_by",
+        conflicts_with = "output"
+    )]
+    pub output_dir: Option<PathBuf>,
+    /// CSV without BOM and formula protection, for programs rather than spreadsheets
+    #[arg(long)]
+    pub raw: bool,
+    /// Include closed and mitigated risks
+    #[arg(long)]
+    pub all: bool,
+    /// Order [default: score, the priority order]
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub sort: Option<SortArg>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    Csv,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// A CSV or JSON file; "-" reads stdin
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Check everything and report, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Skip columns riskreg does not know instead of refusing the file
+    #[arg(long)]
+    pub ignore_unknown: bool,
+    /// The input's format [default: from the content]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Print one setting, or all of them
+    Get { key: Option<String> },
+    /// Change a setting
+    Set { key: String, value: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbCommand {
+    /// Print the register's path
+    Path,
+    /// Check integrity, foreign keys, permissions and leftovers (exit 65 on problems)
+    Check {
+        /// Faster check (skips index and uniqueness checks)
+        #[arg(long)]
+        quick: bool,
+    },
+    /// Write a consistent, private (0600) copy of the register, safe while others write
+    Backup {
+        file: PathBuf,
+        /// Replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Lets `-term` negate a query term, as DESIGN.md promises, although clap would read it as a
+/// flag: for commands that take a QUERY, every argument that is not one of the command's own
+/// flags (or a flag's value) is moved behind a `--`, where clap takes it as a query term.
+/// A single-dash argument is a flag only when it is exactly a known short flag (`-n`, `-o`),
+/// or one followed by digits (`-n5`); `-nope` is the negated term `nope`.
+pub fn separate_query_terms(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    let mut root = Cli::command();
+    root.build();
+    let text = |a: &std::ffi::OsString| a.to_str().map(str::to_string);
+    // Find the subcommand, skipping global flags (and their values) before it.
+    let mut i = 1;
+    while i < args.len() {
+        match text(&args[i]) {
+            Some(a) if a == "--" => return args,
+            Some(a) if a.starts_with('-') => {
+                i += if flag_kind(&root, &a) == Some(true) {
+                    2
+                } else {
+                    1
+                };
+            }
+            _ => break,
+        }
+    }
+    let Some(name) = args.get(i).and_then(text) else {
+        return args;
+    };
+    let Some(sub) = root.find_subcommand(&name).cloned() else {
+        return args;
+    };
+    if !sub.get_arguments().any(|a| a.get_id() == "query") {
+        return args;
+    }
+    let mut flags: Vec<std::ffi::OsString> = args[..=i].to_vec();
+    let mut terms = Vec::new();
+    let mut j = i + 1;
+    while j < args.len() {
+        let Some(a) = text(&args[j]) else {
+            terms.push(args[j].clone());
+            j += 1;
+            continue;
+        };
+        if a == "--" {
+            terms.extend(args[j + 1..].iter().cloned());
+            break;
+        }
+        match (a.starts_with('-') && a.len() > 1)
+            .then(|| flag_kind(&sub, &a))
+            .flatten()
+        {
+            Some(needs_value) => {
+                flags.push(args[j].clone());
+                if needs_value && let Some(v) = args.get(j + 1) {
+                    flags.push(v.clone());
+                    j += 1;
+                }
+            }
+            None => terms.push(args[j].clone()),
+        }
+        j += 1;
+    }
+    if !terms.is_empty() {
+        flags.push("--".into());
+        flags.extend(terms);
+    }
+    flags
+}
+
+/// For a flag-shaped argument: `Some(true)` if it is a flag of `cmd` whose value is the next
+/// argument, `Some(false)` if a flag with no value or with its value attached (`--sort=due`,
+/// `-n5`), `None` if it is not one of `cmd`'s flags.
+fn flag_kind(cmd: &clap::Command, arg: &str) -> Option<bool> {
+    if let Some(long) = arg.strip_prefix("--") {
+        let (name, inline) = match long.split_once('=') {
+            Some((name, _)) => (name, true),
+            None => (long, false),
+        };
+        let found = cmd.get_arguments().find(|a| a.get_long() == Some(name))?;
+        return Some(found.get_action().takes_values() && !inline);
+    }
+    let mut chars = arg.strip_prefix('-')?.chars();
+    let short = chars.next()?;
+    let rest = chars.as_str();
+    let found = cmd.get_arguments().find(|a| a.get_short() == Some(short))?;
+    let takes = found.get_action().takes_values();
+    if rest.is_empty() {
+        Some(takes)
+    } else if takes && rest.chars().all(|c| c.is_ascii_digit()) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &str) -> String {
+        let argv = std::iter::once("riskreg")
+            .chain(args.split(' '))
+            .map(Into::into)
+            .collect();
+        separate_query_terms(argv)
+            .iter()
+            .skip(1)
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn negated_terms_go_behind_double_dash_and_flags_stay() {
+        assert_eq!(
+            run("list status:open --limit 50"),
+            "list --limit 50 -- status:open"
+        );
+        assert_eq!(
+            run("list status:open --limit 1 --format ndjson"),
+            "list --limit 1 --format ndjson -- status:open"
+        );
+        assert_eq!(
+            run("list -status:closed -n 5 --all"),
+            "list -n 5 --all -- -status:closed"
+        );
+        assert_eq!(run("--db x.db ls -nope -n5"), "--db x.db ls -n5 -- -nope");
+        assert_eq!(
+            run("list --format=json -team:a --sort due"),
+            "list --format=json --sort due -- -team:a"
+        );
+        assert_eq!(
+            run("export -o out.csv -score>3 --force"),
+            "export -o out.csv --force -- -score>3"
+        );
+        assert_eq!(run("list -- -x"), "list -- -x");
+        assert_eq!(run("list --limit 5"), "list --limit 5");
+        assert_eq!(run("show 3"), "show 3");
+        assert_eq!(run("add -l 3 -i 4 title"), "add -l 3 -i 4 title");
+    }
+}

@@ -1,0 +1,101 @@
+//! One module per group of subcommands; each is a thin shell over the store and the core.
+
+pub mod catalog;
+pub mod config;
+pub mod db;
+pub mod history;
+pub mod matrix;
+pub mod meta;
+pub mod risk;
+pub mod transfer;
+
+use std::io::Read;
+
+use super::args::{FieldArgs, SortArg};
+use super::context::Ctx;
+use crate::domain::{RiskPatch, validate};
+use crate::error::{Error, Result};
+use crate::query::SortKey;
+use crate::text::sanitize_line;
+
+/// A risk id as typed: `42` or `#42`.
+pub fn parse_id(s: &str) -> Result<i64> {
+    s.trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "'{}' is not a risk id; ids are positive whole numbers, as `riskreg list` shows them",
+                sanitize_line(s)
+            ))
+        })
+}
+
+pub fn sort_key(arg: Option<SortArg>) -> SortKey {
+    match arg {
+        None | Some(SortArg::Score) => SortKey::Score,
+        Some(SortArg::Due) => SortKey::Due,
+        Some(SortArg::Updated) => SortKey::Updated,
+        Some(SortArg::Id) => SortKey::Id,
+    }
+}
+
+/// "" clears an optional name; anything else must be a valid name.
+fn optional_name(field: &str, value: &Option<String>) -> Result<Option<Option<String>>> {
+    Ok(match value.as_deref() {
+        None => None,
+        Some(v) if v.trim().is_empty() => Some(None),
+        Some(v) => Some(Some(validate::name(field, v, validate::NAME_MAX)?)),
+    })
+}
+
+fn optional_line(field: &str, value: &Option<String>) -> Result<Option<String>> {
+    Ok(value
+        .as_deref()
+        .map(|v| validate::line(field, v, validate::LINE_MAX))
+        .transpose()?)
+}
+
+/// The shared add/edit flags as a validated patch (the same validation as import and TUI).
+pub fn field_patch(ctx: &Ctx, args: &FieldArgs) -> Result<RiskPatch> {
+    let description = match args.description.as_deref() {
+        None => None,
+        Some("-") => {
+            if ctx.term.stdin {
+                return Err(Error::Usage(
+                    "--description - reads the description from stdin, but stdin is a terminal; pipe the text in".into(),
+                ));
+            }
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Error::io("cannot read the description from stdin", e))?;
+            Some(validate::description(text.trim_end_matches('\n'))?)
+        }
+        Some(d) => Some(validate::description(d)?),
+    };
+    Ok(RiskPatch {
+        description,
+        category: optional_line("category", &args.category)?,
+        service: optional_line("service", &args.service)?,
+        status: args.status,
+        team: optional_name("team", &args.team)?,
+        milestone: optional_name("milestone", &args.milestone)?,
+        owner: optional_line("owner", &args.owner)?,
+        add_tags: validate::tags(args.tags.iter().map(String::as_str))?,
+        next_review: args
+            .next_review
+            .as_deref()
+            .map(|d| validate::date("next_review", d).map(Some))
+            .transpose()?,
+        accepted_until: args
+            .accepted_until
+            .as_deref()
+            .map(|d| validate::optional_date("accepted_until", d))
+            .transpose()?,
+        approver: optional_line("approver", &args.approver)?,
+        ..RiskPatch::default()
+    })
+}

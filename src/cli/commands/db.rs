@@ -1,0 +1,162 @@
+//! `riskreg db path|check|backup`.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::cli::args::DbCommand;
+use crate::cli::context::Ctx;
+use crate::cli::output::emit_one;
+use crate::error::{Error, Result};
+use crate::io::atomic::{AtomicFile, TEMP_PREFIX};
+use crate::text::sanitize;
+
+pub fn db(ctx: &Ctx, command: DbCommand) -> Result<()> {
+    match command {
+        DbCommand::Path => {
+            let path = std::fs::canonicalize(&ctx.db_path).unwrap_or_else(|_| ctx.db_path.clone());
+            let shown = path.display().to_string();
+            emit_one(
+                ctx,
+                &json!({"schema_version": 1, "path": shown, "exists": path.exists()}),
+                || format!("{}\n", sanitize(&shown)),
+            )
+        }
+        DbCommand::Check { quick } => check(ctx, quick),
+        DbCommand::Backup { file, force } => {
+            let store = ctx.open_existing()?;
+            let target = AtomicFile::create(&file, force, "backup")?;
+            store.backup_into(target.temp_path())?;
+            target.commit()?;
+            let (_, risks) = store.risk_totals()?;
+            let shown = file.display().to_string();
+            emit_one(
+                ctx,
+                &json!({"schema_version": 1, "backup": shown, "risks": risks}),
+                || format!("backed up {risks} risks to {}\n", sanitize(&shown)),
+            )
+        }
+    }
+}
+
+fn check(ctx: &Ctx, quick: bool) -> Result<()> {
+    let store = ctx.open_existing()?;
+    let report = store.check(quick)?;
+    if !report.is_healthy() {
+        let findings: Vec<String> = report
+            .integrity
+            .iter()
+            .filter(|l| *l != "ok")
+            .chain(&report.foreign_keys)
+            .take(10)
+            .cloned()
+            .collect();
+        return Err(Error::Corrupt {
+            message: format!(
+                "{} failed its check: {}; restore from a backup",
+                store.path().display(),
+                findings.join("; ")
+            ),
+        });
+    }
+    let stats = store.stats()?;
+    let warnings = warnings(store.path());
+    let path = store.path().display().to_string();
+    let value = json!({
+        "schema_version": 1,
+        "path": path,
+        "healthy": true,
+        "integrity": report.integrity,
+        "foreign_keys": report.foreign_keys,
+        "stats": stats,
+        "warnings": warnings,
+    });
+    emit_one(ctx, &value, || {
+        let mut s = format!("path          {}\n", sanitize(&path));
+        s.push_str(&format!("schema        version {}\n", stats.schema_version));
+        s.push_str(&format!("journal       {}\n", stats.journal_mode));
+        s.push_str(&format!(
+            "integrity     ok{}\n",
+            if quick { " (quick check)" } else { "" }
+        ));
+        s.push_str("foreign keys  ok\n");
+        s.push_str(&format!(
+            "contents      {} risks ({} active), {} teams, {} milestones, {} events, {} KiB\n",
+            stats.risks,
+            stats.active_risks,
+            stats.teams,
+            stats.milestones,
+            stats.events,
+            stats.bytes / 1024
+        ));
+        for w in &warnings {
+            s.push_str(&format!("warning: {}\n", sanitize(w)));
+        }
+        s
+    })
+}
+
+/// Things worth knowing that are not corruption: loose permissions, a network filesystem
+/// (where SQLite's locking cannot be trusted) and temporary files left by a crash.
+fn warnings(db: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(meta) = std::fs::metadata(db)
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        out.push(format!(
+            "database is readable by group/others (mode {:o}); run: chmod 600 {}",
+            meta.permissions().mode() & 0o777,
+            db.display()
+        ));
+    }
+    if let Some(fs) = network_filesystem(db) {
+        out.push(format!(
+            "the register is on a {fs} filesystem; SQLite's locking is unreliable there, so keep it on a local disk"
+        ));
+    }
+    if let Some(dir) = db.parent()
+        && let Ok(entries) = std::fs::read_dir(dir)
+    {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(TEMP_PREFIX) {
+                out.push(format!(
+                    "stale temporary file {} (left by an interrupted export or backup); it is safe to delete",
+                    dir.join(&name).display()
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn network_filesystem(path: &Path) -> Option<String> {
+    let mounts = std::fs::read_to_string("/proc/mounts").ok()?;
+    let mut best: Option<(usize, String)> = None;
+    for line in mounts.lines() {
+        let mut parts = line.split_whitespace();
+        let (Some(_), Some(mount), Some(fstype)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let mount = mount.replace("\\040", " ");
+        if path.starts_with(&mount) && best.as_ref().is_none_or(|(len, _)| mount.len() > *len) {
+            best = Some((mount.len(), fstype.to_string()));
+        }
+    }
+    let (_, fstype) = best?;
+    let network = [
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "9p",
+        "afs",
+        "ceph",
+        "glusterfs",
+        "sshfs",
+    ];
+    (network.contains(&fstype.as_str()) || fstype.starts_with("fuse")).then_some(fstype)
+}

@@ -1,0 +1,76 @@
+//! `riskreg history [ID] [--since DATE]`: the event log, newest first.
+
+use jiff::tz::TimeZone;
+
+use super::parse_id;
+use crate::cli::args::HistoryArgs;
+use crate::cli::context::Ctx;
+use crate::cli::output::emit;
+use crate::domain::{Event, EventKind, validate};
+use crate::error::{Error, Result};
+use crate::io::table::{Cell, Column, Table};
+use crate::store::EventFilter;
+
+pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
+    let risk_id = args.id.as_deref().map(parse_id).transpose()?;
+    let since = args
+        .since
+        .as_deref()
+        .map(|s| -> Result<String> {
+            let date = validate::date("since", s)?;
+            let start = date
+                .to_zoned_datetime(TimeZone::system())
+                .map_err(|e| Error::Usage(format!("--since {s}: {e}")))?;
+            Ok(validate::format_timestamp(start.timestamp()))
+        })
+        .transpose()?;
+    let store = ctx.open_existing()?;
+    let events = store.events(&EventFilter {
+        risk_id,
+        since,
+        limit: args.limit,
+    })?;
+    let mut t = Table::new(vec![
+        Column::left("AT", 20, 0),
+        Column::right("RISK"),
+        Column::left("ACTOR", 5, 1),
+        Column::left("EVENT", 6, 0),
+        Column::left("DETAIL", 12, 3),
+        Column::left("NOTE", 4, 2),
+    ]);
+    for e in &events {
+        t.push(vec![
+            Cell::plain(&e.at),
+            Cell::plain(e.risk_id),
+            Cell::text(&e.actor),
+            Cell::plain(e.kind.as_str()),
+            Cell::text(describe_event(e)),
+            Cell::text(&e.note),
+        ]);
+    }
+    emit(ctx, &events, &t)
+}
+
+/// One line saying what an event did.
+pub fn describe_event(e: &Event) -> String {
+    let value = |v: &Option<String>| match v.as_deref() {
+        None | Some("") => "(none)".to_string(),
+        Some(v) => crate::text::truncate(&crate::text::sanitize_line(v), 50).into_owned(),
+    };
+    match e.kind {
+        EventKind::Create => format!("created \"{}\"", value(&e.new)),
+        EventKind::Import => format!("imported \"{}\"", value(&e.new)),
+        EventKind::Delete => format!("deleted \"{}\"", value(&e.old)),
+        EventKind::Review => format!(
+            "reviewed; next review {} → {}",
+            value(&e.old),
+            value(&e.new)
+        ),
+        EventKind::Change | EventKind::Status => format!(
+            "{}: {} → {}",
+            e.field.as_deref().unwrap_or("?"),
+            value(&e.old),
+            value(&e.new)
+        ),
+    }
+}

@@ -1,0 +1,347 @@
+//! add, list, show, edit, review, delete.
+
+use std::io::{BufRead, Write};
+
+use super::{field_patch, parse_id, sort_key};
+use crate::cli::args::{AddArgs, EditArgs, Format, ListArgs};
+use crate::cli::context::Ctx;
+use crate::cli::output::{Out, emit_one, warn};
+use crate::cli::table;
+use crate::domain::lifecycle::{Rules, is_review_due};
+use crate::domain::{Event, EventKind, Impact, Likelihood, Risk, RiskFields, validate};
+use crate::error::{Error, Result};
+use crate::io::table::{Cell, Column, Table};
+use crate::io::{RiskFormat, RiskWriter};
+use crate::query::{ListSpec, Query};
+use crate::store::{EventFilter, NewRisk};
+use crate::text::sanitize;
+
+fn levels(l: u8, i: u8) -> Result<(Likelihood, Impact)> {
+    let bad = || Error::Internal("clap let an out-of-range level through".into());
+    Ok((
+        Likelihood::new(l).ok_or_else(bad)?,
+        Impact::new(i).ok_or_else(bad)?,
+    ))
+}
+
+pub fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
+    let raw_title = args.title.or(args.title_flag).unwrap_or_default();
+    let title = validate::title(&raw_title)?;
+    let (likelihood, impact) = levels(args.likelihood, args.impact)?;
+    let patch = field_patch(ctx, &args.fields)?;
+    let fields = RiskFields::new(title, likelihood, impact).patched(&patch);
+    let note = args.fields.note.unwrap_or_default();
+    let mut store = ctx.open_for_write()?;
+    let id = store.write(&ctx.stamp(), |tx| {
+        tx.create_risk(
+            NewRisk {
+                fields,
+                id: None,
+                created_at: None,
+            },
+            Rules::Interactive,
+            EventKind::Create,
+            &note,
+        )
+    })?;
+    let risk = store.risk(id)?;
+    emit_one(ctx, &risk, || format!("{id}\n"))
+}
+
+pub fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
+    let id = parse_id(&args.id)?;
+    let mut patch = field_patch(ctx, &args.fields)?;
+    patch.title = args.title.as_deref().map(validate::title).transpose()?;
+    patch.likelihood = args.likelihood.and_then(Likelihood::new);
+    patch.impact = args.impact.and_then(Impact::new);
+    patch.remove_tags = validate::tags(args.untag.iter().map(String::as_str))?;
+    if patch.is_empty() {
+        return Err(Error::Usage(
+            "nothing to change: give at least one field, e.g. --owner NAME (see `riskreg edit --help`)".into(),
+        ));
+    }
+    let note = args.fields.note.unwrap_or_default();
+    let mut store = ctx.open_existing()?;
+    let edit = store.write(&ctx.stamp(), |tx| {
+        tx.update_risk(id, args.expect_revision, &patch, Rules::Interactive, &note)
+    })?;
+    emit_one(ctx, &edit.risk, || {
+        if edit.changes.is_empty() {
+            return format!("risk {id}: no changes (revision {})\n", edit.risk.revision);
+        }
+        let mut text = format!("risk {id}: revision {}\n", edit.risk.revision);
+        for c in &edit.changes {
+            text.push_str(&format!(
+                "  {}: {} → {}\n",
+                c.field.name(),
+                shown(&c.old),
+                shown(&c.new)
+            ));
+        }
+        text
+    })
+}
+
+fn shown(value: &str) -> String {
+    if value.is_empty() {
+        "(none)".into()
+    } else {
+        let one_line = crate::text::sanitize_line(value);
+        crate::text::truncate(&one_line, 60).into_owned()
+    }
+}
+
+pub fn review(ctx: &Ctx, id: &str, note: Option<&str>) -> Result<()> {
+    let id = parse_id(id)?;
+    let mut store = ctx.open_existing()?;
+    let risk = store.write(&ctx.stamp(), |tx| tx.review_risk(id, note.unwrap_or("")))?;
+    emit_one(ctx, &risk, || {
+        format!(
+            "reviewed risk {id}; next review {} (revision {})\n",
+            risk.fields
+                .next_review
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            risk.revision
+        )
+    })
+}
+
+pub fn delete(ctx: &Ctx, id: &str, yes: bool, note: Option<&str>) -> Result<()> {
+    let id = parse_id(id)?;
+    let mut store = ctx.open_existing()?;
+    if !yes {
+        let risk = store.risk(id)?;
+        if !(ctx.term.stdin && ctx.term.stderr) {
+            return Err(Error::Usage(format!(
+                "refusing to delete risk {id} without confirmation: pass --yes (stdin is not a terminal, so riskreg cannot ask)"
+            )));
+        }
+        if !confirm(&format!(
+            "Delete risk {id} \"{}\"? Its history is kept. [y/N] ",
+            sanitize(&risk.fields.title)
+        ))? {
+            return Err(Error::Refused {
+                code: "cancelled",
+                message: "not deleted".into(),
+            });
+        }
+    }
+    let risk = store.write(&ctx.stamp(), |tx| tx.delete_risk(id, note.unwrap_or("")))?;
+    emit_one(ctx, &risk, || {
+        format!(
+            "deleted risk {id} \"{}\" (its history is kept)\n",
+            sanitize(&risk.fields.title)
+        )
+    })
+}
+
+fn confirm(prompt: &str) -> Result<bool> {
+    let mut err = std::io::stderr().lock();
+    write!(err, "{prompt}")
+        .and_then(|()| err.flush())
+        .map_err(|e| Error::io("cannot ask for confirmation", e))?;
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Error::io("cannot read the answer", e))?;
+    Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
+}
+
+pub(crate) fn risk_format(format: Format) -> Option<RiskFormat> {
+    match format {
+        Format::Table => None,
+        Format::Json => Some(RiskFormat::Json),
+        Format::Ndjson => Some(RiskFormat::Ndjson),
+        Format::Csv => Some(RiskFormat::Csv),
+        Format::Md => Some(RiskFormat::Markdown),
+    }
+}
+
+pub fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
+    let spec = ListSpec {
+        query: Query::parse_args(&args.query)?,
+        all: args.all,
+        sort: sort_key(args.sort),
+        limit: args.limit,
+    };
+    let store = ctx.open_existing()?;
+    let today = ctx.clock.today;
+    let mut out = Out::new();
+    if let Some(format) = risk_format(ctx.format()) {
+        let mut writer = RiskWriter::new(format, out.writer(), false).map_err(Out::error)?;
+        store.for_each_risk(&spec, today, |r| writer.write(&r).map_err(Out::error))?;
+        writer.finish().map_err(Out::error)?;
+        return out.finish();
+    }
+    let mut t = risk_table();
+    store.for_each_risk(&spec, today, |r| {
+        t.push(risk_row(&r, today));
+        Ok(())
+    })?;
+    if t.rows.is_empty() {
+        if ctx.term.stdout {
+            warn("no risks match; closed and mitigated risks need --all or a status: term");
+        }
+        return out.finish();
+    }
+    out.write_str(&table::render(&t, ctx.width, ctx.color))?;
+    if ctx.term.stdout
+        && let Some(limit) = spec.limit
+        && t.rows.len() as u64 == limit
+    {
+        let total = store.count_risks(&spec, today)?;
+        if total > limit {
+            out.line(&format!(
+                "({limit} of {total} shown; raise --limit for more)"
+            ))?;
+        }
+    }
+    out.finish()
+}
+
+fn risk_table() -> Table {
+    Table::new(vec![
+        Column::right("ID"),
+        Column::right("SCORE"),
+        Column::right("L"),
+        Column::right("I"),
+        Column::left("TITLE", 12, 3),
+        Column::left("TEAM", 6, 2),
+        Column::left("MILESTONE", 6, 2),
+        Column::left("STATUS", 10, 0),
+        Column::left("OWNER", 5, 2),
+        Column::left("REVIEW", 10, 0),
+    ])
+}
+
+fn risk_row(r: &Risk, today: jiff::civil::Date) -> Vec<Cell> {
+    let f = &r.fields;
+    let review = match f.next_review {
+        Some(d) if is_review_due(f, today) => format!("{d}!"),
+        Some(d) => d.to_string(),
+        None => String::new(),
+    };
+    vec![
+        Cell::plain(r.id),
+        Cell::Banded(r.score().to_string(), r.band),
+        Cell::plain(f.likelihood),
+        Cell::plain(f.impact),
+        Cell::text(&f.title),
+        Cell::text(f.team.as_deref().unwrap_or("-")),
+        Cell::text(f.milestone.as_deref().unwrap_or("-")),
+        Cell::plain(f.status),
+        Cell::text(&f.owner),
+        Cell::plain(review),
+    ]
+}
+
+pub fn show(ctx: &Ctx, id: &str) -> Result<()> {
+    let id = parse_id(id)?;
+    let store = ctx.open_existing()?;
+    let risk = store.risk(id)?;
+    if let Some(format @ (crate::io::RiskFormat::Csv | crate::io::RiskFormat::Markdown)) =
+        risk_format(ctx.format())
+    {
+        let mut out = Out::new();
+        let mut writer = RiskWriter::new(format, out.writer(), false).map_err(Out::error)?;
+        writer.write(&risk).map_err(Out::error)?;
+        writer.finish().map_err(Out::error)?;
+        return out.finish();
+    }
+    let events = store.events(&EventFilter {
+        risk_id: Some(id),
+        since: None,
+        limit: Some(5),
+    })?;
+    emit_one(ctx, &risk, || describe(&risk, &events, ctx))
+}
+
+/// The `show` page: every field, the description, and the latest history.
+fn describe(r: &Risk, events: &[Event], ctx: &Ctx) -> String {
+    let f = &r.fields;
+    let today = ctx.clock.today;
+    let mut s = String::new();
+    let mut row = |label: &str, value: String| {
+        if !value.is_empty() {
+            s.push_str(&format!("  {label:<12} {value}\n"));
+        }
+    };
+    let score = format!(
+        "{} {} (likelihood {} {} × impact {} {})",
+        r.score(),
+        r.band,
+        f.likelihood,
+        f.likelihood.label(),
+        f.impact,
+        f.impact.label()
+    );
+    row(
+        "score",
+        table::paint(&score, table::band_style(r.band), ctx.color),
+    );
+    row("status", f.status.to_string());
+    let safe = |v: &str| sanitize(v).into_owned();
+    row(
+        "team",
+        f.team.as_deref().map_or_else(|| "(unowned)".into(), safe),
+    );
+    let milestone = f.milestone.as_ref().map(|m| {
+        let due = r.milestone_due.map(|d| {
+            let overdue = if d < today { ", past due" } else { "" };
+            format!(" (due {d}{overdue})")
+        });
+        format!("{}{}", safe(m), due.unwrap_or_default())
+    });
+    row("milestone", milestone.unwrap_or_default());
+    row("owner", safe(&f.owner));
+    row("category", safe(&f.category));
+    row("service", safe(&f.service));
+    row("tags", safe(&f.tags.join(", ")));
+    let review = f.next_review.map(|d| {
+        if is_review_due(f, today) {
+            format!("{d} (review due)")
+        } else {
+            d.to_string()
+        }
+    });
+    row("next review", review.unwrap_or_default());
+    if f.status == crate::domain::Status::Accepted || !f.approver.is_empty() {
+        let until = f
+            .accepted_until
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "(no end date)".into());
+        let by = if f.approver.is_empty() {
+            "(no approver)".to_string()
+        } else {
+            safe(&f.approver)
+        };
+        row("accepted", format!("until {until} by {by}"));
+    }
+    row("created", r.created_at.clone());
+    row(
+        "updated",
+        format!("{} (revision {})", r.updated_at, r.revision),
+    );
+    let mut page = format!("Risk {}: {}\n", r.id, sanitize(&f.title));
+    page.push_str(&s);
+    if !f.description.is_empty() {
+        page.push_str("\nDescription\n");
+        for line in sanitize(&f.description).lines() {
+            page.push_str(&format!("  {line}\n"));
+        }
+    }
+    if !events.is_empty() {
+        page.push_str("\nRecent history\n");
+        for e in events {
+            page.push_str(&format!(
+                "  {}  {}  {}\n",
+                e.at,
+                sanitize(&e.actor),
+                sanitize(&super::history::describe_event(e))
+            ));
+        }
+    }
+    page
+}

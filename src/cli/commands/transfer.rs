@@ -1,0 +1,308 @@
+//! `riskreg export` and `riskreg import`.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use super::risk::risk_format;
+use super::sort_key;
+use crate::cli::args::{ExportArgs, Format, ImportArgs, InputFormatArg, SplitBy};
+use crate::cli::context::Ctx;
+use crate::cli::output::{Out, emit_one, warn};
+use crate::cli::progress::Progress;
+use crate::error::{Error, Result};
+use crate::io::atomic::AtomicFile;
+use crate::io::import::{self, ImportOptions, ImportReport, InputFormat};
+use crate::io::{RiskFormat, RiskWriter};
+use crate::query::{Flag, ListSpec, Query, Term, TermKind, TextField};
+use crate::store::Store;
+use crate::text::sanitize;
+
+pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
+    let format = match ctx.format.and_then(risk_format) {
+        Some(f) => f,
+        None if ctx.format == Some(Format::Table) => {
+            return Err(Error::Usage(
+                "export writes csv, json, ndjson or md; for a table use `riskreg list`".into(),
+            ));
+        }
+        None => args
+            .output
+            .as_deref()
+            .and_then(RiskFormat::from_path)
+            .unwrap_or(RiskFormat::Csv),
+    };
+    if args.raw && format == RiskFormat::Csv {
+        warn("--raw: no BOM and no formula protection; do not open this CSV in a spreadsheet");
+    }
+    let spec = ListSpec {
+        query: Query::parse_args(&args.query)?,
+        all: args.all,
+        sort: sort_key(args.sort),
+        limit: None,
+    };
+    let store = ctx.open_existing()?;
+    match (args.split_by, args.output_dir, args.output) {
+        (Some(SplitBy::Team), Some(dir), _) => {
+            split_by_team(ctx, &store, &spec, format, &dir, args.force, args.raw)
+        }
+        (_, _, Some(path)) if path.as_os_str() != "-" => {
+            let n = to_file(ctx, &store, &spec, format, &path, args.force, args.raw)?;
+            if ctx.term.stderr {
+                eprintln!(
+                    "wrote {n} risks to {}",
+                    sanitize(&path.display().to_string())
+                );
+            }
+            Ok(())
+        }
+        _ => {
+            let mut out = Out::new();
+            write_risks(ctx, &store, &spec, format, args.raw, out.writer())?;
+            out.finish()
+        }
+    }
+}
+
+/// Streams the selected risks to `w`; returns how many were written.
+fn write_risks<W: Write>(
+    ctx: &Ctx,
+    store: &Store,
+    spec: &ListSpec,
+    format: RiskFormat,
+    raw: bool,
+    w: W,
+) -> Result<u64> {
+    let total = if ctx.term.stderr {
+        Some(store.count_risks(spec, ctx.clock.today)?)
+    } else {
+        None
+    };
+    let mut progress = Progress::new("exporting", total, ctx.term.stderr);
+    let mut writer = RiskWriter::new(format, w, raw).map_err(Out::error)?;
+    let mut n = 0u64;
+    store.for_each_risk(spec, ctx.clock.today, |r| {
+        writer.write(&r).map_err(Out::error)?;
+        n += 1;
+        progress.set(n);
+        Ok(())
+    })?;
+    writer.finish().map_err(Out::error)?;
+    progress.finish();
+    Ok(n)
+}
+
+fn to_file(
+    ctx: &Ctx,
+    store: &Store,
+    spec: &ListSpec,
+    format: RiskFormat,
+    path: &Path,
+    force: bool,
+    raw: bool,
+) -> Result<u64> {
+    let mut file = AtomicFile::create(path, force, "export")?;
+    let n = {
+        let writer = file.writer();
+        write_risks(ctx, store, spec, format, raw, writer).map_err(|e| retarget(e, path))?
+    };
+    file.commit()?;
+    Ok(n)
+}
+
+/// Write errors on a file are about that file, not about stdout.
+fn retarget(e: Error, path: &Path) -> Error {
+    match e {
+        Error::Io { source, .. } => Error::io(format!("cannot write {}", path.display()), source),
+        other => other,
+    }
+}
+
+/// A team name as a file name: letters, digits, `-`, `_` and `.` kept, the rest `_`.
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let stem = stem.trim_start_matches('.');
+    if stem.is_empty() {
+        "team".into()
+    } else {
+        stem.to_string()
+    }
+}
+
+fn split_by_team(
+    ctx: &Ctx,
+    store: &Store,
+    spec: &ListSpec,
+    format: RiskFormat,
+    dir: &Path,
+    force: bool,
+    raw: bool,
+) -> Result<()> {
+    let mut groups: Vec<(String, ListSpec)> = Vec::new();
+    let with = |kind: TermKind| {
+        let mut s = spec.clone();
+        s.query.terms.push(Term {
+            negated: false,
+            kind,
+            position: 0,
+        });
+        s
+    };
+    for team in store.teams()? {
+        groups.push((
+            team.name.clone(),
+            with(TermKind::Match(TextField::Team, vec![team.name])),
+        ));
+    }
+    groups.push(("unowned".into(), with(TermKind::Flag(Flag::Unowned))));
+    let mut planned: Vec<(PathBuf, ListSpec)> = Vec::new();
+    let mut used = HashSet::new();
+    for (name, group) in groups {
+        if store.count_risks(&group, ctx.clock.today)? == 0 {
+            continue;
+        }
+        let stem = file_stem(&name);
+        let mut file = format!("{stem}.{}", format.extension());
+        let mut k = 2;
+        while !used.insert(file.to_lowercase()) {
+            file = format!("{stem}-{k}.{}", format.extension());
+            k += 1;
+        }
+        planned.push((dir.join(file), group));
+    }
+    if !force && let Some((existing, _)) = planned.iter().find(|(p, _)| p.exists()) {
+        return Err(Error::OutputExists {
+            path: existing.clone(),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::CannotCreate {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut summary = Vec::new();
+    for (path, group) in &planned {
+        let n = to_file(ctx, store, group, format, path, force, raw)?;
+        summary.push(serde_json::json!({"file": path.display().to_string(), "risks": n}));
+    }
+    emit_one(
+        ctx,
+        &serde_json::json!({"schema_version": 1, "files": summary}),
+        || {
+            summary
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}\t{}\n",
+                        s["risks"],
+                        sanitize(s["file"].as_str().unwrap_or(""))
+                    )
+                })
+                .collect()
+        },
+    )
+}
+
+pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
+    let from_stdin = args.file.as_os_str() == "-";
+    let hint = match args.input_format {
+        Some(InputFormatArg::Csv) => Some(InputFormat::Csv),
+        Some(InputFormatArg::Json) => Some(InputFormat::Json),
+        None if from_stdin => None,
+        None => match RiskFormat::from_path(&args.file) {
+            Some(RiskFormat::Json | RiskFormat::Ndjson) => Some(InputFormat::Json),
+            Some(RiskFormat::Csv) => Some(InputFormat::Csv),
+            _ => None,
+        },
+    };
+    let (reader, source): (Box<dyn BufRead>, String) = if from_stdin {
+        (
+            Box::new(BufReader::new(std::io::stdin().lock())),
+            "stdin".into(),
+        )
+    } else {
+        let file = File::open(&args.file).map_err(|e| Error::input(&args.file, e))?;
+        (
+            Box::new(BufReader::with_capacity(256 * 1024, file)),
+            args.file.display().to_string(),
+        )
+    };
+    let options = ImportOptions {
+        dry_run: args.dry_run,
+        ignore_unknown: args.ignore_unknown,
+        note: format!("import of {source}"),
+    };
+    let mut store = ctx.open_for_write()?;
+    let mut progress = Progress::new("importing", None, ctx.term.stderr);
+    let report = import::import(&mut store, &ctx.stamp(), reader, hint, &options, &mut |n| {
+        progress.set(n)
+    })?;
+    progress.finish();
+    emit_one(ctx, &report, || summary(&report))
+}
+
+fn summary(r: &ImportReport) -> String {
+    let verb = if r.dry_run {
+        "would import"
+    } else {
+        "imported"
+    };
+    let mut s = format!(
+        "{verb} {} rows: {} created, {} updated, {} unchanged\n",
+        r.rows, r.created, r.updated, r.unchanged
+    );
+    let create = if r.dry_run { "would create" } else { "created" };
+    if !r.teams_created.is_empty() {
+        s.push_str(&format!(
+            "{create} teams: {}\n",
+            sanitize(&r.teams_created.join(", "))
+        ));
+    }
+    if !r.milestones_created.is_empty() {
+        s.push_str(&format!(
+            "{create} milestones: {}\n",
+            sanitize(&r.milestones_created.join(", "))
+        ));
+    }
+    for n in &r.renumbered {
+        s.push_str(&format!(
+            "line {}: risk {} was deleted earlier and ids are never reused; {} it as risk {}\n",
+            n.line,
+            n.requested_id,
+            if r.dry_run { "would create" } else { "created" },
+            n.id
+        ));
+    }
+    if !r.ignored_columns.is_empty() {
+        s.push_str(&format!(
+            "ignored columns: {}\n",
+            sanitize(&r.ignored_columns.join(", "))
+        ));
+    }
+    if r.dry_run {
+        s.push_str("dry run: nothing was written\n");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn team_names_become_safe_file_names() {
+        assert_eq!(file_stem("team03"), "team03");
+        assert_eq!(file_stem("Data Eng/EU"), "Data_Eng_EU");
+        assert_eq!(file_stem("../etc"), "_etc");
+        assert_eq!(file_stem("..."), "team");
+    }
+}

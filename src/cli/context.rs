@@ -1,0 +1,108 @@
+//! Arguments resolved into settings, once, before any command runs (ripgrep's two stages):
+//! where the register is, how to print, what time it is and who is acting.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use super::args::{Cli, ColorChoice, Format};
+use crate::clock::{self, Clock};
+use crate::error::Result;
+use crate::store::{self, OpenMode, Stamp, Store};
+
+/// Which standard streams are terminals.
+#[derive(Clone, Copy, Debug)]
+pub struct Terminals {
+    pub stdin: bool,
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+pub struct Ctx {
+    pub db_path: PathBuf,
+    /// The path came from neither --db nor $RISKREG_DB.
+    pub db_is_default: bool,
+    /// The format given with --format, if any.
+    pub format: Option<Format>,
+    pub color: bool,
+    /// Columns available for tables; `None` means unlimited (not a terminal, no $COLUMNS).
+    pub width: Option<usize>,
+    pub term: Terminals,
+    pub clock: Clock,
+    pub actor: String,
+}
+
+impl Ctx {
+    pub fn from_cli(cli: &Cli) -> Result<Ctx> {
+        let term = Terminals {
+            stdin: std::io::stdin().is_terminal(),
+            stdout: std::io::stdout().is_terminal(),
+            stderr: std::io::stderr().is_terminal(),
+        };
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => term.stdout && !no_color,
+        };
+        let width = if term.stdout {
+            ratatui::crossterm::terminal::size()
+                .ok()
+                .map(|(w, _)| usize::from(w))
+                .filter(|w| *w > 0)
+        } else {
+            None
+        }
+        .or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse().ok())
+                .filter(|w: &usize| *w > 0)
+        });
+        let (db_path, db_is_default) = match &cli.db {
+            Some(p) => (p.clone(), false),
+            None => (store::default_path()?, true),
+        };
+        Ok(Ctx {
+            db_path,
+            db_is_default,
+            format: cli.format,
+            color,
+            width,
+            term,
+            clock: Clock::from_env()?,
+            actor: clock::actor(),
+        })
+    }
+
+    /// The output format: --format, else a table.
+    pub fn format(&self) -> Format {
+        self.format.unwrap_or(Format::Table)
+    }
+
+    /// Opens the register to read. An explicit path must exist; the default register is
+    /// created on first use.
+    pub fn open_existing(&self) -> Result<Store> {
+        if self.db_is_default {
+            self.open_for_write()
+        } else {
+            Store::open(&self.db_path, OpenMode::Existing)
+        }
+    }
+
+    /// Opens the register to change it, creating it (and the default directory, 0700).
+    pub fn open_for_write(&self) -> Result<Store> {
+        if self.db_is_default
+            && let Some(dir) = self.db_path.parent()
+        {
+            store::create_private_dir(dir)?;
+        }
+        Store::open(&self.db_path, OpenMode::Create)
+    }
+
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            actor: self.actor.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+}

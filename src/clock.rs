@@ -1,0 +1,56 @@
+//! The moment a command runs and who runs it: read once, passed down, so the pure core never
+//! asks the system itself.
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ZonedDateTime};
+
+use crate::domain::validate;
+use crate::error::{Error, Result};
+
+/// Overrides the current time (RFC 3339), for reproducible output and tests.
+pub const NOW_ENV: &str = "RISKREG_NOW";
+/// Names the actor recorded in history (otherwise the OS user).
+pub const ACTOR_ENV: &str = "RISKREG_ACTOR";
+
+/// The time of a command: now as a timestamp and today's date in the local time zone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clock {
+    /// RFC 3339 UTC with whole seconds.
+    pub now: String,
+    pub today: Date,
+}
+
+impl Clock {
+    /// The current time, or `$RISKREG_NOW` when set.
+    pub fn from_env() -> Result<Clock> {
+        let ts = match std::env::var(NOW_ENV) {
+            Ok(v) => v.parse::<Timestamp>().map_err(|e| {
+                Error::Usage(format!(
+                    "{NOW_ENV}={v:?} is not an RFC 3339 time ({e}); unset it or use e.g. 2026-11-24T09:00:00Z"
+                ))
+            })?,
+            Err(_) => Timestamp::now(),
+        };
+        Ok(Clock::at(ts))
+    }
+
+    pub fn at(ts: Timestamp) -> Clock {
+        let zoned: ZonedDateTime = ts.to_zoned_datetime(TimeZone::system());
+        Clock {
+            now: validate::format_timestamp(ts),
+            today: zoned.date(),
+        }
+    }
+}
+
+/// Who is making changes: `$RISKREG_ACTOR`, else the OS user, else "unknown".
+pub fn actor() -> String {
+    let raw = std::env::var(ACTOR_ENV)
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| whoami::username().ok())
+        .unwrap_or_else(|| "unknown".to_string());
+    validate::line("actor", &raw, validate::NAME_MAX)
+        .unwrap_or_else(|_| crate::text::sanitize_line(&raw).into_owned())
+}

@@ -1,0 +1,189 @@
+//! Every way a command can fail, each with its exit code (sysexits-style, see DESIGN.md) and
+//! the stable `code` that `--format json` reports.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+
+use crate::domain::FieldError;
+use crate::query::QueryError;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The command line is wrong in a way clap cannot see (a missing --yes, a bad id).
+    #[error("{0}")]
+    Usage(String),
+    /// clap's own message (it starts with "error:" and shows the usage).
+    #[error("{0}")]
+    CommandLine(String),
+    #[error("invalid query: {0}")]
+    Query(#[from] QueryError),
+    #[error("{0}")]
+    NotFound(String),
+    /// A refused operation that retrying will not fix (a team still in use).
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
+    #[error("{0}")]
+    Field(#[from] FieldError),
+    /// A CSV or JSON import file with a bad value or shape.
+    #[error("{}{message}", if .location.is_empty() { String::new() } else { format!("{location}: ") })]
+    Import {
+        /// "line 7, column 3 (likelihood)", "record 2, field impact" or empty.
+        location: String,
+        line: Option<u64>,
+        column: Option<String>,
+        message: String,
+    },
+    /// A write the database's own constraints refused (e.g. a foreign key).
+    #[error("{0}")]
+    Constraint(String),
+    #[error("{message}")]
+    Corrupt { message: String },
+    #[error("{}: {message}", .path.display())]
+    NotOurs { path: PathBuf, message: String },
+    #[error("{message}")]
+    InputMissing { path: PathBuf, message: String },
+    #[error("{} already exists; use --force to replace it", .path.display())]
+    OutputExists { path: PathBuf },
+    #[error("cannot create {}: {message}", .path.display())]
+    CannotCreate { path: PathBuf, message: String },
+    #[error("{context}: {source}")]
+    Io { context: String, source: io::Error },
+    #[error("{0}")]
+    Busy(String),
+    #[error(
+        "risk {id} was changed by someone else: you expected revision {expected}, it is now at {current}; run `riskreg show {id}` and retry with the current revision"
+    )]
+    RevisionConflict {
+        id: i64,
+        expected: i64,
+        current: i64,
+    },
+    #[error("{0}")]
+    PermissionDenied(String),
+    /// A database error that is none of the above.
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("internal error: {0}; please report this")]
+    Internal(String),
+    /// stdout was closed by the reader (`riskreg list | head`): a quiet, successful exit.
+    #[error("broken pipe")]
+    BrokenPipe,
+}
+
+impl Error {
+    /// An I/O error with what was being done, classified by its kind (a missing input is 66,
+    /// a permission problem 77, a closed pipe a quiet exit, anything else 74).
+    pub fn io(context: impl Into<String>, source: io::Error) -> Error {
+        let context = context.into();
+        match source.kind() {
+            io::ErrorKind::BrokenPipe => Error::BrokenPipe,
+            io::ErrorKind::PermissionDenied => {
+                Error::PermissionDenied(format!("{context}: {source}"))
+            }
+            _ => Error::Io { context, source },
+        }
+    }
+
+    /// An input file that cannot be opened.
+    pub fn input(path: &Path, source: io::Error) -> Error {
+        match source.kind() {
+            io::ErrorKind::NotFound => Error::InputMissing {
+                path: path.to_path_buf(),
+                message: format!("{}: no such file", path.display()),
+            },
+            _ => Error::io(format!("cannot read {}", path.display()), source),
+        }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::BrokenPipe => 0,
+            Error::NotFound(_) | Error::Refused { .. } | Error::Database(_) => 1,
+            Error::Usage(_) | Error::CommandLine(_) | Error::Query(_) => 2,
+            Error::Field(_)
+            | Error::Import { .. }
+            | Error::Constraint(_)
+            | Error::Corrupt { .. }
+            | Error::NotOurs { .. } => 65,
+            Error::InputMissing { .. } => 66,
+            Error::Internal(_) => 70,
+            Error::OutputExists { .. } | Error::CannotCreate { .. } => 73,
+            Error::Io { .. } => 74,
+            Error::Busy(_) | Error::RevisionConflict { .. } => 75,
+            Error::PermissionDenied(_) => 77,
+        }
+    }
+
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Usage(_) | Error::CommandLine(_) => "usage",
+            Error::Query(_) => "invalid_query",
+            Error::NotFound(_) => "not_found",
+            Error::Refused { code, .. } => code,
+            Error::Field(_) => "invalid_field",
+            Error::Import { .. } => "csv_invalid",
+            Error::Constraint(_) => "constraint_violation",
+            Error::Corrupt { .. } => "database_corrupt",
+            Error::NotOurs { .. } => "not_a_risk_db",
+            Error::InputMissing { .. } => "input_missing",
+            Error::OutputExists { .. } => "output_exists",
+            Error::CannotCreate { .. } => "cannot_create",
+            Error::Io { .. } => "io",
+            Error::Busy(_) => "database_busy",
+            Error::RevisionConflict { .. } => "revision_conflict",
+            Error::PermissionDenied(_) => "permission_denied",
+            Error::Database(_) => "database",
+            Error::Internal(_) => "internal",
+            Error::BrokenPipe => "broken_pipe",
+        }
+    }
+
+    /// Structured details for `--format json` (the error's `details` object).
+    pub fn details(&self) -> Option<Map<String, Value>> {
+        let value = match self {
+            Error::Query(e) => json!({"position": e.position, "term": e.term}),
+            Error::Field(e) => json!({"field": e.field, "value": e.value}),
+            Error::Import { line, column, .. } => json!({"line": line, "column": column}),
+            Error::NotOurs { path, .. }
+            | Error::InputMissing { path, .. }
+            | Error::OutputExists { path }
+            | Error::CannotCreate { path, .. } => {
+                json!({"path": path.display().to_string()})
+            }
+            Error::RevisionConflict {
+                id,
+                expected,
+                current,
+            } => {
+                json!({"id": id, "expected": expected, "current": current})
+            }
+            _ => return None,
+        };
+        match value {
+            Value::Object(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// The error as the one JSON object `--format json` prints on stderr.
+    pub fn to_json(&self) -> Value {
+        let mut error = Map::new();
+        error.insert("code".into(), json!(self.code()));
+        error.insert("message".into(), json!(self.to_string()));
+        if let Some(details) = self.details() {
+            // LU-3 reads `expected`/`current` and csv errors `line` at the top of the error.
+            if matches!(self, Error::RevisionConflict { .. } | Error::Import { .. }) {
+                for (k, v) in &details {
+                    error.insert(k.clone(), v.clone());
+                }
+            }
+            error.insert("details".into(), Value::Object(details));
+        }
+        json!({"error": error, "schema_version": 1})
+    }
+}

@@ -1,0 +1,681 @@
+//! The query language shared by every command that takes a QUERY and by the TUI filter bar.
+//!
+//! Terms are ANDed. `field:value` (comma = or) for team, milestone, status, owner, category,
+//! service, tag and band; comparisons on score, likelihood, impact and due; `is:` flags;
+//! `-term` negates; bare words and "quoted phrases" match title and description,
+//! case-insensitively. This module only parses: storage turns a [`Query`] into SQL.
+
+use std::fmt;
+
+use jiff::civil::Date;
+
+use crate::domain::{Status, validate};
+use crate::scoring::Band;
+use crate::suggest;
+
+/// Text fields matched by equality (case-insensitive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextField {
+    Team,
+    Milestone,
+    Owner,
+    Category,
+    Service,
+    Tag,
+}
+
+/// Numeric fields that take comparisons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumField {
+    Score,
+    Likelihood,
+    Impact,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cmp::Eq => "=",
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+        }
+    }
+}
+
+/// `is:` flags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flag {
+    /// No owning team.
+    Unowned,
+    /// The risk's milestone is past due and not done.
+    Overdue,
+    /// The review date has come, or an acceptance has lapsed.
+    ReviewDue,
+}
+
+impl Flag {
+    const ALL: [(Flag, &'static str); 3] = [
+        (Flag::Unowned, "unowned"),
+        (Flag::Overdue, "overdue"),
+        (Flag::ReviewDue, "review-due"),
+    ];
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TermKind {
+    /// Field equals one of the values.
+    Match(TextField, Vec<String>),
+    Status(Vec<Status>),
+    Band(Vec<Band>),
+    /// Field equals one of the values.
+    NumberIn(NumField, Vec<i64>),
+    Number(NumField, Cmp, i64),
+    /// The milestone's due date compared with a date.
+    Due(Cmp, Date),
+    Flag(Flag),
+    /// Title or description contains this text.
+    Text(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub negated: bool,
+    pub kind: TermKind,
+    /// 1-based character position of the term in the query.
+    pub position: usize,
+}
+
+/// A parsed query: terms that must all hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    pub terms: Vec<Term>,
+}
+
+/// A query that could not be parsed: what is wrong, where, and often what was meant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryError {
+    pub message: String,
+    /// 1-based character position.
+    pub position: usize,
+    pub term: String,
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (at position {})", self.message, self.position)
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+/// How a list is ordered. Ties always fall back to the default priority order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortKey {
+    /// The priority order: score desc, impact desc, milestone due asc (none last), id asc.
+    #[default]
+    Score,
+    /// Milestone due date first (none last).
+    Due,
+    /// Most recently changed first.
+    Updated,
+    /// By id, ascending.
+    Id,
+}
+
+impl SortKey {
+    pub const ALL: [(SortKey, &'static str); 4] = [
+        (SortKey::Score, "score"),
+        (SortKey::Due, "due"),
+        (SortKey::Updated, "updated"),
+        (SortKey::Id, "id"),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        SortKey::ALL
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map_or("score", |(_, n)| n)
+    }
+}
+
+/// What to list: a query, whether inactive risks count, the order and a limit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListSpec {
+    pub query: Query,
+    /// Include closed and mitigated risks even when the query names no status.
+    pub all: bool,
+    pub sort: SortKey,
+    pub limit: Option<u64>,
+}
+
+impl ListSpec {
+    /// By default only active risks match, unless the query names a status or `all` is set.
+    pub fn active_only(&self) -> bool {
+        !self.all && !self.query.names_status()
+    }
+}
+
+const FIELDS: [&str; 13] = [
+    "team",
+    "milestone",
+    "status",
+    "owner",
+    "category",
+    "service",
+    "tag",
+    "band",
+    "score",
+    "likelihood",
+    "impact",
+    "due",
+    "is",
+];
+
+impl Query {
+    pub fn parse(input: &str) -> Result<Query> {
+        Parser::new(input).parse()
+    }
+
+    /// Parses command-line arguments as one query, joined by spaces.
+    pub fn parse_args<S: AsRef<str>>(args: &[S]) -> Result<Query> {
+        let joined: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
+        Query::parse(&joined.join(" "))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// Whether any term (negated or not) is about status.
+    pub fn names_status(&self) -> bool {
+        self.terms
+            .iter()
+            .any(|t| matches!(t.kind, TermKind::Status(_)))
+    }
+}
+
+struct Parser {
+    chars: Vec<char>,
+}
+
+type Result<T> = std::result::Result<T, QueryError>;
+
+fn err(message: impl Into<String>, position: usize, term: &[char]) -> QueryError {
+    QueryError {
+        message: message.into(),
+        position: position + 1,
+        term: term.iter().collect(),
+    }
+}
+
+impl Parser {
+    fn new(input: &str) -> Parser {
+        Parser {
+            chars: input.chars().collect(),
+        }
+    }
+
+    fn parse(&self) -> Result<Query> {
+        let n = self.chars.len();
+        let mut terms = Vec::new();
+        let mut i = 0;
+        while i < n {
+            if self.chars[i].is_whitespace() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut open_quote: Option<usize> = None;
+            while i < n && (open_quote.is_some() || !self.chars[i].is_whitespace()) {
+                match self.chars[i] {
+                    '\\' if open_quote.is_some() => i += 1,
+                    '"' if open_quote.is_some() => open_quote = None,
+                    '"' => open_quote = Some(i),
+                    _ => {}
+                }
+                i += 1;
+            }
+            let token = &self.chars[start..i.min(n)];
+            if let Some(q) = open_quote {
+                return Err(err("unterminated quote: add the closing \"", q, token));
+            }
+            terms.push(parse_term(token, start)?);
+        }
+        Ok(Query { terms })
+    }
+}
+
+fn parse_term(token: &[char], pos: usize) -> Result<Term> {
+    let (negated, body, body_pos) = match token {
+        ['-', rest @ ..] if !rest.is_empty() => (true, rest, pos + 1),
+        _ => (false, token, pos),
+    };
+    let kind = if body.first() == Some(&'"') {
+        let text = unquote(body, body_pos)?;
+        if text.trim().is_empty() {
+            return Err(err(
+                "empty phrase: put some text between the quotes",
+                body_pos,
+                token,
+            ));
+        }
+        TermKind::Text(text)
+    } else if let Some((name_len, op, op_len)) = field_prefix(body) {
+        let name: String = body[..name_len].iter().collect::<String>().to_lowercase();
+        let value = &body[name_len + op_len..];
+        let value_pos = body_pos + name_len + op_len;
+        parse_field(&name, op, value, value_pos, token, body_pos)?
+    } else {
+        TermKind::Text(body.iter().filter(|c| **c != '"').collect())
+    };
+    Ok(Term {
+        negated,
+        kind,
+        position: pos + 1,
+    })
+}
+
+/// `name:` or `name>=` etc. at the start of a token: (name length, operator, operator length).
+fn field_prefix(body: &[char]) -> Option<(usize, Option<Cmp>, usize)> {
+    let first = body.first()?;
+    if !first.is_ascii_alphabetic() {
+        return None;
+    }
+    let name_len = body
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+        .count();
+    let rest = &body[name_len..];
+    match rest {
+        [':', ..] => Some((name_len, None, 1)),
+        ['>', '=', ..] => Some((name_len, Some(Cmp::Ge), 2)),
+        ['<', '=', ..] => Some((name_len, Some(Cmp::Le), 2)),
+        ['>', ..] => Some((name_len, Some(Cmp::Gt), 1)),
+        ['<', ..] => Some((name_len, Some(Cmp::Lt), 1)),
+        ['=', ..] => Some((name_len, Some(Cmp::Eq), 1)),
+        _ => None,
+    }
+}
+
+fn parse_field(
+    name: &str,
+    op: Option<Cmp>,
+    value: &[char],
+    value_pos: usize,
+    token: &[char],
+    field_pos: usize,
+) -> Result<TermKind> {
+    let text_field = match name {
+        "team" => Some(TextField::Team),
+        "milestone" => Some(TextField::Milestone),
+        "owner" => Some(TextField::Owner),
+        "category" => Some(TextField::Category),
+        "service" => Some(TextField::Service),
+        "tag" => Some(TextField::Tag),
+        _ => None,
+    };
+    let equality = matches!(op, None | Some(Cmp::Eq));
+    let no_comparisons = |what: &str| {
+        err(
+            format!("'{name}' takes {name}:{what}, not a comparison"),
+            field_pos,
+            token,
+        )
+    };
+    if let Some(field) = text_field {
+        if !equality {
+            return Err(no_comparisons("VALUE"));
+        }
+        let mut values = split_values(name, value, value_pos, token)?;
+        if field == TextField::Tag {
+            for v in &mut values {
+                *v = v.to_lowercase();
+            }
+        }
+        return Ok(TermKind::Match(field, values));
+    }
+    let num_field = match name {
+        "score" => Some(NumField::Score),
+        "likelihood" => Some(NumField::Likelihood),
+        "impact" => Some(NumField::Impact),
+        _ => None,
+    };
+    if let Some(field) = num_field {
+        let values = split_values(name, value, value_pos, token)?;
+        let numbers = values
+            .iter()
+            .map(|v| {
+                v.parse::<i64>().map_err(|_| {
+                    err(
+                        format!("'{name}' needs a whole number, got '{v}'"),
+                        value_pos,
+                        token,
+                    )
+                })
+            })
+            .collect::<Result<Vec<i64>>>()?;
+        return match op {
+            None | Some(Cmp::Eq) => Ok(TermKind::NumberIn(field, numbers)),
+            Some(cmp) if numbers.len() == 1 => Ok(TermKind::Number(field, cmp, numbers[0])),
+            Some(cmp) => Err(err(
+                format!("'{name}{}' takes one number", cmp.as_str()),
+                value_pos,
+                token,
+            )),
+        };
+    }
+    match name {
+        "status" => {
+            if !equality {
+                return Err(no_comparisons("open,mitigating"));
+            }
+            let statuses = split_values(name, value, value_pos, token)?
+                .iter()
+                .map(|v| {
+                    Status::parse(v).map_err(|e| {
+                        err(
+                            format!("unknown status '{v}': {}", e.reason),
+                            value_pos,
+                            token,
+                        )
+                    })
+                })
+                .collect::<Result<Vec<Status>>>()?;
+            Ok(TermKind::Status(statuses))
+        }
+        "band" => {
+            if !equality {
+                return Err(no_comparisons("high,critical"));
+            }
+            let bands = split_values(name, value, value_pos, token)?
+                .iter()
+                .map(|v| {
+                    Band::parse(v).ok_or_else(|| {
+                        err(
+                            format!(
+                                "unknown band '{v}': must be one of low, medium, high, critical{}",
+                                suggest::did_you_mean(v, Band::ALL.map(Band::as_str))
+                            ),
+                            value_pos,
+                            token,
+                        )
+                    })
+                })
+                .collect::<Result<Vec<Band>>>()?;
+            Ok(TermKind::Band(bands))
+        }
+        "due" => {
+            let values = split_values(name, value, value_pos, token)?;
+            let [v] = values.as_slice() else {
+                return Err(err("'due' takes one date", value_pos, token));
+            };
+            let date = validate::date("due", v).map_err(|e| {
+                err(
+                    format!("'due' needs a date: {}", e.reason),
+                    value_pos,
+                    token,
+                )
+            })?;
+            Ok(TermKind::Due(op.unwrap_or(Cmp::Eq), date))
+        }
+        "is" => {
+            if op.is_some() {
+                return Err(err("'is' takes is:FLAG, e.g. is:unowned", field_pos, token));
+            }
+            let values = split_values(name, value, value_pos, token)?;
+            let [v] = values.as_slice() else {
+                return Err(err(
+                    "'is' takes one flag; repeat is: for more",
+                    value_pos,
+                    token,
+                ));
+            };
+            let lower = v.to_lowercase();
+            Flag::ALL
+                .iter()
+                .find(|(_, n)| *n == lower)
+                .map(|(f, _)| TermKind::Flag(*f))
+                .ok_or_else(|| {
+                    err(
+                        format!(
+                            "unknown flag 'is:{v}'{}; flags: {}",
+                            suggest::did_you_mean(&lower, Flag::ALL.iter().map(|(_, n)| *n)),
+                            Flag::ALL
+                                .iter()
+                                .map(|(_, n)| format!("is:{n}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        value_pos,
+                        token,
+                    )
+                })
+        }
+        _ => {
+            let mut message = format!(
+                "unknown field '{name}'{}",
+                suggest::did_you_mean(name, FIELDS)
+            );
+            if !message.ends_with('?') {
+                message.push_str(&format!("; fields: {}", FIELDS.join(", ")));
+            }
+            message.push_str("; to search for text containing ':' or '<', put it in quotes");
+            Err(err(message, field_pos, token))
+        }
+    }
+}
+
+/// Splits `a,"b c",d` into values; quotes protect commas and spaces.
+fn split_values(name: &str, value: &[char], pos: usize, token: &[char]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_quote = false;
+    let mut i = 0;
+    while i <= value.len() {
+        let at_end = i == value.len();
+        if !at_end && value[i] == '\\' && in_quote {
+            i += 2;
+            continue;
+        }
+        if !at_end && value[i] == '"' {
+            in_quote = !in_quote;
+        } else if at_end || (value[i] == ',' && !in_quote) {
+            let part = &value[start..i.min(value.len())];
+            let text = if part.first() == Some(&'"') {
+                unquote(part, pos + start)?
+            } else {
+                part.iter().collect()
+            };
+            if text.trim().is_empty() {
+                return Err(err(
+                    format!("missing value after '{name}:'"),
+                    pos + start,
+                    token,
+                ));
+            }
+            out.push(text.trim().to_string());
+            start = i + 1;
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+/// The text of a `"quoted"` token, with `\"` and `\\` unescaped.
+fn unquote(part: &[char], pos: usize) -> Result<String> {
+    let mut out = String::new();
+    let mut i = 1;
+    while i < part.len() {
+        match part[i] {
+            '\\' if i + 1 < part.len() => {
+                out.push(part[i + 1]);
+                i += 2;
+            }
+            '"' => {
+                if i + 1 != part.len() {
+                    return Err(err(
+                        "unexpected text after a closing quote; separate terms with spaces",
+                        pos + i + 1,
+                        part,
+                    ));
+                }
+                return Ok(out);
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    Err(err("unterminated quote: add the closing \"", pos, part))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn kinds(q: &str) -> Vec<(bool, TermKind)> {
+        Query::parse(q)
+            .unwrap()
+            .terms
+            .into_iter()
+            .map(|t| (t.negated, t.kind))
+            .collect()
+    }
+
+    #[test]
+    fn fields_comparisons_flags_negation_and_text() {
+        use TermKind::*;
+        assert_eq!(
+            kinds(
+                r#"team:core,"Data Eng" score>=12 -status:closed is:unowned outage "primary db" due<2026-12-31 TAG:DB"#
+            ),
+            vec![
+                (
+                    false,
+                    Match(TextField::Team, vec!["core".into(), "Data Eng".into()])
+                ),
+                (false, Number(NumField::Score, Cmp::Ge, 12)),
+                (true, Status(vec![crate::domain::Status::Closed])),
+                (false, Flag(super::Flag::Unowned)),
+                (false, Text("outage".into())),
+                (false, Text("primary db".into())),
+                (false, Due(Cmp::Lt, jiff::civil::date(2026, 12, 31))),
+                (false, Match(TextField::Tag, vec!["db".into()])),
+            ]
+        );
+        assert_eq!(
+            kinds("likelihood:4,5"),
+            vec![(false, NumberIn(NumField::Likelihood, vec![4, 5]))]
+        );
+        assert_eq!(
+            kinds("impact<=2"),
+            vec![(false, Number(NumField::Impact, Cmp::Le, 2))]
+        );
+        assert_eq!(
+            kinds("band:High,critical"),
+            vec![(
+                false,
+                Band(vec![
+                    crate::scoring::Band::High,
+                    crate::scoring::Band::Critical
+                ])
+            )]
+        );
+        assert_eq!(
+            kinds("12:30 - 5xx"),
+            vec![
+                (false, Text("12:30".into())),
+                (false, Text("-".into())),
+                (false, Text("5xx".into()))
+            ]
+        );
+        assert_eq!(
+            kinds(r#""quote \" inside""#),
+            vec![(false, Text("quote \" inside".into()))]
+        );
+        assert!(Query::parse("  ").unwrap().is_empty());
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_closest() {
+        let e = Query::parse("score>3 teem:core").unwrap_err();
+        assert!(
+            e.message
+                .contains("unknown field 'teem'; did you mean 'team'?"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.position, 9);
+        assert_eq!(e.term, "teem:core");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let cases = [
+            ("status:opne", "did you mean 'open'", 8),
+            ("is:reviewdue", "did you mean 'review-due'", 4),
+            ("band:hgh", "did you mean 'high'", 6),
+            ("score>=x", "whole number", 8),
+            ("due<2026-02-30", "not a real calendar date", 5),
+            ("team:", "missing value", 6),
+            ("team:a,", "missing value", 8),
+            ("team>3", "not a comparison", 1),
+            ("\"abc", "unterminated quote", 1),
+            ("owner:\"a b", "unterminated quote", 7),
+            ("\"\"", "empty phrase", 1),
+            ("https://example.com", "put it in quotes", 1),
+        ];
+        for (q, needle, pos) in cases {
+            let e = Query::parse(q).unwrap_err();
+            assert!(e.message.contains(needle), "{q}: {}", e.message);
+            assert_eq!(e.position, pos, "{q}: {e}");
+        }
+    }
+
+    #[test]
+    fn naming_a_status_lifts_the_active_default() {
+        let spec = |q: &str, all| ListSpec {
+            query: Query::parse(q).unwrap(),
+            all,
+            ..ListSpec::default()
+        };
+        assert!(spec("team:x", false).active_only());
+        assert!(!spec("status:closed", false).active_only());
+        assert!(!spec("-status:closed", false).active_only());
+        assert!(!spec("", true).active_only());
+    }
+
+    proptest! {
+        #[test]
+        fn no_input_makes_the_parser_panic(s in any::<String>()) {
+            let _ = Query::parse(&s);
+        }
+
+        #[test]
+        fn no_query_shaped_input_makes_the_parser_panic(s in r#"[-a-z:<>=,"\\ 0-9.]{0,30}"#) {
+            if let Err(e) = Query::parse(&s) {
+                prop_assert!(e.position >= 1 && e.position <= s.chars().count() + 1, "{e:?} for {s:?}");
+            }
+        }
+
+        #[test]
+        fn valid_terms_always_parse(team in "[a-z][a-z0-9]{0,8}", score in 1i64..25, word in "[a-z]{1,8}") {
+            let q = format!("team:{team} score>={score} -{word} is:overdue");
+            let parsed = Query::parse(&q).unwrap();
+            prop_assert_eq!(parsed.terms.len(), 4);
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! The register's storage: the only module that touches rusqlite and holds SQL.
+//!
+//! Every connection runs in WAL mode (checked), with `synchronous=FULL` (a saved risk survives
+//! a power cut), foreign keys on (checked) and a 5 s busy timeout. Every write goes through
+//! [`Store::write`], which opens an IMMEDIATE transaction: a deferred transaction that reads
+//! and then writes fails at once with `SQLITE_BUSY_SNAPSHOT` when another process committed in
+//! between, whatever the busy timeout.
+
+mod catalog;
+mod filter;
+mod history;
+mod maintenance;
+mod migrate;
+mod risks;
+
+use std::fs::{DirBuilder, OpenOptions};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::config::DbConfig;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::scoring::Settings;
+
+pub use catalog::NameCache;
+pub use history::EventFilter;
+pub use maintenance::{CheckReport, Stats};
+pub use migrate::{APPLICATION_ID, SCHEMA_VERSION};
+pub use risks::{Edit, NewRisk};
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Whether opening may create the database file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Create the file (mode 0600) if it does not exist.
+    Create,
+    /// Refuse a missing file (exit 66), so a mistyped `--db` does not silently make a new one.
+    Existing,
+}
+
+/// Who makes a change, and when. Every event records both.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub actor: String,
+    pub clock: Clock,
+}
+
+/// An open register.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    settings: Settings,
+}
+
+/// A write transaction (IMMEDIATE). Dropped without [`Store::write`] finishing, it rolls back.
+pub struct Tx<'s> {
+    tx: rusqlite::Transaction<'s>,
+    settings: &'s Settings,
+    stamp: &'s Stamp,
+    names: Option<NameCache>,
+}
+
+impl Store {
+    /// Opens (or, with [`OpenMode::Create`], creates) the register at `path`. A file that is not
+    /// a riskreg register, or was written by a newer riskreg, is refused and left untouched.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        if !path.exists() {
+            match mode {
+                OpenMode::Existing => {
+                    return Err(Error::InputMissing {
+                        path: path.to_path_buf(),
+                        message: format!(
+                            "no register at {}; check --db or $RISKREG_DB, or create one with `riskreg add` or `riskreg import`",
+                            path.display()
+                        ),
+                    });
+                }
+                OpenMode::Create => create_file_0600(path)?,
+            }
+        }
+        let path = std::fs::canonicalize(path).map_err(|e| Error::input(path, e))?;
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| open_error(&path, e))?;
+        let mut store = Store {
+            conn,
+            path,
+            settings: Settings::default(),
+        };
+        store.configure()?;
+        migrate::migrate(&mut store.conn, &store.path)?;
+        store.settings = store.load_settings()?;
+        Ok(store)
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        let conn = &mut self.conn;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Identify the file before anything below writes to it.
+        migrate::check_identity(conn, &self.path)?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Database(format!(
+                "could not switch {} to WAL mode (got {mode}); is it on a network or read-only filesystem?",
+                self.path.display()
+            )));
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+        if fk != 1 {
+            return Err(Error::Database("could not enable foreign keys".into()));
+        }
+        // Query-planner stability: without it, binding a new value can expire a cached
+        // statement and force a re-parse on every row of an import.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+        conn.set_transaction_behavior(TransactionBehavior::Immediate);
+        conn.set_prepared_statement_cache_capacity(64);
+        conn.create_scalar_function(
+            "rr_contains",
+            2,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let hay = ctx.get_raw(0).as_str().unwrap_or("");
+                let needle = ctx.get_raw(1).as_str().unwrap_or("");
+                Ok(contains_folded(hay, needle))
+            },
+        )?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction and commits it; any error rolls everything back.
+    pub fn write<T>(
+        &mut self,
+        stamp: &Stamp,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut tx = Tx {
+            tx,
+            settings: &self.settings,
+            stamp,
+            names: None,
+        };
+        let value = f(&mut tx)?;
+        tx.tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` in a transaction and rolls it back: what a `--dry-run` sees.
+    pub fn dry_run<T>(
+        &mut self,
+        stamp: &Stamp,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut tx = Tx {
+            tx,
+            settings: &self.settings,
+            stamp,
+            names: None,
+        };
+        f(&mut tx)
+    }
+
+    /// Changes a setting after validating it; stored with the register.
+    pub fn set_setting(&mut self, stamp: &Stamp, key: &str, value: &str) -> Result<()> {
+        let mut next = self.settings.clone();
+        next.set(key, value)
+            .map_err(|e| Error::Field(crate::domain::FieldError::new(&e.key, value, e.message)))?;
+        let stored = next.get(key).map_err(|e| Error::Internal(e.to_string()))?;
+        self.write(stamp, |tx| {
+            tx.tx.execute(
+                "INSERT INTO setting (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, &stored),
+            )?;
+            Ok(())
+        })?;
+        self.settings = next;
+        Ok(())
+    }
+
+    fn load_settings(&self) -> Result<Settings> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, value FROM setting ORDER BY key")?;
+        let pairs = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|e| {
+            Error::Corrupt {
+                message: format!("stored {e}; fix it with `riskreg config set`"),
+            }
+        })
+    }
+
+    /// The value of a pragma, for diagnostics (`db check`) and tests.
+    pub fn pragma(&self, name: &str) -> Result<String> {
+        let value: rusqlite::types::Value =
+            self.conn.pragma_query_value(None, name, |r| r.get(0))?;
+        Ok(match value {
+            rusqlite::types::Value::Integer(i) => i.to_string(),
+            rusqlite::types::Value::Text(t) => t,
+            other => format!("{other:?}"),
+        })
+    }
+}
+
+impl Tx<'_> {
+    pub fn settings(&self) -> &Settings {
+        self.settings
+    }
+
+    pub fn stamp(&self) -> &Stamp {
+        self.stamp
+    }
+}
+
+/// The default register: `riskreg/riskreg.db` in the user's data directory.
+pub fn default_path() -> Result<PathBuf> {
+    directories::BaseDirs::new()
+        .map(|d| d.data_dir().join("riskreg").join("riskreg.db"))
+        .ok_or_else(|| {
+            Error::Usage(
+                "cannot find your home directory; pass --db PATH or set $RISKREG_DB".into(),
+            )
+        })
+}
+
+/// Creates the directory for the default register, private to the user (0700).
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::io(format!("cannot create directory {}", dir.display()), e))
+}
+
+/// Creates an empty database file readable only by its owner, before SQLite opens it; the
+/// `-wal` and `-shm` files SQLite makes next to it inherit this mode. This is the only place
+/// that opens a database path with `std::fs`, and no connection is open yet.
+fn create_file_0600(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(Error::InputMissing {
+            path: path.to_path_buf(),
+            message: format!(
+                "cannot create {}: directory {} does not exist",
+                path.display(),
+                dir.display()
+            ),
+        });
+    }
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::io(format!("cannot create {}", path.display()), e)),
+    }
+}
+
+fn open_error(path: &Path, e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::CannotOpen) => Error::InputMissing {
+            path: path.to_path_buf(),
+            message: format!("cannot open {}", path.display()),
+        },
+        _ => e.into(),
+    }
+}
+
+/// Whether `hay` contains `needle`, ignoring case. `needle` must already be lower-case.
+fn contains_folded(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    if needle.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        if n.len() > h.len() {
+            return false;
+        }
+        return h
+            .windows(n.len())
+            .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b));
+    }
+    hay.to_lowercase().contains(needle)
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        use rusqlite::Error as E;
+        match &e {
+            E::FromSqlConversionFailure(..)
+            | E::InvalidColumnType(..)
+            | E::IntegralValueOutOfRange(..)
+            | E::Utf8Error(..) => {
+                return Error::Corrupt {
+                    message: format!(
+                        "the database holds a value riskreg cannot read ({e}); run `riskreg db check`"
+                    ),
+                };
+            }
+            E::QueryReturnedNoRows => return Error::NotFound("no such record".into()),
+            _ => {}
+        }
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy(
+                "the register is busy: another process held a write lock for more than 5 seconds; retry".into(),
+            ),
+            Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt {
+                message: format!("the database is corrupt ({e}); restore it from a backup (`riskreg db backup` makes one)"),
+            },
+            Some(ErrorCode::NotADatabase) => Error::Corrupt {
+                message: format!("the file is not a database or is corrupt ({e})"),
+            },
+            Some(ErrorCode::ConstraintViolation) => Error::Constraint(format!("the database refused the change: {e}")),
+            Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::AuthorizationForStatementDenied) => {
+                Error::PermissionDenied(format!("cannot write the register: {e}"))
+            }
+            Some(ErrorCode::DiskFull | ErrorCode::SystemIoFailure) => Error::Io {
+                context: "database I/O failed".into(),
+                source: std::io::Error::other(e.to_string()),
+            },
+            Some(ErrorCode::CannotOpen) => Error::InputMissing {
+                path: PathBuf::new(),
+                message: format!("cannot open the register: {e}"),
+            },
+            _ => Error::Database(e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folded_contains() {
+        assert!(contains_folded("Primary POSTGRES cluster", "postgres"));
+        assert!(contains_folded("Zürich DC", "zürich"));
+        assert!(contains_folded("ZÜRICH DC", "zürich"));
+        assert!(!contains_folded("abc", "abcd"));
+        assert!(contains_folded("anything", ""));
+    }
+}

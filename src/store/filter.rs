@@ -1,0 +1,146 @@
+//! Turns a parsed [`Query`](crate::query::Query) into an SQL condition, and a sort key into
+//! an ORDER BY. Every value travels as a bound parameter, never spliced into the SQL.
+
+use jiff::civil::Date;
+use rusqlite::types::Value;
+
+use crate::domain::Status;
+use crate::query::{Flag, ListSpec, NumField, SortKey, Term, TermKind, TextField};
+use crate::scoring::BandThresholds;
+
+/// The FROM clause every risk query uses; `r` is the risk, `t` its team, `m` its milestone.
+pub(super) const FROM: &str =
+    "risk r LEFT JOIN team t ON t.id = r.team_id LEFT JOIN milestone m ON m.id = r.milestone_id";
+
+/// An SQL condition with its parameters, in order.
+pub(super) struct Condition {
+    pub sql: String,
+    pub params: Vec<Value>,
+}
+
+const ACTIVE: &str = "r.status IN ('open', 'mitigating', 'accepted')";
+
+pub(super) fn condition(spec: &ListSpec, today: Date, bands: &BandThresholds) -> Condition {
+    let mut clauses = Vec::new();
+    let mut params = Vec::new();
+    if spec.active_only() {
+        clauses.push(ACTIVE.to_string());
+    }
+    for term in &spec.query.terms {
+        clauses.push(term_sql(term, today, bands, &mut params));
+    }
+    let sql = if clauses.is_empty() {
+        "1".to_string()
+    } else {
+        clauses.join(" AND ")
+    };
+    Condition { sql, params }
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.to_string())
+}
+
+fn term_sql(term: &Term, today: Date, bands: &BandThresholds, params: &mut Vec<Value>) -> String {
+    let sql = match &term.kind {
+        TermKind::Match(field, values) => {
+            params.extend(values.iter().map(|v| match field {
+                TextField::Tag => text(&format!(",{v},")),
+                _ => text(v),
+            }));
+            let list = placeholders(values.len());
+            match field {
+                TextField::Team => {
+                    format!("r.team_id IN (SELECT id FROM team WHERE name IN ({list}))")
+                }
+                TextField::Milestone => {
+                    format!("r.milestone_id IN (SELECT id FROM milestone WHERE name IN ({list}))")
+                }
+                TextField::Owner => format!("r.owner COLLATE NOCASE IN ({list})"),
+                TextField::Category => format!("r.category COLLATE NOCASE IN ({list})"),
+                TextField::Service => format!("r.service COLLATE NOCASE IN ({list})"),
+                TextField::Tag => {
+                    let one = "instr(',' || r.tags || ',', ?) > 0";
+                    format!("({})", vec![one; values.len()].join(" OR "))
+                }
+            }
+        }
+        TermKind::Status(statuses) => {
+            params.extend(statuses.iter().map(|s| text(s.as_str())));
+            format!("r.status IN ({})", placeholders(statuses.len()))
+        }
+        TermKind::Band(list) => {
+            let ranges: Vec<&str> = list
+                .iter()
+                .map(|b| {
+                    let (lo, hi) = bands.score_range(*b);
+                    params.push(Value::Integer(i64::from(lo)));
+                    params.push(Value::Integer(i64::from(hi)));
+                    "r.score BETWEEN ? AND ?"
+                })
+                .collect();
+            format!("({})", ranges.join(" OR "))
+        }
+        TermKind::NumberIn(field, values) => {
+            params.extend(values.iter().map(|v| Value::Integer(*v)));
+            format!("{} IN ({})", num_column(*field), placeholders(values.len()))
+        }
+        TermKind::Number(field, cmp, value) => {
+            params.push(Value::Integer(*value));
+            format!("{} {} ?", num_column(*field), cmp.as_str())
+        }
+        TermKind::Due(cmp, date) => {
+            params.push(text(&date.to_string()));
+            format!("m.due {} ?", cmp.as_str())
+        }
+        TermKind::Flag(Flag::Unowned) => "r.team_id IS NULL".to_string(),
+        TermKind::Flag(Flag::Overdue) => {
+            params.push(text(&today.to_string()));
+            "(m.due < ? AND m.status <> 'done')".to_string()
+        }
+        TermKind::Flag(Flag::ReviewDue) => {
+            // Keep in step with domain::lifecycle::is_review_due (tested against it).
+            let today = text(&today.to_string());
+            params.extend([today.clone(), today]);
+            format!(
+                "({ACTIVE} AND (r.next_review <= ? OR (r.status = '{}' AND (r.approver = '' OR r.accepted_until IS NULL OR r.accepted_until < ?))))",
+                Status::Accepted.as_str()
+            )
+        }
+        TermKind::Text(s) => {
+            let needle = text(&s.to_lowercase());
+            params.extend([needle.clone(), needle]);
+            "(rr_contains(r.title, ?) OR rr_contains(r.description, ?))".to_string()
+        }
+    };
+    if term.negated {
+        format!("NOT coalesce(({sql}), 0)")
+    } else {
+        sql
+    }
+}
+
+fn num_column(field: NumField) -> &'static str {
+    match field {
+        NumField::Score => "r.score",
+        NumField::Likelihood => "r.likelihood",
+        NumField::Impact => "r.impact",
+    }
+}
+
+/// The ORDER BY for a sort key; every key ends in the default priority order, so the output
+/// is deterministic. `due_order` is the milestone's due date with "none" sorting last.
+pub(super) fn order_by(sort: SortKey) -> &'static str {
+    match sort {
+        SortKey::Score => "r.score DESC, r.impact DESC, r.due_order ASC, r.id ASC",
+        SortKey::Due => "r.due_order ASC, r.score DESC, r.impact DESC, r.id ASC",
+        SortKey::Updated => {
+            "r.updated_at DESC, r.score DESC, r.impact DESC, r.due_order ASC, r.id ASC"
+        }
+        SortKey::Id => "r.id ASC",
+    }
+}

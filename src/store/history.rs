@@ -1,0 +1,91 @@
+//! The append-only history: one event per create, field change, status move, review, import
+//! and delete, with time, actor and note.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, params, params_from_iter};
+
+use super::{Stamp, Store};
+use crate::domain::{Event, EventKind};
+use crate::error::{Error, Result};
+
+pub(super) struct NewEvent<'a> {
+    pub risk_id: i64,
+    pub kind: EventKind,
+    pub field: Option<&'a str>,
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+    pub revision: Option<i64>,
+    pub note: &'a str,
+}
+
+pub(super) fn record(conn: &Connection, stamp: &Stamp, e: &NewEvent<'_>) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO event (risk_id, at, actor, kind, field, old, new, revision, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        e.risk_id,
+        stamp.clock.now,
+        stamp.actor,
+        e.kind.as_str(),
+        e.field,
+        e.old,
+        e.new,
+        e.revision,
+        e.note
+    ])?;
+    Ok(())
+}
+
+/// Which events to show.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    pub risk_id: Option<i64>,
+    /// Only events at or after this RFC 3339 time.
+    pub since: Option<String>,
+    pub limit: Option<u64>,
+}
+
+impl Store {
+    /// Events, newest first.
+    pub fn events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+        let mut sql = String::from(
+            "SELECT id, risk_id, at, actor, kind, field, old, new, revision, note FROM event WHERE 1",
+        );
+        let mut params: Vec<Value> = Vec::new();
+        if let Some(id) = filter.risk_id {
+            sql.push_str(" AND risk_id = ?");
+            params.push(Value::Integer(id));
+        }
+        if let Some(since) = &filter.since {
+            sql.push_str(" AND at >= ?");
+            params.push(Value::Text(since.clone()));
+        }
+        sql.push_str(" ORDER BY id DESC");
+        if let Some(limit) = filter.limit {
+            sql.push_str(" LIMIT ?");
+            params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params_from_iter(params))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let kind: String = r.get(4)?;
+            out.push(Event {
+                id: r.get(0)?,
+                risk_id: r.get(1)?,
+                at: r.get(2)?,
+                actor: r.get(3)?,
+                kind: EventKind::parse(&kind).ok_or_else(|| Error::Corrupt {
+                    message: format!("history holds an unknown event kind {kind:?}"),
+                })?,
+                field: r.get(5)?,
+                old: r.get(6)?,
+                new: r.get(7)?,
+                revision: r.get(8)?,
+                note: r.get(9)?,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,449 @@
+//! Risks: create, read, change, review, delete, and the prioritized, filtered listing.
+
+use jiff::civil::Date;
+use rusqlite::types::{Type, Value};
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+
+use super::filter::{self, FROM};
+use super::history::{NewEvent, record};
+use super::{Store, Tx};
+use crate::domain::lifecycle::{self, Rules};
+use crate::domain::{
+    EventKind, Field, FieldChange, Impact, Likelihood, Risk, RiskFields, RiskPatch, Status,
+};
+use crate::error::{Error, Result};
+use crate::query::ListSpec;
+use crate::scoring::BandThresholds;
+
+const COLUMNS: &str = "r.id, r.title, r.description, r.category, r.service, r.likelihood, r.impact, r.status, \
+     t.name, m.name, m.due, r.owner, r.tags, r.next_review, r.accepted_until, r.approver, \
+     r.created_at, r.updated_at, r.revision";
+
+/// A risk to create. `id` and `created_at` are kept when an import brings them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewRisk {
+    pub fields: RiskFields,
+    pub id: Option<i64>,
+    pub created_at: Option<String>,
+}
+
+/// The outcome of an edit: the risk as it now is, and what changed (empty when nothing did,
+/// in which case the revision did not move either).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edit {
+    pub risk: Risk,
+    pub changes: Vec<FieldChange>,
+}
+
+fn corrupt(col: usize, what: &str, value: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        col,
+        Type::Text,
+        format!("unexpected {what} {value:?}").into(),
+    )
+}
+
+fn date_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Option<Date>> {
+    match row.get_ref(col)?.as_str_or_null()? {
+        None => Ok(None),
+        Some(s) => s
+            .parse::<Date>()
+            .map(Some)
+            .map_err(|_| corrupt(col, "date", s)),
+    }
+}
+
+fn risk_from_row(row: &Row<'_>, bands: &BandThresholds) -> rusqlite::Result<Risk> {
+    let level = |col: usize| -> rusqlite::Result<u8> {
+        let v: i64 = row.get(col)?;
+        u8::try_from(v).map_err(|_| corrupt(col, "level", &v.to_string()))
+    };
+    let likelihood =
+        Likelihood::new(level(5)?).ok_or_else(|| corrupt(5, "likelihood", "out of range"))?;
+    let impact = Impact::new(level(6)?).ok_or_else(|| corrupt(6, "impact", "out of range"))?;
+    let status_text: String = row.get(7)?;
+    let status = Status::parse(&status_text).map_err(|_| corrupt(7, "status", &status_text))?;
+    let tags: String = row.get(12)?;
+    let fields = RiskFields {
+        title: row.get(1)?,
+        description: row.get(2)?,
+        category: row.get(3)?,
+        service: row.get(4)?,
+        likelihood,
+        impact,
+        status,
+        team: row.get(8)?,
+        milestone: row.get(9)?,
+        owner: row.get(11)?,
+        tags: tags
+            .split(',')
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect(),
+        next_review: date_at(row, 13)?,
+        accepted_until: date_at(row, 14)?,
+        approver: row.get(15)?,
+    };
+    Ok(Risk {
+        id: row.get(0)?,
+        band: bands.band_for_score(fields.score()),
+        fields,
+        milestone_due: date_at(row, 10)?,
+        created_at: row.get(16)?,
+        updated_at: row.get(17)?,
+        revision: row.get(18)?,
+    })
+}
+
+fn get_risk(conn: &Connection, id: i64, bands: &BandThresholds) -> Result<Option<Risk>> {
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], |row| risk_from_row(row, bands))
+        .optional()?)
+}
+
+fn not_found(id: i64) -> Error {
+    Error::NotFound(format!(
+        "no risk with id {id}; `riskreg list --all` shows every risk"
+    ))
+}
+
+impl Store {
+    /// One risk, or a not-found error.
+    pub fn risk(&self, id: i64) -> Result<Risk> {
+        get_risk(&self.conn, id, &self.settings.bands)?.ok_or_else(|| not_found(id))
+    }
+
+    /// Calls `each` with every risk the spec selects, in its order, one at a time: memory
+    /// stays flat however large the register is.
+    pub fn for_each_risk(
+        &self,
+        spec: &ListSpec,
+        today: Date,
+        mut each: impl FnMut(Risk) -> Result<()>,
+    ) -> Result<()> {
+        let cond = filter::condition(spec, today, &self.settings.bands);
+        let mut sql = format!(
+            "SELECT {COLUMNS} FROM {FROM} WHERE {} ORDER BY {}",
+            cond.sql,
+            filter::order_by(spec.sort)
+        );
+        let mut params = cond.params;
+        if let Some(limit) = spec.limit {
+            sql.push_str(" LIMIT ?");
+            params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params_from_iter(params))?;
+        while let Some(row) = rows.next()? {
+            each(risk_from_row(row, &self.settings.bands)?)?;
+        }
+        Ok(())
+    }
+
+    pub fn list_risks(&self, spec: &ListSpec, today: Date) -> Result<Vec<Risk>> {
+        let mut out = Vec::new();
+        self.for_each_risk(spec, today, |r| {
+            out.push(r);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// How many risks the spec selects (its limit aside).
+    pub fn count_risks(&self, spec: &ListSpec, today: Date) -> Result<u64> {
+        let cond = filter::condition(spec, today, &self.settings.bands);
+        let sql = format!("SELECT count(*) FROM {FROM} WHERE {}", cond.sql);
+        let n: i64 = self
+            .conn
+            .query_row(&sql, params_from_iter(cond.params), |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Counts per likelihood × impact cell: `counts[likelihood - 1][impact - 1]`.
+    pub fn matrix(&self, spec: &ListSpec, today: Date) -> Result<[[u64; 5]; 5]> {
+        let cond = filter::condition(spec, today, &self.settings.bands);
+        let sql = format!(
+            "SELECT r.likelihood, r.impact, count(*) FROM {FROM} WHERE {} GROUP BY r.likelihood, r.impact",
+            cond.sql
+        );
+        let mut counts = [[0u64; 5]; 5];
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params_from_iter(cond.params))?;
+        while let Some(row) = rows.next()? {
+            let (l, i, n): (i64, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            let cell = usize::try_from(l - 1)
+                .ok()
+                .zip(usize::try_from(i - 1).ok())
+                .and_then(|(l, i)| counts.get_mut(l).and_then(|r| r.get_mut(i)));
+            match cell {
+                Some(c) => *c = u64::try_from(n).unwrap_or(0),
+                None => return Err(corrupt(0, "likelihood/impact", &format!("{l}/{i}")).into()),
+            }
+        }
+        Ok(counts)
+    }
+
+    /// (active, all) risk counts.
+    pub fn risk_totals(&self) -> Result<(u64, u64)> {
+        let (active, all): (i64, i64) = self.conn.query_row(
+            "SELECT count(*) FILTER (WHERE status IN ('open', 'mitigating', 'accepted')), count(*) FROM risk",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((
+            u64::try_from(active).unwrap_or(0),
+            u64::try_from(all).unwrap_or(0),
+        ))
+    }
+}
+
+impl Tx<'_> {
+    /// One risk as this transaction sees it.
+    pub fn risk(&self, id: i64) -> Result<Option<Risk>> {
+        get_risk(&self.tx, id, &self.settings.bands)
+    }
+
+    /// The current revision of a risk, if it exists (cheaper than reading the risk).
+    pub fn risk_revision(&self, id: i64) -> Result<Option<i64>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT revision FROM risk WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The highest id ever given to a risk (ids of deleted risks are never reused).
+    pub fn highest_risk_id_ever(&self) -> Result<i64> {
+        let seq: Option<i64> = self
+            .tx
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'risk'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(seq.unwrap_or(0))
+    }
+
+    /// Creates a risk after checking it ([`lifecycle::plan_create`]); team and milestone must
+    /// exist. Records a `create` (or `import`) event. Returns the new id.
+    pub fn create_risk(
+        &mut self,
+        new: NewRisk,
+        rules: Rules,
+        kind: EventKind,
+        note: &str,
+    ) -> Result<i64> {
+        let today = self.stamp.clock.today;
+        let mut fields = lifecycle::plan_create(new.fields, rules, today, self.settings)?;
+        let team = self.resolve_team(fields.team.as_deref())?;
+        let milestone = self.resolve_milestone(fields.milestone.as_deref())?;
+        fields.team = team.as_ref().map(|(_, n)| n.clone());
+        fields.milestone = milestone.as_ref().map(|(_, n)| n.clone());
+        let now = self.stamp.clock.now.clone();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO risk (id, title, description, category, service, likelihood, impact, status, team_id,
+                     milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
+                     due_order)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1,
+                     coalesce((SELECT due FROM milestone WHERE id = ?10), '9999-12-31'))",
+            )?
+            .execute(params![
+                new.id,
+                fields.title,
+                fields.description,
+                fields.category,
+                fields.service,
+                fields.likelihood.get(),
+                fields.impact.get(),
+                fields.status.as_str(),
+                team.map(|(id, _)| id),
+                milestone.map(|(id, _)| id),
+                fields.owner,
+                fields.tags.join(","),
+                fields.next_review.map(|d| d.to_string()),
+                fields.accepted_until.map(|d| d.to_string()),
+                fields.approver,
+                new.created_at.as_deref().unwrap_or(&now),
+                now,
+            ])?;
+        let id = self.tx.last_insert_rowid();
+        record(
+            &self.tx,
+            self.stamp,
+            &NewEvent {
+                risk_id: id,
+                kind,
+                field: None,
+                old: None,
+                new: Some(&fields.title),
+                revision: Some(1),
+                note,
+            },
+        )?;
+        Ok(id)
+    }
+
+    /// Applies `patch` to risk `id` inside this transaction, so the read and the write see the
+    /// same revision. With `expected`, a risk at another revision is a conflict (exit 75).
+    pub fn update_risk(
+        &mut self,
+        id: i64,
+        expected: Option<i64>,
+        patch: &RiskPatch,
+        rules: Rules,
+        note: &str,
+    ) -> Result<Edit> {
+        let current = self.risk(id)?.ok_or_else(|| not_found(id))?;
+        if let Some(expected) = expected
+            && expected != current.revision
+        {
+            return Err(Error::RevisionConflict {
+                id,
+                expected,
+                current: current.revision,
+            });
+        }
+        let mut next = lifecycle::plan_edit(
+            &current.fields,
+            patch,
+            rules,
+            self.stamp.clock.today,
+            self.settings,
+        )?;
+        let team = self.resolve_team(next.team.as_deref())?;
+        let milestone = self.resolve_milestone(next.milestone.as_deref())?;
+        next.team = team.as_ref().map(|(_, n)| n.clone());
+        next.milestone = milestone.as_ref().map(|(_, n)| n.clone());
+        let changes = current.fields.changes_to(&next);
+        if changes.is_empty() {
+            return Ok(Edit {
+                risk: current,
+                changes,
+            });
+        }
+        let updated = self
+            .tx
+            .prepare_cached(
+                "UPDATE risk SET title = ?1, description = ?2, category = ?3, service = ?4, likelihood = ?5,
+                     impact = ?6, status = ?7, team_id = ?8, milestone_id = ?9, owner = ?10, tags = ?11,
+                     next_review = ?12, accepted_until = ?13, approver = ?14, updated_at = ?15,
+                     revision = revision + 1,
+                     due_order = coalesce((SELECT due FROM milestone WHERE id = ?9), '9999-12-31')
+                 WHERE id = ?16 AND revision = ?17",
+            )?
+            .execute(params![
+                next.title,
+                next.description,
+                next.category,
+                next.service,
+                next.likelihood.get(),
+                next.impact.get(),
+                next.status.as_str(),
+                team.map(|(id, _)| id),
+                milestone.map(|(id, _)| id),
+                next.owner,
+                next.tags.join(","),
+                next.next_review.map(|d| d.to_string()),
+                next.accepted_until.map(|d| d.to_string()),
+                next.approver,
+                self.stamp.clock.now,
+                id,
+                current.revision,
+            ])?;
+        if updated != 1 {
+            // Cannot happen inside an IMMEDIATE transaction; refuse rather than lose a write.
+            let now = self.risk(id)?.map_or(current.revision, |r| r.revision);
+            return Err(Error::RevisionConflict {
+                id,
+                expected: current.revision,
+                current: now,
+            });
+        }
+        let revision = current.revision + 1;
+        for change in &changes {
+            record(
+                &self.tx,
+                self.stamp,
+                &NewEvent {
+                    risk_id: id,
+                    kind: if change.field == Field::Status {
+                        EventKind::Status
+                    } else {
+                        EventKind::Change
+                    },
+                    field: Some(change.field.name()),
+                    old: Some(&change.old),
+                    new: Some(&change.new),
+                    revision: Some(revision),
+                    note,
+                },
+            )?;
+        }
+        let risk = self.risk(id)?.ok_or_else(|| not_found(id))?;
+        Ok(Edit { risk, changes })
+    }
+
+    /// Records a review: the next review moves out by the band's cadence.
+    pub fn review_risk(&mut self, id: i64, note: &str) -> Result<Risk> {
+        let current = self.risk(id)?.ok_or_else(|| not_found(id))?;
+        let next = lifecycle::plan_review(&current.fields, self.stamp.clock.today, self.settings);
+        let old = current.fields.value_text(Field::NextReview);
+        let new = next.value_text(Field::NextReview);
+        self.tx
+            .prepare_cached(
+                "UPDATE risk SET next_review = ?1, updated_at = ?2, revision = revision + 1 WHERE id = ?3 AND revision = ?4",
+            )?
+            .execute(params![new, self.stamp.clock.now, id, current.revision])?;
+        record(
+            &self.tx,
+            self.stamp,
+            &NewEvent {
+                risk_id: id,
+                kind: EventKind::Review,
+                field: Some(Field::NextReview.name()),
+                old: Some(&old),
+                new: Some(&new),
+                revision: Some(current.revision + 1),
+                note,
+            },
+        )?;
+        self.risk(id)?.ok_or_else(|| not_found(id))
+    }
+
+    /// Deletes a risk; its history stays, with a `delete` event naming it.
+    pub fn delete_risk(&mut self, id: i64, note: &str) -> Result<Risk> {
+        let current = self.risk(id)?.ok_or_else(|| not_found(id))?;
+        self.tx.execute("DELETE FROM risk WHERE id = ?1", [id])?;
+        record(
+            &self.tx,
+            self.stamp,
+            &NewEvent {
+                risk_id: id,
+                kind: EventKind::Delete,
+                field: None,
+                old: Some(&current.fields.title),
+                new: None,
+                revision: None,
+                note,
+            },
+        )?;
+        Ok(current)
+    }
+
+    /// Ids of the risks that use a team or milestone, for reassigning them.
+    pub(super) fn risk_ids_where(&self, column: &str, id: i64) -> Result<Vec<i64>> {
+        let sql = match column {
+            "team_id" => "SELECT id FROM risk WHERE team_id = ?1 ORDER BY id",
+            _ => "SELECT id FROM risk WHERE milestone_id = ?1 ORDER BY id",
+        };
+        let mut stmt = self.tx.prepare(sql)?;
+        let ids = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
+    }
+}
