@@ -21,6 +21,10 @@ use context::Ctx;
 use crate::error::{Error, Result};
 use crate::text::sanitize;
 
+/// Test hook: makes the command panic, to prove a panic still ends in one error line and
+/// exit code 70 (never a Rust backtrace and exit 101).
+pub const TEST_PANIC_ENV: &str = "RISKREG_TEST_PANIC";
+
 /// Runs riskreg with `args` (the first is the program name) and returns the exit code.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     let args: Vec<OsString> = args.into_iter().collect();
@@ -88,6 +92,13 @@ fn report(e: &Error, json: bool) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
+#[allow(clippy::panic, reason = "the test hook's whole purpose")]
+fn panic_if_asked() {
+    if std::env::var_os(TEST_PANIC_ENV).is_some() {
+        panic!("{TEST_PANIC_ENV} is set");
+    }
+}
+
 fn run(args: &[OsString]) -> Result<()> {
     let cli = match Cli::try_parse_from(args::separate_query_terms(args.to_vec())) {
         Ok(cli) => cli,
@@ -100,6 +111,7 @@ fn run(args: &[OsString]) -> Result<()> {
         Err(e) => return Err(Error::CommandLine(e.render().to_string())),
     };
     let ctx = Ctx::from_cli(&cli)?;
+    panic_if_asked();
     let Some(command) = cli.command else {
         return interactive(&ctx);
     };

@@ -72,6 +72,18 @@ impl BandThresholds {
         }
     }
 
+    /// The lowest and highest scores of a band that a 5×5 matrix can produce (high is 10–16:
+    /// no likelihood × impact is 17, 18 or 19).
+    pub fn achievable_range(&self, band: Band) -> (u8, u8) {
+        let (lo, hi) = self.score_range(band);
+        let scores = || {
+            (1u8..=5)
+                .flat_map(|l| (1u8..=5).map(move |i| l * i))
+                .filter(|s| (lo..=hi).contains(s))
+        };
+        (scores().min().unwrap_or(lo), scores().max().unwrap_or(hi))
+    }
+
     /// The inclusive score range of a band, for filtering in storage.
     pub fn score_range(&self, band: Band) -> (u8, u8) {
         match band {
@@ -346,6 +358,13 @@ mod tests {
                 assert!((lo..=hi).contains(&(l * i)));
             }
         }
+    }
+
+    #[test]
+    fn achievable_ranges_match_the_design() {
+        let t = BandThresholds::default();
+        let ranges = Band::ALL.map(|b| t.achievable_range(b));
+        assert_eq!(ranges, [(1, 4), (5, 9), (10, 16), (20, 25)]);
     }
 
     #[test]

@@ -460,10 +460,16 @@ pub fn separate_query_terms(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
             terms.extend(args[j + 1..].iter().cloned());
             break;
         }
-        match (a.starts_with('-') && a.len() > 1)
-            .then(|| flag_kind(&sub, &a))
-            .flatten()
-        {
+        // A `--word` is always a flag (an unknown one is clap's usage error); a `-word` that
+        // is not one of the command's short flags is a negated term.
+        let kind = if a.starts_with("--") {
+            Some(flag_kind(&sub, &a).unwrap_or(false))
+        } else if a.starts_with('-') && a.len() > 1 {
+            flag_kind(&sub, &a)
+        } else {
+            None
+        };
+        match kind {
             Some(needs_value) => {
                 flags.push(args[j].clone());
                 if needs_value && let Some(v) = args.get(j + 1) {
@@ -550,6 +556,7 @@ mod tests {
         );
         assert_eq!(run("list -- -x"), "list -- -x");
         assert_eq!(run("list --limit 5"), "list --limit 5");
+        assert_eq!(run("list x --frobnicate"), "list --frobnicate -- x");
         assert_eq!(run("show 3"), "show 3");
         assert_eq!(run("add -l 3 -i 4 title"), "add -l 3 -i 4 title");
     }

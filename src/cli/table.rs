@@ -5,7 +5,7 @@ use anstyle::{AnsiColor, Style};
 
 use crate::io::table::{Cell, Table};
 use crate::scoring::Band;
-use crate::text::{self, Align};
+use crate::text;
 
 const GAP: usize = 2;
 
@@ -42,23 +42,35 @@ fn fit_widths(table: &Table, cells: &[Vec<String>], max: Option<usize>) -> Vec<u
         })
         .collect();
     let Some(max) = max else { return widths };
-    let total = |w: &[usize]| w.iter().sum::<usize>() + GAP * w.len().saturating_sub(1);
-    // Shrink the most flexible (then widest) column until the table fits or nothing gives.
+    let total = |w: &[usize]| {
+        let shown: Vec<&usize> = w.iter().filter(|w| **w > 0).collect();
+        shown.iter().copied().sum::<usize>() + GAP * shown.len().saturating_sub(1)
+    };
+    // Optional columns (min 0) make room first, all of them, when the table does not fit.
+    if total(&widths) > max {
+        for (w, c) in widths.iter_mut().zip(&table.columns) {
+            if c.min == 0 {
+                *w = 0;
+            }
+        }
+    }
+    // Water-filling: take one column at a time from the column that is widest for its
+    // weight, so a title (weight 4) keeps four times the room of a team name (weight 1).
     while total(&widths) > max {
         let candidate = table
             .columns
             .iter()
             .enumerate()
-            .filter(|(i, c)| c.flex > 0 && widths[*i] > c.min.max(1))
-            .max_by_key(|(i, c)| (c.flex, widths[*i]));
-        let Some((i, c)) = candidate else { break };
-        let excess = total(&widths) - max;
-        widths[i] = widths[i].saturating_sub(excess).max(c.min.max(1));
+            .filter(|(i, c)| c.flex > 0 && widths[*i] > c.min)
+            .max_by_key(|(i, c)| (widths[*i] * 1000) / usize::from(c.flex));
+        let Some((i, _)) = candidate else { break };
+        widths[i] -= 1;
     }
     widths
 }
 
-/// The table as text, one line per row, no trailing spaces.
+/// The table as text, one line per row, every line the same display width (so columns
+/// line up whatever the script or emoji in the cells).
 pub fn render(table: &Table, width: Option<usize>, color: bool) -> String {
     let cells: Vec<Vec<String>> = table
         .rows
@@ -75,10 +87,11 @@ pub fn render(table: &Table, width: Option<usize>, color: bool) -> String {
         .columns
         .iter()
         .zip(&widths)
+        .filter(|(_, w)| **w > 0)
         .map(|(c, w)| text::fit(c.header, *w, c.align))
         .collect();
     out.push_str(&paint(
-        header.join(&" ".repeat(GAP)).trim_end(),
+        &header.join(&" ".repeat(GAP)),
         Style::new().bold(),
         color,
     ));
@@ -86,15 +99,14 @@ pub fn render(table: &Table, width: Option<usize>, color: bool) -> String {
     for (row, shown) in table.rows.iter().zip(&cells) {
         let mut line = String::new();
         for (i, (column, w)) in table.columns.iter().zip(&widths).enumerate() {
-            if i > 0 {
+            if *w == 0 {
+                continue;
+            }
+            if !line.is_empty() {
                 line.push_str(&" ".repeat(GAP));
             }
             let value = shown.get(i).map_or("", String::as_str);
-            let fitted = if i + 1 == widths.len() && column.align == Align::Left {
-                text::truncate(value, *w).into_owned()
-            } else {
-                text::fit(value, *w, column.align)
-            };
+            let fitted = text::fit(value, *w, column.align);
             match row.get(i) {
                 Some(Cell::Banded(_, band)) => {
                     line.push_str(&paint(&fitted, band_style(*band), color))
@@ -102,7 +114,7 @@ pub fn render(table: &Table, width: Option<usize>, color: bool) -> String {
                 _ => line.push_str(&fitted),
             }
         }
-        out.push_str(line.trim_end());
+        out.push_str(&line);
         out.push('\n');
     }
     out

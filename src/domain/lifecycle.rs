@@ -34,6 +34,8 @@ pub fn plan_create(
     if fields.next_review.is_none() {
         fields.next_review = Some(first_review(&fields, today, settings));
     }
+    fields.tags.sort();
+    fields.tags.dedup();
     Ok(fields)
 }
 

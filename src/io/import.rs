@@ -2,7 +2,8 @@
 //!
 //! Headers are matched ignoring case, spaces and order; `title`, `likelihood` and `impact`
 //! are required; computed columns (score, band, …) are ignored; an unknown column is an
-//! error unless ignored explicitly. A row whose `id` exists updates that risk (if its
+//! error unless ignored explicitly. `milestone_due` gives a milestone the import creates its
+//! due date, so an export loads into an empty register with its roadmap intact. A row whose `id` exists updates that risk (if its
 //! `revision` column still matches), any other row creates one. Missing teams and milestones
 //! are created and reported. The whole import is one transaction: the first bad value stops
 //! it, names its line and column, and nothing is written.
@@ -15,7 +16,8 @@ use serde_json::Value;
 
 use crate::domain::lifecycle::Rules;
 use crate::domain::{
-    EventKind, FieldError, Impact, Likelihood, RiskFields, RiskPatch, Status, validate,
+    EventKind, FieldError, Impact, Likelihood, MilestonePatch, RiskFields, RiskPatch, Status,
+    validate,
 };
 use crate::error::{Error, Result};
 use crate::io::formula;
@@ -46,9 +48,10 @@ enum Col {
     Approver,
     CreatedAt,
     Revision,
+    MilestoneDue,
 }
 
-const IMPORTED: [(Col, &str); 17] = [
+const IMPORTED: [(Col, &str); 18] = [
     (Col::Id, "id"),
     (Col::Title, "title"),
     (Col::Description, "description"),
@@ -66,16 +69,12 @@ const IMPORTED: [(Col, &str); 17] = [
     (Col::Approver, "approver"),
     (Col::CreatedAt, "created_at"),
     (Col::Revision, "revision"),
+    // Sets the due date of a milestone the import creates; ignored for existing ones.
+    (Col::MilestoneDue, "milestone_due"),
 ];
 
 /// Columns the register computes; present in exports, ignored on import.
-const COMPUTED: [&str; 5] = [
-    "score",
-    "band",
-    "milestone_due",
-    "updated_at",
-    "bad_minutes_per_year",
-];
+const COMPUTED: [&str; 4] = ["score", "band", "updated_at", "bad_minutes_per_year"];
 
 const REQUIRED: [Col; 3] = [Col::Title, Col::Likelihood, Col::Impact];
 
@@ -712,7 +711,24 @@ impl Session<'_, '_> {
             .map_err(|e| rec.field_error(col, e))?;
         let (canonical, created) = match col {
             Col::Team => self.tx.ensure_team(&name)?,
-            _ => self.tx.ensure_milestone(&name)?,
+            _ => {
+                let (canonical, created) = self.tx.ensure_milestone(&name)?;
+                let due = rec.parse(Col::MilestoneDue, |s| {
+                    if s.trim().is_empty() {
+                        Ok(None)
+                    } else {
+                        validate::date_lenient("milestone_due", s).map(Some)
+                    }
+                })?;
+                if created && let Some(due) = due.flatten() {
+                    let patch = MilestonePatch {
+                        due: Some(Some(due)),
+                        ..MilestonePatch::default()
+                    };
+                    self.tx.edit_milestone(&canonical, &patch)?;
+                }
+                (canonical, created)
+            }
         };
         if created {
             match col {

@@ -65,14 +65,14 @@ impl<F: Formatter> Formatter for Safe<F> {
 /// One value as compact, terminal-safe JSON (no trailing newline).
 pub fn write_compact<W: Write, T: Serialize + ?Sized>(w: &mut W, value: &T) -> io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(w, Safe(CompactFormatter));
-    value.serialize(&mut ser).map_err(io::Error::other)
+    value.serialize(&mut ser).map_err(io::Error::from)
 }
 
 /// One value as indented, terminal-safe JSON, followed by a newline.
 pub fn write_pretty<W: Write, T: Serialize + ?Sized>(w: &mut W, value: &T) -> io::Result<()> {
     {
         let mut ser = serde_json::Serializer::with_formatter(&mut *w, Safe(PrettyFormatter::new()));
-        value.serialize(&mut ser).map_err(io::Error::other)?;
+        value.serialize(&mut ser).map_err(io::Error::from)?;
     }
     w.write_all(b"\n")
 }

@@ -34,6 +34,15 @@ pub const COLUMNS: [&str; 21] = [
 
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// A csv error as the I/O error it usually is, keeping its kind (a closed pipe must stay
+/// `BrokenPipe` to end quietly).
+pub fn io_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
 /// A CSV writer configured the spreadsheet-safe way.
 pub fn writer<W: Write>(out: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
@@ -53,7 +62,7 @@ impl<W: Write> RiskCsv<W> {
             out.write_all(BOM)?;
         }
         let mut w = writer(out);
-        w.write_record(COLUMNS)?;
+        w.write_record(COLUMNS).map_err(io_error)?;
         Ok(RiskCsv { w, raw })
     }
 
@@ -91,13 +100,13 @@ impl<W: Write> RiskCsv<W> {
             r.updated_at.clone(),
             r.revision.to_string(),
         ];
-        self.w.write_record(&record)?;
+        self.w.write_record(&record).map_err(io_error)?;
         Ok(())
     }
 
     pub fn finish(self) -> io::Result<W> {
         self.w
             .into_inner()
-            .map_err(|e| io::Error::other(e.to_string()))
+            .map_err(|e| io::Error::new(e.error().kind(), e.to_string()))
     }
 }

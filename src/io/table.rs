@@ -38,9 +38,11 @@ impl Cell {
 pub struct Column {
     pub header: &'static str,
     pub align: Align,
-    /// Narrowest useful width; 0 lets the column be dropped on a narrow terminal.
+    /// Narrowest useful width; 0 makes the column optional: it is left out when the table
+    /// does not fit the terminal.
     pub min: usize,
-    /// Columns with higher `flex` shrink first.
+    /// How much room the column keeps when the table must shrink, relative to the others
+    /// (0: never shrinks).
     pub flex: u8,
 }
 
@@ -51,6 +53,16 @@ impl Column {
             align: Align::Left,
             min,
             flex,
+        }
+    }
+
+    /// A narrow right-aligned column that is left out when the table does not fit.
+    pub const fn optional(header: &'static str) -> Column {
+        Column {
+            header,
+            align: Align::Right,
+            min: 0,
+            flex: 0,
         }
     }
 
@@ -94,7 +106,7 @@ impl Table {
             .iter()
             .map(|c| c.header.to_lowercase().replace(' ', "_"))
             .collect();
-        w.write_record(&headers)?;
+        w.write_record(&headers).map_err(risk_csv::io_error)?;
         for row in &self.rows {
             let cells: Vec<String> = row
                 .iter()
@@ -103,7 +115,7 @@ impl Table {
                     other => other.as_str().to_string(),
                 })
                 .collect();
-            w.write_record(&cells)?;
+            w.write_record(&cells).map_err(risk_csv::io_error)?;
         }
         w.flush()
     }

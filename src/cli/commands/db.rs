@@ -49,8 +49,11 @@ fn check(ctx: &Ctx, quick: bool) -> Result<()> {
             .iter()
             .filter(|l| *l != "ok")
             .chain(&report.foreign_keys)
+            .flat_map(|finding| finding.lines())
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("***"))
             .take(10)
-            .cloned()
+            .map(str::to_string)
             .collect();
         return Err(Error::Corrupt {
             message: format!(

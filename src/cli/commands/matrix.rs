@@ -72,7 +72,7 @@ pub fn matrix(ctx: &Ctx, query: &[String], all: bool) -> Result<()> {
         Format::Json | Format::Ndjson => emit_one(ctx, &matrix, String::new),
         Format::Csv | Format::Md => {
             let mut t = Table::new(
-                std::iter::once(Column::left("LIKELIHOOD", 0, 0))
+                std::iter::once(Column::left("LIKELIHOOD", 16, 0))
                     .chain(IMPACT_HEADERS.iter().map(|h| Column::right(h)))
                     .collect(),
             );
@@ -146,7 +146,7 @@ fn heat_map(m: &Matrix, bands: &BandThresholds, color: bool) -> String {
         s.push('\n');
     }
     let range = |b: Band| {
-        let (lo, hi) = bands.score_range(b);
+        let (lo, hi) = bands.achievable_range(b);
         paint(&format!("{b} {lo}-{hi}"), band_style(b), color)
     };
     s.push_str(&format!(

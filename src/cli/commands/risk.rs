@@ -205,14 +205,14 @@ fn risk_table() -> Table {
     Table::new(vec![
         Column::right("ID"),
         Column::right("SCORE"),
-        Column::right("L"),
-        Column::right("I"),
-        Column::left("TITLE", 12, 3),
-        Column::left("TEAM", 6, 2),
-        Column::left("MILESTONE", 6, 2),
+        Column::optional("L"),
+        Column::optional("I"),
+        Column::left("TITLE", 12, 4),
+        Column::left("TEAM", 6, 1),
+        Column::left("MILESTONE", 6, 1),
         Column::left("STATUS", 10, 0),
-        Column::left("OWNER", 5, 2),
-        Column::left("REVIEW", 10, 0),
+        Column::left("OWNER", 5, 1),
+        Column::left("REVIEW", 0, 0),
     ])
 }
 

@@ -1,0 +1,181 @@
+//! Helpers shared by the integration tests: a register in a temporary directory and the
+//! real `riskreg` binary run against it, isolated from the user's home and environment.
+#![allow(dead_code)] // each test crate uses a different subset
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_riskreg");
+/// The frozen clock every test runs at.
+pub const NOW: &str = "2026-11-24T09:00:00Z";
+
+/// Makes a command deterministic and unable to touch the real home directory.
+pub fn isolate(cmd: &mut std::process::Command, home: &Path) {
+    cmd.env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("RISKREG_ACTOR", "tester")
+        .env("RISKREG_NOW", NOW)
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .env_remove("RISKREG_DB");
+}
+
+/// A register in its own temporary directory.
+pub struct Reg {
+    pub dir: TempDir,
+    pub db: PathBuf,
+}
+
+impl Default for Reg {
+    fn default() -> Self {
+        Reg::new()
+    }
+}
+
+impl Reg {
+    pub fn new() -> Reg {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("reg.db");
+        Reg { dir, db }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// A `std::process::Command` for the binary on this register.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(BIN);
+        isolate(&mut c, self.dir.path());
+        c.env("RISKREG_DB", &self.db);
+        c
+    }
+
+    pub fn cmd(&self) -> Command {
+        Command::from_std(self.std_cmd())
+    }
+
+    pub fn output(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run riskreg")
+    }
+
+    /// Runs riskreg, expects success and returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.output(args);
+        assert!(
+            out.status.success(),
+            "riskreg {args:?} exited {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs riskreg and expects exit `code`; returns the output.
+    pub fn fails(&self, args: &[&str], code: i32) -> Output {
+        let out = self.output(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "riskreg {args:?}: stdout {:?} stderr {:?}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Adds a risk and returns its id.
+    pub fn add(&self, title: &str, likelihood: u8, impact: u8, extra: &[&str]) -> i64 {
+        let l = likelihood.to_string();
+        let i = impact.to_string();
+        let mut args = vec!["add", title, "-l", &l, "-i", &i];
+        args.extend_from_slice(extra);
+        self.ok(&args).trim().parse().expect("add prints the id")
+    }
+
+    /// Runs riskreg with `--format json` and parses stdout.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        serde_json::from_str(&self.ok(&all)).expect("valid JSON on stdout")
+    }
+
+    /// A plain connection for inspecting the file (not riskreg's own).
+    pub fn conn(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.db).expect("open db")
+    }
+
+    pub fn count(&self, sql: &str) -> i64 {
+        self.conn().query_row(sql, [], |r| r.get(0)).expect("count")
+    }
+
+    pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).expect("write file");
+        p
+    }
+}
+
+/// stderr parsed as the one JSON error object `--format json` promises.
+pub fn json_error(out: &Output) -> serde_json::Value {
+    assert!(
+        out.stdout.is_empty(),
+        "stdout must be empty on failure: {:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        text.trim().lines().count(),
+        1,
+        "exactly one line on stderr: {text:?}"
+    );
+    serde_json::from_str(text.trim()).expect("stderr is one JSON object")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs `command` (a shell string) with stdin and stdout on a pseudo-terminal (util-linux
+/// `script`), returning the raw bytes the program wrote to it.
+pub fn on_pty(reg: &Reg, command: &str) -> Vec<u8> {
+    let log = reg.path("pty.log");
+    let mut c = std::process::Command::new("script");
+    isolate(&mut c, reg.dir.path());
+    c.env("RISKREG_DB", &reg.db)
+        .args(["-q", "-e", "-c", command])
+        .arg(&log)
+        .stdin(std::process::Stdio::null());
+    let out = c.output().expect("run script(1)");
+    assert!(
+        out.status.success(),
+        "script: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read(&log).expect("pty log")
+}
+
+/// A deterministic dataset from the shared generator's format, written by hand so the tests
+/// do not depend on Python.
+pub fn dataset_csv(n: usize) -> String {
+    let mut s = String::from(
+        "id,title,description,category,likelihood,impact,team,milestone,status,created_at\n",
+    );
+    for i in 1..=n {
+        s.push_str(&format!(
+            "{i},\"Risk {i}: service {} degrades, under load\",\"Line one, with \"\"quotes\"\"\nline two\",capacity,{},{},team{:02},2026q{}-ga,{},2026-01-{:02}T00:00:00Z\n",
+            i % 7,
+            1 + i % 5,
+            1 + (i / 5) % 5,
+            1 + i % 3,
+            1 + i % 4,
+            ["open", "mitigating", "accepted", "closed"][i % 4],
+            1 + i % 28
+        ));
+    }
+    s
+}
