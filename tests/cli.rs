@@ -1025,3 +1025,44 @@ fn read_commands_do_not_create_a_missing_register() {
     );
     assert!(!missing.exists());
 }
+
+/// Work that takes more than a second shows progress on stderr when it is a terminal (and
+/// only then: every other test here checks a quiet stderr).
+#[test]
+fn long_imports_show_progress_on_a_terminal() {
+    let reg = Reg::new();
+    // Big enough to take well over a second even in an optimised build.
+    let data = reg.write("data.csv", common::dataset_csv(80_000));
+    let started = std::time::Instant::now();
+    let log = on_pty(&reg, &format!("{} import {}", common::BIN, data.display()));
+    let took = started.elapsed();
+    let log = String::from_utf8_lossy(&log);
+    assert!(
+        log.contains("imported 80000 rows"),
+        "{}",
+        &log[log.len().saturating_sub(500)..]
+    );
+    assert!(
+        took > std::time::Duration::from_millis(1200),
+        "the import took only {took:?}; use more rows"
+    );
+    assert!(log.contains("importing"), "no progress after {took:?}");
+}
+
+#[test]
+fn history_filters_by_risk_and_date() {
+    let reg = Reg::new();
+    reg.add("a", 1, 1, &[]);
+    reg.cmd()
+        .env("RISKREG_NOW", "2026-12-01T10:00:00Z")
+        .args(["edit", "1", "--owner", "later"])
+        .assert()
+        .success();
+    reg.add("b", 1, 1, &[]);
+    assert_eq!(reg.json(&["history"]).as_array().unwrap().len(), 3);
+    assert_eq!(reg.json(&["history", "1"]).as_array().unwrap().len(), 2);
+    let since = reg.json(&["history", "--since", "2026-11-30"]);
+    assert_eq!(since.as_array().unwrap().len(), 1);
+    assert_eq!(since[0]["new"], "later");
+    reg.fails(&["history", "--since", "yesterday"], 65);
+}
