@@ -140,13 +140,15 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// Runs `command` (a shell string) with stdin and stdout on a pseudo-terminal (util-linux
-/// `script`), returning the raw bytes the program wrote to it.
+/// Runs `command` (a POSIX shell string) with stdin and stdout on a pseudo-terminal (util-linux
+/// `script`), returning the raw bytes the program wrote to it. The shell is pinned to
+/// `/bin/sh` so the result does not depend on the login shell of whoever runs the suite.
 pub fn on_pty(reg: &Reg, command: &str) -> Vec<u8> {
     let log = reg.path("pty.log");
     let mut c = std::process::Command::new("script");
     isolate(&mut c, reg.dir.path());
     c.env("RISKREG_DB", &reg.db)
+        .env("SHELL", "/bin/sh")
         .args(["-q", "-e", "-c", command])
         .arg(&log)
         .stdin(std::process::Stdio::null());
