@@ -12,7 +12,7 @@ use std::ffi::OsString;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 
 pub use args::Cli;
 use args::Command;
@@ -145,7 +145,7 @@ fn interactive(ctx: &Ctx) -> Result<()> {
             "the interactive UI needs a terminal; use `riskreg list --format json` in scripts (see `riskreg --help`)".into(),
         ));
     }
-    let mut out = output::Out::new();
-    out.write_str(&Cli::command().render_help().to_string())?;
-    out.finish()
+    let store = ctx.open_for_write()?;
+    let frozen = std::env::var_os(crate::clock::NOW_ENV).map(|_| ctx.clock.clone());
+    crate::tui::run(store, frozen, ctx.actor.clone())
 }

@@ -2,6 +2,7 @@
 //! milestones and history events. Pure: no database, no terminal, no clock.
 
 pub mod lifecycle;
+pub mod merge;
 pub mod validate;
 
 use std::fmt;
@@ -25,6 +26,10 @@ macro_rules! level {
             pub const MIN: u8 = 1;
             pub const MAX: u8 = 5;
             const LABELS: [&'static str; 5] = [$($label),+];
+            /// The lowest level, 1.
+            pub const LOWEST: Self = $name(1);
+            /// The middle of the scale, 3: where a new risk's form starts.
+            pub const MIDDLE: Self = $name(3);
 
             /// The level, if `value` is within 1..=5.
             pub fn new(value: u8) -> Option<Self> {

@@ -2,7 +2,8 @@
 //!
 //! The pure core ([`domain`], [`scoring`], [`query`], [`text`]) knows nothing of storage or
 //! terminals; [`store`] owns the SQLite file and every SQL string; [`io`] reads and writes
-//! CSV, JSON and Markdown; [`cli`] is a thin shell over them.
+//! CSV, JSON and Markdown; [`cli`] and [`tui`] are
+//! thin shells over them.
 
 pub mod cli;
 pub mod clock;
@@ -14,6 +15,7 @@ pub mod scoring;
 pub mod store;
 pub mod suggest;
 pub mod text;
+pub mod tui;
 
 pub use error::{Error, Result};
 

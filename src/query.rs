@@ -205,6 +205,20 @@ impl Query {
     }
 }
 
+/// A value written so the parser reads it back as one value: bare when it can be, else in
+/// quotes with `"` and `\` escaped. The TUI builds `team:NAME` filters with it.
+pub fn quote_value(value: &str) -> String {
+    let bare = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| !c.is_whitespace() && !matches!(c, '"' | '\\' | ',' | ':' | '<' | '>' | '='));
+    if bare {
+        value.to_string()
+    } else {
+        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
 struct Parser {
     chars: Vec<char>,
 }
@@ -669,6 +683,14 @@ mod tests {
             if let Err(e) = Query::parse(&s) {
                 prop_assert!(e.position >= 1 && e.position <= s.chars().count() + 1, "{e:?} for {s:?}");
             }
+        }
+
+        #[test]
+        fn quoted_values_read_back_as_themselves(name in "[^\\x00-\\x1f]{1,20}") {
+            prop_assume!(!name.trim().is_empty() && name.trim() == name);
+            let q = Query::parse(&format!("team:{}", quote_value(&name))).unwrap();
+            prop_assert_eq!(q.terms.len(), 1);
+            prop_assert_eq!(&q.terms[0].kind, &TermKind::Match(TextField::Team, vec![name.clone()]));
         }
 
         #[test]

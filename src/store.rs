@@ -11,6 +11,7 @@ mod filter;
 mod history;
 mod maintenance;
 mod migrate;
+mod overview;
 mod risks;
 
 use std::fs::{DirBuilder, OpenOptions};
@@ -30,6 +31,7 @@ pub use catalog::NameCache;
 pub use history::EventFilter;
 pub use maintenance::{CheckReport, Stats};
 pub use migrate::{APPLICATION_ID, SCHEMA_VERSION};
+pub use overview::TeamOverview;
 pub use risks::{Edit, NewRisk};
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

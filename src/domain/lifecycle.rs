@@ -13,6 +13,9 @@ use crate::scoring::Settings;
 pub enum Rules {
     Interactive,
     Import,
+    /// Undo puts back a state the register already held, so the move rules (a closed risk
+    /// only reopens) do not apply to it.
+    Restore,
 }
 
 /// Whether a risk may move from `from` to `to`. Any status may move to closed; a closed

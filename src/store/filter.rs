@@ -103,13 +103,9 @@ fn term_sql(term: &Term, today: Date, bands: &BandThresholds, params: &mut Vec<V
             "(m.due < ? AND m.status <> 'done')".to_string()
         }
         TermKind::Flag(Flag::ReviewDue) => {
-            // Keep in step with domain::lifecycle::is_review_due (tested against it).
-            let today = text(&today.to_string());
-            params.extend([today.clone(), today]);
-            format!(
-                "({ACTIVE} AND (r.next_review <= ? OR (r.status = '{}' AND (r.approver = '' OR r.accepted_until IS NULL OR r.accepted_until < ?))))",
-                Status::Accepted.as_str()
-            )
+            let cond = review_due_condition(today);
+            params.extend(cond.params);
+            cond.sql
         }
         TermKind::Text(s) => {
             let needle = text(&s.to_lowercase());
@@ -121,6 +117,19 @@ fn term_sql(term: &Term, today: Date, bands: &BandThresholds, params: &mut Vec<V
         format!("NOT coalesce(({sql}), 0)")
     } else {
         sql
+    }
+}
+
+/// Active and due for review. Keep in step with domain::lifecycle::is_review_due (tested
+/// against it).
+pub(super) fn review_due_condition(today: Date) -> Condition {
+    let today = text(&today.to_string());
+    Condition {
+        sql: format!(
+            "({ACTIVE} AND (r.next_review <= ? OR (r.status = '{}' AND (r.approver = '' OR r.accepted_until IS NULL OR r.accepted_until < ?))))",
+            Status::Accepted.as_str()
+        ),
+        params: vec![today.clone(), today],
     }
 }
 

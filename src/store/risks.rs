@@ -95,7 +95,7 @@ fn risk_from_row(row: &Row<'_>, bands: &BandThresholds) -> rusqlite::Result<Risk
     })
 }
 
-fn get_risk(conn: &Connection, id: i64, bands: &BandThresholds) -> Result<Option<Risk>> {
+pub(super) fn get_risk(conn: &Connection, id: i64, bands: &BandThresholds) -> Result<Option<Risk>> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id = ?1");
     Ok(conn
         .prepare_cached(&sql)?

@@ -181,3 +181,5 @@ pub fn dataset_csv(n: usize) -> String {
     }
     s
 }
+
+pub mod tui;

@@ -1,0 +1,173 @@
+//! Reading what the views show, away from the keyboard: the app asks with a [`Request`], a
+//! worker thread with its own connection answers with a [`Response`], and the UI never
+//! waits on a query over a large register. Tests run the same [`fetch`] inline.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+
+use jiff::civil::Date;
+
+use crate::domain::{Event, Milestone};
+use crate::error::Result;
+use crate::query::ListSpec;
+use crate::store::{EventFilter, OpenMode, Store, TeamOverview};
+
+/// How many history events the History tab holds.
+pub const HISTORY_LIMIT: u64 = 500;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    /// The rows a filter and sort select, and the matrix of that filter.
+    Rows {
+        generation: u64,
+        spec: ListSpec,
+        today: Date,
+    },
+    /// Everything else: totals, teams, milestones, history.
+    Overview {
+        generation: u64,
+        today: Date,
+        history_risk: Option<i64>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rows {
+    pub generation: u64,
+    pub ids: Vec<i64>,
+    pub matrix: [[u64; 5]; 5],
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overview {
+    pub generation: u64,
+    /// (active, all) risks in the register.
+    pub totals: (u64, u64),
+    pub teams: Vec<TeamOverview>,
+    pub milestones: Vec<Milestone>,
+    pub history: Vec<Event>,
+}
+
+#[derive(Debug)]
+pub enum Response {
+    Rows(Result<Rows>),
+    Overview(Result<Overview>),
+}
+
+/// Answers one request from `store`.
+pub fn fetch(store: &Store, request: &Request) -> Response {
+    match request {
+        Request::Rows {
+            generation,
+            spec,
+            today,
+        } => {
+            let rows = || -> Result<Rows> {
+                let mut matrix_spec = spec.clone();
+                matrix_spec.limit = None;
+                Ok(Rows {
+                    generation: *generation,
+                    ids: store.risk_ids(spec, *today)?,
+                    matrix: store.matrix(&matrix_spec, *today)?,
+                })
+            };
+            Response::Rows(rows())
+        }
+        Request::Overview {
+            generation,
+            today,
+            history_risk,
+        } => {
+            let overview = || -> Result<Overview> {
+                Ok(Overview {
+                    generation: *generation,
+                    totals: store.risk_totals()?,
+                    teams: store.team_overview(*today)?,
+                    milestones: store.milestones(*today)?,
+                    history: store.events(&EventFilter {
+                        risk_id: *history_risk,
+                        since: None,
+                        limit: Some(HISTORY_LIMIT),
+                    })?,
+                })
+            };
+            Response::Overview(overview())
+        }
+    }
+}
+
+/// Where requests go: answered at once on the caller's connection (tests, tiny registers),
+/// or by a worker thread with its own connection.
+pub enum Loader {
+    Inline,
+    Worker(Worker),
+}
+
+pub struct Worker {
+    requests: Option<Sender<Request>>,
+    responses: Receiver<Response>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Opens a second connection to `path` on a new thread.
+    pub fn start(path: PathBuf) -> Result<Worker> {
+        let store = Store::open(&path, OpenMode::Existing)?;
+        let (req_tx, req_rx) = channel::<Request>();
+        let (resp_tx, resp_rx) = channel::<Response>();
+        let handle = std::thread::Builder::new()
+            .name("riskreg-loader".into())
+            .spawn(move || serve(&store, &req_rx, &resp_tx))
+            .map_err(|e| crate::Error::io("cannot start the loader thread", e))?;
+        Ok(Worker {
+            requests: Some(req_tx),
+            responses: resp_rx,
+            handle: Some(handle),
+        })
+    }
+
+    pub fn send(&self, request: Request) {
+        if let Some(tx) = &self.requests {
+            // A closed channel means the worker ended; the next poll reports nothing and the
+            // app keeps its last data.
+            let _ = tx.send(request);
+        }
+    }
+
+    /// Answers that have arrived, without waiting.
+    pub fn try_recv(&self) -> Option<Response> {
+        self.responses.try_recv().ok()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.requests = None;
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// The worker's loop: when several requests of a kind queue up (fast typing in the filter
+/// bar), only the newest is answered.
+fn serve(store: &Store, requests: &Receiver<Request>, responses: &Sender<Response>) {
+    while let Ok(first) = requests.recv() {
+        let mut pending = vec![first];
+        while let Ok(more) = requests.try_recv() {
+            pending.push(more);
+        }
+        let newest_rows = pending
+            .iter()
+            .rposition(|r| matches!(r, Request::Rows { .. }));
+        let newest_overview = pending
+            .iter()
+            .rposition(|r| matches!(r, Request::Overview { .. }));
+        for i in [newest_rows, newest_overview].into_iter().flatten() {
+            if responses.send(fetch(store, &pending[i])).is_err() {
+                return;
+            }
+        }
+    }
+}

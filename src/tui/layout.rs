@@ -1,0 +1,81 @@
+//! Where things go on the screen. The app uses the same functions as the views to know how
+//! many rows a list shows, so scrolling keeps the selection visible.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+/// Below this size the TUI shows only a "too small" message.
+pub const MIN_WIDTH: u16 = 50;
+pub const MIN_HEIGHT: u16 = 12;
+
+pub fn too_small(area: Rect) -> bool {
+    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
+pub struct Screen {
+    pub tabs: Rect,
+    pub body: Rect,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+pub fn screen(area: Rect) -> Screen {
+    let [tabs, body, status, footer] = area.layout(&Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ]));
+    Screen {
+        tabs,
+        body,
+        status,
+        footer,
+    }
+}
+
+pub struct RisksLayout {
+    pub filter: Rect,
+    pub table: Rect,
+    pub detail: Option<Rect>,
+}
+
+/// The filter line, the table, and (when there is room) the detail pane below it.
+pub fn risks(body: Rect) -> RisksLayout {
+    let detail_height = if body.height >= 18 {
+        body.height / 3 + 1
+    } else {
+        0
+    };
+    let [filter, table, detail] = body.layout(&Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(detail_height),
+    ]));
+    RisksLayout {
+        filter,
+        table,
+        detail: (detail_height > 0).then_some(detail),
+    }
+}
+
+/// How many risks the table shows at this terminal size (its header takes a row).
+pub fn risk_rows(area: Rect) -> usize {
+    usize::from(risks(screen(area).body).table.height.saturating_sub(1))
+}
+
+/// How many rows the other tabs' lists show (a bordered block with a header row).
+pub fn list_rows(area: Rect) -> usize {
+    usize::from(screen(area).body.height.saturating_sub(3))
+}
+
+/// A centred popup of at most `width` × `height` inside `area`.
+pub fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

@@ -1,0 +1,195 @@
+//! Export of exactly the rows in view (the filter and sort in force) to CSV or Markdown,
+//! through the same writers and atomic file as `riskreg export`. An existing file is only
+//! replaced after a second, explicit yes.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+use ratatui_textarea::TextArea;
+
+use crate::error::{Error, Result};
+use crate::io::atomic::AtomicFile;
+use crate::io::{RiskFormat, RiskWriter};
+use crate::query::ListSpec;
+use crate::store::Store;
+use crate::text::sanitize_line;
+use crate::tui::layout;
+use crate::tui::theme::Theme;
+
+pub const DEFAULT_FILE: &str = "riskreg-export.csv";
+
+pub struct ExportPrompt {
+    pub input: TextArea<'static>,
+    /// The file exists and the next Enter (or `y`) replaces it.
+    pub confirm_overwrite: bool,
+    pub error: Option<String>,
+}
+
+pub enum Step {
+    Continue,
+    Cancel,
+    Write {
+        path: PathBuf,
+        format: RiskFormat,
+        force: bool,
+    },
+}
+
+impl Default for ExportPrompt {
+    fn default() -> Self {
+        ExportPrompt::new()
+    }
+}
+
+impl ExportPrompt {
+    pub fn new() -> ExportPrompt {
+        let mut input = TextArea::new(vec![DEFAULT_FILE.to_string()]);
+        input.set_cursor_line_style(ratatui::style::Style::default());
+        input.move_cursor(ratatui_textarea::CursorMove::End);
+        ExportPrompt {
+            input,
+            confirm_overwrite: false,
+            error: None,
+        }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        PathBuf::from(self.input.lines().join("").trim())
+    }
+
+    /// CSV unless the name ends in `.md`.
+    pub fn format(&self) -> RiskFormat {
+        match RiskFormat::from_path(&self.path()) {
+            Some(RiskFormat::Markdown) => RiskFormat::Markdown,
+            _ => RiskFormat::Csv,
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> Step {
+        if self.confirm_overwrite {
+            return match key.code {
+                KeyCode::Char('y' | 'Y') => self.write(true),
+                KeyCode::Esc => Step::Cancel,
+                _ => {
+                    self.confirm_overwrite = false;
+                    Step::Continue
+                }
+            };
+        }
+        match key.code {
+            KeyCode::Esc => Step::Cancel,
+            KeyCode::Enter => {
+                let path = self.path();
+                if path.as_os_str().is_empty() {
+                    self.error = Some("type a file name, e.g. risks.csv or risks.md".into());
+                    Step::Continue
+                } else if path.exists() {
+                    self.confirm_overwrite = true;
+                    Step::Continue
+                } else {
+                    self.write(false)
+                }
+            }
+            _ => {
+                if crate::tui::form::text_key(&mut self.input, key) {
+                    self.error = None;
+                }
+                Step::Continue
+            }
+        }
+    }
+
+    fn write(&mut self, force: bool) -> Step {
+        self.confirm_overwrite = false;
+        Step::Write {
+            path: self.path(),
+            format: self.format(),
+            force,
+        }
+    }
+
+    pub fn fail(&mut self, e: &Error) {
+        self.error = Some(sanitize_line(&e.to_string()).into_owned());
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: Theme) {
+        let area = layout::popup(area, 70, 9);
+        Clear.render(area, buf);
+        let block = Block::bordered().title(" Export the rows in view ");
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.height == 0 {
+            return;
+        }
+        let format = match self.format() {
+            RiskFormat::Markdown => "Markdown table",
+            _ => "CSV (spreadsheet-safe)",
+        };
+        let mut lines = vec![
+            Line::from("File (.csv or .md):"),
+            Line::default(),
+            Line::from(vec![
+                Span::styled("Format: ", theme.dim()),
+                Span::raw(format),
+            ]),
+        ];
+        if self.confirm_overwrite {
+            lines.push(Line::styled(
+                format!(
+                    "{} exists. Replace it? y = yes, any other key = no",
+                    sanitize_line(&self.path().display().to_string())
+                ),
+                theme.warn(),
+            ));
+        } else if let Some(e) = &self.error {
+            lines.push(Line::styled(e.clone(), theme.error()));
+        } else {
+            lines.push(Line::styled("Enter writes · Esc cancels", theme.dim()));
+        }
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .render(inner, buf);
+        let field = Rect {
+            y: inner.y + 1,
+            height: 1,
+            ..inner
+        };
+        if inner.height > 1 {
+            self.input.render(field, buf);
+        }
+    }
+}
+
+/// Writes the risks `spec` selects to `path`, atomically; returns how many.
+pub fn write(
+    store: &Store,
+    spec: &ListSpec,
+    today: Date,
+    path: &Path,
+    format: RiskFormat,
+    force: bool,
+) -> Result<u64> {
+    let mut file = AtomicFile::create(path, force, "export")?;
+    let mut n = 0u64;
+    {
+        let mut writer = RiskWriter::new(format, file.writer(), false)
+            .map_err(|e| Error::io("cannot write the export", e))?;
+        store.for_each_risk(spec, today, |r| {
+            n += 1;
+            writer
+                .write(&r)
+                .map_err(|e| Error::io("cannot write the export", e))
+        })?;
+        let mut inner = writer
+            .finish()
+            .map_err(|e| Error::io("cannot write the export", e))?;
+        std::io::Write::flush(&mut inner).map_err(|e| Error::io("cannot write the export", e))?;
+    }
+    file.commit()?;
+    Ok(n)
+}

@@ -1,0 +1,648 @@
+//! The TUI's state transitions, without a terminal: every action on an app over a real
+//! temporary register, checked against the register itself (through the CLI or SQL).
+//! Also DV-1..3 (other processes' commits) and LU-1, LU-2, LU-6 (stale edits).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod common;
+
+use common::Reg;
+use common::tui::{act, app_on, chars, ids, key, key_with, sample_reg};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+use riskreg::tui::Action;
+use riskreg::tui::app::{Popup, Tab};
+
+fn title_of(reg: &Reg, id: i64) -> String {
+    reg.json(&["show", &id.to_string()])["title"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn field(reg: &Reg, id: i64, name: &str) -> serde_json::Value {
+    reg.json(&["show", &id.to_string()])[name].clone()
+}
+
+#[test]
+fn the_list_is_the_cli_priority_order() {
+    let reg = sample_reg();
+    let app = app_on(&reg, 120, 40);
+    let cli: Vec<i64> = reg
+        .json(&["list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids(&app), cli);
+    assert_eq!(app.totals, (28, 32));
+    assert_eq!(app.risks.selected_id(), Some(cli[0]));
+}
+
+#[test]
+fn moving_paging_and_jumping_keep_the_selection_visible() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 80, 24);
+    let rows = riskreg::tui::layout::risk_rows(app.size);
+    act(&mut app, Action::Down);
+    assert_eq!(app.risks.selected, 1);
+    act(&mut app, Action::Up);
+    act(&mut app, Action::Up);
+    assert_eq!(app.risks.selected, 0, "stops at the top");
+    act(&mut app, Action::Bottom);
+    assert_eq!(app.risks.selected, app.risks.ids.len() - 1);
+    assert!(
+        app.risks.offset + rows > app.risks.selected,
+        "bottom row visible"
+    );
+    assert_eq!(
+        app.risks.visible.last().map(|r| r.id),
+        app.risks.selected_id()
+    );
+    act(&mut app, Action::Top);
+    assert_eq!((app.risks.selected, app.risks.offset), (0, 0));
+    act(&mut app, Action::PageDown);
+    assert_eq!(app.risks.selected, rows);
+    act(&mut app, Action::PageUp);
+    assert_eq!(app.risks.selected, 0);
+    act(&mut app, Action::ClickRow(2));
+    assert_eq!(app.risks.selected, 2);
+    assert_eq!(
+        app.risks.detail.as_ref().map(|(r, _)| r.id),
+        app.risks.selected_id()
+    );
+}
+
+#[test]
+fn tabs_switch_by_number_tab_and_shift_tab() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 80, 24);
+    key(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.tab, Tab::Teams);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.tab, Tab::Roadmap);
+    key(&mut app, KeyCode::BackTab);
+    key(&mut app, KeyCode::BackTab);
+    assert_eq!(app.tab, Tab::Matrix);
+    key(&mut app, KeyCode::Char('5'));
+    assert_eq!(app.tab, Tab::History);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.tab, Tab::Risks, "wraps around");
+}
+
+#[test]
+fn the_filter_narrows_live_shows_errors_inline_and_esc_restores() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let all = ids(&app);
+    key(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "team:edge");
+    let cli: Vec<i64> = reg
+        .json(&["list", "team:edge"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids(&app), cli, "narrowed while typing");
+    chars(&mut app, " \"primary");
+    assert!(
+        app.filter
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("quote")),
+        "{:?}",
+        app.filter.error
+    );
+    assert_eq!(
+        ids(&app),
+        cli,
+        "a bad term keeps the last good list: {:?}",
+        app.filter.applied
+    );
+    key(&mut app, KeyCode::Esc);
+    assert!(app.filter.editing.is_none());
+    assert_eq!(ids(&app), all, "Esc puts the old filter back");
+    key(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "is:review-due");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.filter.applied, "is:review-due");
+    let due: Vec<i64> = reg
+        .json(&["list", "is:review-due"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids(&app), due);
+    key(&mut app, KeyCode::Char('c'));
+    assert_eq!(ids(&app), all, "c clears");
+}
+
+#[test]
+fn the_sort_picker_changes_the_order_like_the_cli() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    key(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.popup, Some(Popup::Sort { cursor: 0 })));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none());
+    let cli: Vec<i64> = reg
+        .json(&["list", "--sort", "due"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids(&app), cli);
+}
+
+#[test]
+fn the_add_form_validates_inline_and_saves_through_the_core() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    key(&mut app, KeyCode::Char('a'));
+    assert!(matches!(app.popup, Some(Popup::Form(_))));
+    key(&mut app, KeyCode::Enter);
+    let Some(Popup::Form(form)) = &app.popup else {
+        panic!("form stays open")
+    };
+    assert!(form.entries[0].error.is_some(), "empty title refused");
+    chars(&mut app, "Redis cache stampede on deploy");
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "5"); // likelihood
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Right); // impact 4
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "e"); // team edge
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "ana");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none(), "saved");
+    let id = app.risks.selected_id().unwrap();
+    let shown = reg.json(&["show", &id.to_string()]);
+    assert_eq!(shown["title"], "Redis cache stampede on deploy");
+    assert_eq!(
+        (shown["likelihood"].as_i64(), shown["impact"].as_i64()),
+        (Some(5), Some(4))
+    );
+    assert_eq!(shown["team"], "edge");
+    assert_eq!(shown["owner"], "ana");
+    let history = reg.json(&["history", &id.to_string()]);
+    assert_eq!(history[0]["actor"], "tui-tester");
+    assert_eq!(history[0]["kind"], "create");
+}
+
+#[test]
+fn bad_values_in_the_form_are_refused_like_the_cli_refuses_them() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    key(&mut app, KeyCode::Char('a'));
+    chars(&mut app, "a\u{202e}b");
+    key(&mut app, KeyCode::Enter);
+    let Some(Popup::Form(form)) = &app.popup else {
+        panic!("still open")
+    };
+    let err = form.entries[0].error.clone().unwrap();
+    let cli = reg.fails(&["add", "a\u{202e}b", "-l", "1", "-i", "1"], 65);
+    assert!(common::stderr(&cli).contains(&err), "same reason: {err}");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.popup.is_none());
+    assert_eq!(app.totals.1, 32, "nothing saved");
+}
+
+#[test]
+fn edit_form_saves_changes_and_records_history() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let id = app.risks.selected_id().unwrap();
+    key(&mut app, KeyCode::Char('e'));
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL); // clear the title line
+    chars(&mut app, "Renamed in the TUI");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none());
+    assert_eq!(title_of(&reg, id), "Renamed in the TUI");
+    let h = reg.json(&["history", &id.to_string()]);
+    assert_eq!(h[0]["field"], "title");
+    assert_eq!(h[0]["new"], "Renamed in the TUI");
+}
+
+#[test]
+fn quick_keys_bump_levels_move_status_review_and_delete() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    act(&mut app, Action::Bottom);
+    let id = app.risks.selected_id().unwrap();
+    let l = field(&reg, id, "likelihood").as_i64().unwrap();
+    let i = field(&reg, id, "impact").as_i64().unwrap();
+    key(&mut app, KeyCode::Char('+'));
+    key(&mut app, KeyCode::Char('>'));
+    assert_eq!(field(&reg, id, "likelihood").as_i64(), Some((l + 1).min(5)));
+    assert_eq!(field(&reg, id, "impact").as_i64(), Some((i + 1).min(5)));
+    key(&mut app, KeyCode::Char('-'));
+    key(&mut app, KeyCode::Char('<'));
+    assert_eq!(field(&reg, id, "likelihood").as_i64(), Some(l.clamp(1, 4)));
+    let sel = app.risks.selected_id().unwrap();
+    key(&mut app, KeyCode::Char('m'));
+    assert!(matches!(app.popup, Some(Popup::Status { .. })));
+    key(&mut app, KeyCode::Home); // no-op key in the picker
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Up);
+    }
+    key(&mut app, KeyCode::Down); // mitigating
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(field(&reg, sel, "status"), "mitigating");
+    key(&mut app, KeyCode::Char('r'));
+    assert_eq!(
+        reg.json(&["history", &sel.to_string()])[0]["kind"],
+        "review"
+    );
+    key(&mut app, KeyCode::Char('d'));
+    assert!(matches!(app.popup, Some(Popup::ConfirmDelete { .. })));
+    key(&mut app, KeyCode::Char('n'));
+    assert!(app.popup.is_none());
+    assert_eq!(
+        reg.count(&format!("SELECT count(*) FROM risk WHERE id = {sel}")),
+        1,
+        "n keeps it"
+    );
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(
+        reg.count(&format!("SELECT count(*) FROM risk WHERE id = {sel}")),
+        0
+    );
+    assert!(!ids(&app).contains(&sel));
+}
+
+#[test]
+fn accepting_from_the_status_picker_asks_for_approver_and_date() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let id = app.risks.selected_id().unwrap();
+    key(&mut app, KeyCode::Char('m'));
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Up);
+    }
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Down); // open, mitigating, mitigated, accepted
+    }
+    key(&mut app, KeyCode::Enter);
+    let Some(Popup::Form(form)) = &app.popup else {
+        panic!("the form opens for the approver")
+    };
+    assert_eq!(form.focused().unwrap().field.name(), "approver");
+    assert_ne!(field(&reg, id, "status"), "accepted", "nothing written yet");
+    chars(&mut app, "cto");
+    key(&mut app, KeyCode::BackTab);
+    chars(&mut app, "2027-03-01");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none());
+    assert_eq!(field(&reg, id, "status"), "accepted");
+    assert_eq!(field(&reg, id, "approver"), "cto");
+}
+
+#[test]
+fn undo_takes_back_an_edit_a_delete_and_an_add_in_history() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let id = app.risks.selected_id().unwrap();
+    let before = reg.json(&["show", &id.to_string()]);
+    key(&mut app, KeyCode::Char('-'));
+    assert_ne!(field(&reg, id, "likelihood"), before["likelihood"]);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(field(&reg, id, "likelihood"), before["likelihood"]);
+    assert_eq!(reg.json(&["history", &id.to_string()])[0]["note"], "undo");
+
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(
+        reg.count(&format!("SELECT count(*) FROM risk WHERE id = {id}")),
+        0
+    );
+    key(&mut app, KeyCode::Char('u'));
+    let back = reg.json(&["show", &id.to_string()]);
+    assert_eq!(back["title"], before["title"]);
+    assert_eq!(back["created_at"], before["created_at"]);
+    assert_eq!(app.risks.selected_id(), Some(id));
+
+    key(&mut app, KeyCode::Char('a'));
+    chars(&mut app, "Short-lived risk");
+    key(&mut app, KeyCode::Enter);
+    let new_id = app.risks.selected_id().unwrap();
+    assert_ne!(new_id, id);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        reg.count(&format!("SELECT count(*) FROM risk WHERE id = {new_id}")),
+        0
+    );
+    assert_eq!(
+        reg.count(&format!(
+            "SELECT count(*) FROM event WHERE risk_id = {new_id}"
+        )),
+        2,
+        "create and its undo"
+    );
+    key(&mut app, KeyCode::Char('u'));
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("nothing to undo"))
+    );
+}
+
+#[test]
+fn undo_refuses_to_overwrite_someone_elses_later_change() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let id = app.risks.selected_id().unwrap();
+    key(&mut app, KeyCode::Char('-'));
+    reg.ok(&["edit", &id.to_string(), "--owner", "someone-else"]);
+    key(&mut app, KeyCode::Char('u'));
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("changed since"))
+    );
+    assert_eq!(field(&reg, id, "owner"), "someone-else");
+}
+
+#[test]
+fn matrix_teams_roadmap_and_history_choices_filter_the_risks() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    key(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.matrix_cell, (5, 5));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('h'));
+    assert_eq!(app.matrix_cell, (4, 4));
+    let count = app.matrix[3][3];
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab, Tab::Risks);
+    assert_eq!(app.filter.applied, "likelihood:4 impact:4");
+    assert_eq!(ids(&app).len() as u64, count);
+
+    key(&mut app, KeyCode::Char('3'));
+    key(&mut app, KeyCode::Down);
+    let team = app.teams[1].team.clone().unwrap();
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.filter.applied, format!("team:{team}"));
+    assert_eq!(ids(&app).len() as u64, app.teams[1].active());
+
+    key(&mut app, KeyCode::Char('4'));
+    let m = app.milestones[0].clone();
+    assert!(m.overdue, "the sample's first milestone is overdue");
+    assert_eq!(app.milestone_risks.len() as i64, m.active_risks);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.filter.applied, format!("milestone:{}", m.name));
+    assert_eq!(ids(&app).len() as i64, m.active_risks);
+
+    let id = app.risks.selected_id().unwrap();
+    key(&mut app, KeyCode::Char('h'));
+    assert_eq!((app.tab, app.history_risk), (Tab::History, Some(id)));
+    assert!(app.history.iter().all(|e| e.risk_id == id));
+    key(&mut app, KeyCode::Char('h'));
+    assert_eq!(app.history_risk, None);
+    assert_eq!(app.history.len(), 32);
+    key(&mut app, KeyCode::Down);
+    let other = app.history[1].risk_id;
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.history_risk, Some(other));
+}
+
+#[test]
+fn export_writes_the_rows_in_view_and_asks_before_overwriting() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    key(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "team:payments");
+    key(&mut app, KeyCode::Enter);
+    let out = reg.path("view.md");
+    key(&mut app, KeyCode::Char('x'));
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    chars(&mut app, out.to_str().unwrap());
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none(), "{:?}", app.message);
+    let md = std::fs::read_to_string(&out).unwrap();
+    let cli = reg.ok(&["export", "team:payments", "--format", "md"]);
+    assert_eq!(md, cli, "the same rows, order and format as the CLI");
+
+    std::fs::write(&out, "keep me").unwrap();
+    key(&mut app, KeyCode::Char('x'));
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    chars(&mut app, out.to_str().unwrap());
+    key(&mut app, KeyCode::Enter);
+    let Some(Popup::Export(prompt)) = &app.popup else {
+        panic!("asks first")
+    };
+    assert!(prompt.confirm_overwrite);
+    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "keep me",
+        "not overwritten"
+    );
+    key(&mut app, KeyCode::Char('x'));
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    chars(&mut app, out.to_str().unwrap());
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), cli);
+}
+
+#[test]
+fn help_opens_and_closes_and_q_quits() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 80, 24);
+    key(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.popup, Some(Popup::Help)));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.popup.is_none());
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.popup, Some(Popup::Detail)));
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.quit);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+    let mut app = app_on(&reg, 80, 24);
+    key_with(&mut app, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(app.quit, "Ctrl-C quits in raw mode");
+}
+
+#[test]
+fn an_empty_register_welcomes_and_loads_the_sample_in_one_key() {
+    let reg = Reg::new();
+    let mut app = app_on(&reg, 80, 24);
+    assert!(matches!(app.popup, Some(Popup::Welcome)));
+    key(&mut app, KeyCode::Char('s'));
+    assert!(app.popup.is_none());
+    assert_eq!(app.totals, (28, 32));
+    assert_eq!(reg.count("SELECT count(*) FROM team"), 6);
+    assert_eq!(reg.count("SELECT count(*) FROM milestone"), 8);
+}
+
+#[test]
+fn dv_1_another_process_commit_appears_after_one_poll() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let id = reg.add("Added by a script", 5, 5, &["--team", "edge"]);
+    assert!(!ids(&app).contains(&id), "not before the poll");
+    assert!(app.poll_changes(), "data_version moved");
+    assert!(ids(&app).contains(&id));
+    assert_eq!(app.totals.1, 33);
+}
+
+#[test]
+fn dv_2_own_commits_reload_explicitly() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let reloads = app.reloads;
+    key(&mut app, KeyCode::Char('-'));
+    assert_eq!(app.reloads, reloads + 1, "reloaded after its own commit");
+    assert!(
+        !app.poll_changes(),
+        "its own commit does not look like someone else's"
+    );
+}
+
+#[test]
+fn dv_3_no_writes_no_reloads() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let reloads = app.reloads;
+    for _ in 0..20 {
+        act(&mut app, Action::Tick);
+    }
+    assert_eq!(app.reloads, reloads);
+}
+
+/// Opens the edit form on the first risk and changes its title to `title`.
+fn edit_title(app: &mut riskreg::tui::App, title: &str) {
+    key(app, KeyCode::Char('e'));
+    key_with(app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    chars(app, title);
+}
+
+#[test]
+fn lu_1_same_field_changed_elsewhere_opens_the_conflict_view() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let id = app.risks.selected_id().unwrap();
+    let rev = field(&reg, id, "revision").as_i64().unwrap();
+    edit_title(&mut app, "Mine");
+    reg.ok(&["edit", &id.to_string(), "--title", "X"]);
+    key(&mut app, KeyCode::Enter);
+    let Some(Popup::Conflict(c)) = &app.popup else {
+        panic!("conflict view")
+    };
+    assert_eq!(
+        (c.fields[0].theirs.as_str(), c.fields[0].mine.as_str()),
+        ("X", "Mine")
+    );
+    assert_eq!(
+        field(&reg, id, "revision").as_i64(),
+        Some(rev + 1),
+        "no write happened"
+    );
+    key(&mut app, KeyCode::Char('m'));
+    assert!(app.popup.is_none());
+    assert_eq!(title_of(&reg, id), "Mine");
+    assert_eq!(field(&reg, id, "revision").as_i64(), Some(rev + 2));
+    let titles: Vec<String> = reg
+        .json(&["history", &id.to_string()])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["field"] == "title")
+        .map(|e| e["new"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        titles,
+        vec!["Mine".to_string(), "X".to_string()],
+        "both changes in history"
+    );
+}
+
+#[test]
+fn lu_1_keep_theirs_keeps_their_value() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let id = app.risks.selected_id().unwrap();
+    edit_title(&mut app, "Mine");
+    reg.ok(&["edit", &id.to_string(), "--title", "X"]);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('t'));
+    assert!(app.popup.is_none());
+    assert_eq!(title_of(&reg, id), "X");
+}
+
+#[test]
+fn lu_2_disjoint_fields_merge() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let id = app.risks.selected_id().unwrap();
+    let rev = field(&reg, id, "revision").as_i64().unwrap();
+    edit_title(&mut app, "Mine");
+    reg.ok(&["edit", &id.to_string(), "--owner", "bob"]);
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none(), "saved without asking");
+    let shown = reg.json(&["show", &id.to_string()]);
+    assert_eq!(
+        (shown["title"].as_str(), shown["owner"].as_str()),
+        (Some("Mine"), Some("bob"))
+    );
+    assert_eq!(shown["revision"].as_i64(), Some(rev + 2));
+}
+
+#[test]
+fn lu_6_delete_during_edit_reports_not_found_and_offers_recreate() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let id = app.risks.selected_id().unwrap();
+    edit_title(&mut app, "Mine");
+    reg.ok(&["delete", &id.to_string(), "--yes"]);
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.popup, Some(Popup::Deleted { .. })));
+    assert_eq!(
+        reg.count(&format!("SELECT count(*) FROM risk WHERE id = {id}")),
+        0,
+        "no zombie row"
+    );
+    key(&mut app, KeyCode::Char('r'));
+    assert_eq!(title_of(&reg, id), "Mine");
+
+    let mut app = app_on(&reg, 120, 40);
+    act(&mut app, Action::Bottom);
+    let other = app.risks.selected_id().unwrap();
+    edit_title(&mut app, "Gone anyway");
+    reg.ok(&["delete", &other.to_string(), "--yes"]);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('d'));
+    assert_eq!(
+        reg.count(&format!("SELECT count(*) FROM risk WHERE id = {other}")),
+        0
+    );
+}
+
+#[test]
+fn stale_quick_key_reloads_instead_of_overwriting() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let id = app.risks.selected_id().unwrap();
+    reg.ok(&["edit", &id.to_string(), "--likelihood", "1"]);
+    key(&mut app, KeyCode::Char('>'));
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("changed by someone else"))
+    );
+    assert_eq!(field(&reg, id, "likelihood").as_i64(), Some(1));
+}
