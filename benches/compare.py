@@ -29,10 +29,14 @@ first alternates) so machine noise hits both alike; the table reports the median
 ratio riskreg/floor, the highest peak RSS seen, and PASS/FAIL against the targets.
 
 Before timing, each operation runs once per side untimed (a warm-up), and where the result is
-a list of risks the ids are compared: riskreg must return the floor's ids in the floor's
-order. A MISMATCH is explained (different rows, or the same rows in a different order and
-whether only ties on score differ) and makes the script exit 1. A target FAIL exits 0 — this
-is a report — unless --strict is given. A failing command stops the script with its stderr.
+a list of risks the ids are compared. The floor sorts `ORDER BY score DESC, id`: it breaks
+ties on score by id only, where riskreg's priority order is score desc, impact desc,
+milestone due date asc (none last), id asc. So the floor's rows are looked up in its own
+table (one more untimed query on floor.db) and re-sorted by the priority order, and riskreg
+must return exactly that id sequence: the same rows in the same order. A MISMATCH names the
+rows only one side returned and the first position that differs, and makes the script
+exit 1. A target FAIL exits 0 — this is a report — unless --strict is given. A failing
+command stops the script with its stderr.
 
 The riskreg binary is copied into the work directory first, so a rebuild during the run
 cannot swap it out mid-measurement.
@@ -261,43 +265,83 @@ def result_ids(path):
     return json_ids(path) if path.suffix == ".json" else csv_ids(path)
 
 
-def explain_mismatch(ours, theirs, floor_db):
-    """Why two id lists differ, in terms of the floor's rows (score, impact, status, team)."""
-    con = sqlite3.connect(f"file:{floor_db}?mode=ro", uri=True)
-    try:
-        facts = {row[0]: row[1:] for row in con.execute(
-            "SELECT id, score, likelihood, impact, status, team FROM risks")}
-    finally:
-        con.close()
+PRIORITY_ORDER = "score desc, impact desc, milestone due date asc (none last), id asc"
+TIE_NOTE = (f"the floor breaks ties on score by id only, so its rows are compared re-sorted "
+            f"by riskreg's priority order: {PRIORITY_ORDER}")
 
+
+@dataclass(frozen=True)
+class FloorRisk:
+    """One row of the floor's own table: what the priority order and the explanations use."""
+    id: int
+    score: int
+    likelihood: int
+    impact: int
+    milestone: str
+    status: str
+    team: str
+
+    def describe(self):
+        return (f"id {self.id} (score {self.score} = {self.likelihood}×{self.impact}, "
+                f"{self.milestone}, {self.status}, {self.team})")
+
+
+def floor_risks(floor_db, ids):
+    """The floor's rows for these ids, by id: one untimed read-only query on floor.db."""
+    with contextlib.closing(sqlite3.connect(f"file:{floor_db}?mode=ro", uri=True)) as con:
+        rows = con.execute(
+            "SELECT id, score, likelihood, impact, milestone, status, team FROM risks "
+            "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),))
+        return {row[0]: FloorRisk(*row) for row in rows}
+
+
+def priority_key(risk):
+    """riskreg's priority order (README "Scoring and the priority order") as a sort key.
+
+    The milestone due date key is "none" for every row, so it cannot reorder anything: the
+    floor's table records a milestone by name only, and the dataset has no milestone_due
+    column, so every milestone is undated (riskreg imports them undated too)."""
+    return (-risk.score, -risk.impact, risk.id)
+
+
+def first_difference(ours, expected):
+    """The first index where two different id sequences differ, or where the shorter ends."""
+    return next((k for k, (a, b) in enumerate(zip(ours, expected)) if a != b),
+                min(len(ours), len(expected)))
+
+
+def explain_mismatch(ours, expected, risks):
+    """Why riskreg's ids differ from the floor's re-sorted ids: rows only one side returned,
+    or the same rows in another order, and the first position that differs."""
     def show(i):
-        score, likelihood, impact, status, team = facts.get(i, ("?",) * 5)
-        return f"id {i} (score {score} = {likelihood}×{impact}, {status}, {team})"
+        return risks[i].describe() if i in risks else f"id {i} (not in the floor's table)"
 
-    lines = [f"riskreg {len(ours)} rows, floor {len(theirs)} rows"]
-    only_ours, only_theirs = set(ours) - set(theirs), set(theirs) - set(ours)
-    if only_ours or only_theirs:
-        for name, ids in (("only riskreg", only_ours), ("only floor", only_theirs)):
-            if ids:
-                sample = ", ".join(show(i) for i in sorted(ids)[:3])
-                lines.append(f"{len(ids)} {name}: {sample}{', …' if len(ids) > 3 else ''}")
-        return "; ".join(lines)
-    moved = sum(a != b for a, b in zip(ours, theirs))
-    first = next(k for k, (a, b) in enumerate(zip(ours, theirs)) if a != b)
-    ties_only = [facts[i][0] for i in ours] == [facts[i][0] for i in theirs]
-    lines.append(f"same ids, {moved} positions differ"
-                 + (" (only within equal scores: tie order)" if ties_only else ""))
-    lines.append(f"first at row {first + 1}: riskreg {show(ours[first])}, "
-                 f"floor {show(theirs[first])}")
+    def at(ids, k):
+        return show(ids[k]) if k < len(ids) else "no row"
+
+    lines = [f"riskreg {len(ours)} rows, floor {len(expected)} rows"]
+    only_ours, only_floor = set(ours) - set(expected), set(expected) - set(ours)
+    for name, ids in (("only riskreg", only_ours), ("only floor", only_floor)):
+        if ids:
+            shown = ", ".join(show(i) for i in sorted(ids)[:3])
+            lines.append(f"{len(ids)} {name}: {shown}{', …' if len(ids) > 3 else ''}")
+    if not (only_ours or only_floor):
+        moved = sum(a != b for a, b in zip(ours, expected))
+        lines.append(f"same ids, {moved} positions differ")
+    k = first_difference(ours, expected)
+    lines.append(f"first at row {k + 1}: riskreg {at(ours, k)}, floor {at(expected, k)}")
+    lines.append(TIE_NOTE)
     return "; ".join(lines)
 
 
 def check(ws, ours_job, theirs_job):
     """MATCH, or MISMATCH with the reason. Expects both jobs to have just run."""
-    ours, theirs = result_ids(ours_job.result), result_ids(theirs_job.result)
-    if ours == theirs:
-        return True, f"MATCH ({len(ours)} ids, same order)"
-    return False, "MISMATCH: " + explain_mismatch(ours, theirs, ws.floor_db)
+    ours, floor_ids = result_ids(ours_job.result), result_ids(theirs_job.result)
+    risks = floor_risks(ws.floor_db, {*ours, *floor_ids})
+    expected = sorted(floor_ids, key=lambda i: priority_key(risks[i]))
+    if ours == expected:
+        return True, f"MATCH (same {len(ours)} rows; floor re-sorted by the priority order)"
+    return False, "MISMATCH: " + explain_mismatch(ours, expected, risks)
 
 
 # --- measuring and reporting ------------------------------------------------------------------

@@ -218,8 +218,6 @@ pub struct App {
     overview_generation: u64,
     welcomed: bool,
     pending_select: Option<i64>,
-    rows_applied: u64,
-    overview_applied: u64,
 }
 
 impl App {
@@ -265,8 +263,6 @@ impl App {
             overview_generation: 0,
             welcomed: false,
             pending_select: None,
-            rows_applied: 0,
-            overview_applied: 0,
         };
         app.reload();
         Ok(app)

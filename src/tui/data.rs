@@ -97,8 +97,8 @@ pub fn fetch(store: &Store, request: &Request) -> Response {
     }
 }
 
-/// Where requests go: answered at once on the caller's connection (tests, tiny registers),
-/// or by a worker thread with its own connection.
+/// Where requests go: answered at once on the caller's connection (tests), or by a worker
+/// thread with its own connection that hands each answer to a callback.
 pub enum Loader {
     Inline,
     Worker(Worker),
@@ -106,38 +106,33 @@ pub enum Loader {
 
 pub struct Worker {
     requests: Option<Sender<Request>>,
-    responses: Receiver<Response>,
     handle: Option<JoinHandle<()>>,
 }
 
 impl Worker {
-    /// Opens a second connection to `path` on a new thread.
-    pub fn start(path: PathBuf) -> Result<Worker> {
+    /// Opens a second connection to `path` on a new thread; `deliver` receives each answer
+    /// and returns false when nobody listens any more.
+    pub fn start(
+        path: PathBuf,
+        deliver: impl Fn(Response) -> bool + Send + 'static,
+    ) -> Result<Worker> {
         let store = Store::open(&path, OpenMode::Existing)?;
         let (req_tx, req_rx) = channel::<Request>();
-        let (resp_tx, resp_rx) = channel::<Response>();
         let handle = std::thread::Builder::new()
             .name("riskreg-loader".into())
-            .spawn(move || serve(&store, &req_rx, &resp_tx))
+            .spawn(move || serve(&store, &req_rx, &deliver))
             .map_err(|e| crate::Error::io("cannot start the loader thread", e))?;
         Ok(Worker {
             requests: Some(req_tx),
-            responses: resp_rx,
             handle: Some(handle),
         })
     }
 
     pub fn send(&self, request: Request) {
         if let Some(tx) = &self.requests {
-            // A closed channel means the worker ended; the next poll reports nothing and the
-            // app keeps its last data.
+            // A closed channel means the worker ended; the app keeps its last data.
             let _ = tx.send(request);
         }
-    }
-
-    /// Answers that have arrived, without waiting.
-    pub fn try_recv(&self) -> Option<Response> {
-        self.responses.try_recv().ok()
     }
 }
 
@@ -152,7 +147,7 @@ impl Drop for Worker {
 
 /// The worker's loop: when several requests of a kind queue up (fast typing in the filter
 /// bar), only the newest is answered.
-fn serve(store: &Store, requests: &Receiver<Request>, responses: &Sender<Response>) {
+fn serve(store: &Store, requests: &Receiver<Request>, deliver: &dyn Fn(Response) -> bool) {
     while let Ok(first) = requests.recv() {
         let mut pending = vec![first];
         while let Ok(more) = requests.try_recv() {
@@ -165,7 +160,7 @@ fn serve(store: &Store, requests: &Receiver<Request>, responses: &Sender<Respons
             .iter()
             .rposition(|r| matches!(r, Request::Overview { .. }));
         for i in [newest_rows, newest_overview].into_iter().flatten() {
-            if responses.send(fetch(store, &pending[i])).is_err() {
+            if !deliver(fetch(store, &pending[i])) {
                 return;
             }
         }

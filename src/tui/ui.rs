@@ -89,26 +89,27 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
     let pairs: Vec<(&str, &str)> = if app.filter.editing.is_some() {
         vec![
-            ("Enter", "keep filter"),
-            ("Esc", "put the old filter back"),
-            (
-                "",
-                "e.g. team:edge score>=10 \"primary db\" -status:accepted",
-            ),
+            ("Enter", "keep"),
+            ("Esc", "old filter back"),
+            ("Ctrl-U", "clear"),
         ]
-    } else if app.popup.is_some() {
-        vec![("Esc", "close"), ("q", "quit")]
     } else {
-        bindings_for(app.tab)
-            .filter(|b| b.footer)
-            .map(|b| (b.keys, b.help))
-            .collect()
+        match &app.popup {
+            Some(Popup::Form(_)) => {
+                vec![("Tab", "next field"), ("Enter", "save"), ("Esc", "cancel")]
+            }
+            Some(Popup::Help | Popup::Detail) => vec![("Esc", "close"), ("q", "quit")],
+            Some(_) => vec![("Esc", "cancel")],
+            None => bindings_for(app.tab)
+                .filter(|b| !b.footer.is_empty())
+                .map(|b| (b.keys, b.footer))
+                .collect(),
+        }
     };
     let mut spans = Vec::new();
     for (k, h) in pairs {
         spans.push(Span::styled(format!(" {k}"), t.key()));
-        let short = h.split(':').next().unwrap_or(h);
-        spans.push(Span::styled(format!(" {short} "), t.dim()));
+        spans.push(Span::styled(format!(" {h} "), t.dim()));
     }
     Line::from(spans).render(area, buf);
 }

@@ -59,7 +59,8 @@ pub fn act(app: &mut App, action: Action) {
     app.update(action);
 }
 
-/// The screen as text, one line per row; the register's temporary path is replaced by a
+/// The screen as text, one line per row (as a terminal shows it: a wide glyph covers two
+/// cells); the register's temporary path is replaced by a
 /// placeholder of the same width so snapshots do not depend on it.
 pub fn screen(app: &App) -> String {
     let area = app.size;
@@ -77,8 +78,16 @@ pub fn buffer_text(buf: &ratatui::buffer::Buffer) -> String {
     let mut out = String::new();
     for y in 0..buf.area.height {
         let mut line = String::new();
+        let mut skip = 0;
         for x in 0..buf.area.width {
-            line.push_str(buf[(x, y)].symbol());
+            if skip > 0 {
+                // The cell a wide glyph covers: the terminal draws nothing there.
+                skip -= 1;
+                continue;
+            }
+            let symbol = buf[(x, y)].symbol();
+            line.push_str(symbol);
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
         }
         out.push_str(line.trim_end());
         out.push('\n');

@@ -44,45 +44,16 @@ impl App {
         }
     }
 
-    /// Whether the loader owes an answer (the loop then checks for it more often).
-    pub fn awaiting(&self) -> bool {
-        self.rows_generation != self.rows_applied
-            || self.overview_generation != self.overview_applied
-    }
-
-    /// Applies answers from the worker; stale ones (an older filter) are dropped.
-    pub fn receive(&mut self) -> bool {
-        let mut any = false;
-        loop {
-            let response = match &self.loader {
-                Loader::Worker(w) => w.try_recv(),
-                Loader::Inline => None,
-            };
-            let Some(response) = response else { break };
-            self.apply(response);
-            any = true;
-        }
-        any
-    }
-
+    /// Applies an answer of the loader; stale ones (an older filter) are dropped.
     pub fn apply(&mut self, response: Response) {
         match response {
             Response::Rows(Ok(rows)) if rows.generation == self.rows_generation => {
-                self.rows_applied = rows.generation;
                 self.apply_rows(rows);
             }
             Response::Overview(Ok(o)) if o.generation == self.overview_generation => {
-                self.overview_applied = o.generation;
                 self.apply_overview(o);
             }
-            Response::Rows(Err(e)) => {
-                self.rows_applied = self.rows_generation;
-                self.error(&e);
-            }
-            Response::Overview(Err(e)) => {
-                self.overview_applied = self.overview_generation;
-                self.error(&e);
-            }
+            Response::Rows(Err(e)) | Response::Overview(Err(e)) => self.error(&e),
             _ => {}
         }
     }

@@ -122,7 +122,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 height: 1,
             }
             .intersection(inner);
-            Span::styled(super::cell(&format!("{i} {label}"), a.width), t.dim()).render(a, buf);
+            Span::styled(
+                super::cell(&format!("{i} {label}"), a.width.saturating_sub(1)),
+                t.dim(),
+            )
+            .render(a, buf);
         }
     }
     if axis_y + 1 < inner.bottom() {

@@ -1,0 +1,282 @@
+//! The TUI's screens rendered into ratatui's `TestBackend`: snapshots of every tab and popup
+//! at 80×24 and 120×40, the resize fuzz (TUI-4), terminal-safe text (ESC-3) and wide
+//! characters at a cell's edge (WIDTH-2).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod common;
+
+use common::Reg;
+use common::tui::{app_on, buffer_text, chars, key, sample_reg, screen};
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyCode;
+use ratatui::layout::Rect;
+use riskreg::tui::App;
+use riskreg::tui::app::Tab;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn snap(name: &str, app: &App) {
+    let (w, h) = (app.size.width, app.size.height);
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(app));
+}
+
+/// Every tab, at both sizes, on the sample register.
+#[test]
+fn snapshot_every_tab() {
+    let reg = sample_reg();
+    for (w, h) in SIZES {
+        let mut app = app_on(&reg, w, h);
+        snap("risks", &app);
+        key(&mut app, KeyCode::Char('2'));
+        snap("matrix", &app);
+        key(&mut app, KeyCode::Char('3'));
+        snap("teams", &app);
+        key(&mut app, KeyCode::Char('4'));
+        snap("roadmap", &app);
+        key(&mut app, KeyCode::Char('5'));
+        snap("history", &app);
+    }
+}
+
+/// Every popup, at both sizes.
+#[test]
+fn snapshot_every_popup() {
+    let reg = sample_reg();
+    for (w, h) in SIZES {
+        let mut app = app_on(&reg, w, h);
+        key(&mut app, KeyCode::Char('?'));
+        snap("popup_help", &app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Enter);
+        snap("popup_detail", &app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('a'));
+        key(&mut app, KeyCode::Enter);
+        snap("popup_form_add_invalid", &app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('e'));
+        snap("popup_form_edit", &app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('s'));
+        snap("popup_sort", &app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('m'));
+        snap("popup_status", &app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('d'));
+        snap("popup_delete", &app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('x'));
+        snap("popup_export", &app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('/'));
+        chars(&mut app, "team:edge \"open");
+        snap("filter_error", &app);
+        key(&mut app, KeyCode::Esc);
+    }
+    let empty = Reg::new();
+    for (w, h) in SIZES {
+        snap("popup_welcome", &app_on(&empty, w, h));
+    }
+}
+
+/// The conflict view (LU-1) as the person sees it.
+#[test]
+fn snapshot_conflict() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let id = app.risks.selected_id().unwrap();
+    key(&mut app, KeyCode::Char('e'));
+    common::tui::key_with(
+        &mut app,
+        KeyCode::Char('u'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    );
+    chars(&mut app, "Mine");
+    reg.ok(&["edit", &id.to_string(), "--title", "Theirs"]);
+    key(&mut app, KeyCode::Enter);
+    snap("popup_conflict", &app);
+}
+
+fn draw_at(app: &mut App, terminal: &mut Terminal<TestBackend>, w: u16, h: u16) -> String {
+    terminal.backend_mut().resize(w, h);
+    app.resize(Rect::new(0, 0, w, h));
+    terminal
+        .draw(|f| f.render_widget(&*app, f.area()))
+        .expect("draw");
+    buffer_text(terminal.backend().buffer())
+}
+
+/// TUI-4: drawing never panics at any size; below the minimum it says so; the 80×24
+/// layout is the same after a trip through tiny sizes.
+#[test]
+fn tui_4_resize_fuzz() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 80, 24);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let before = draw_at(&mut app, &mut terminal, 80, 24);
+    for (w, h) in [(1, 1), (0, 0), (80, 24)] {
+        draw_at(&mut app, &mut terminal, w, h);
+    }
+    assert_eq!(draw_at(&mut app, &mut terminal, 80, 24), before);
+    for (w, h) in [
+        (0, 0),
+        (1, 1),
+        (2, 1),
+        (1, 2),
+        (10, 3),
+        (39, 9),
+        (40, 10),
+        (80, 24),
+        (300, 100),
+    ] {
+        let text = draw_at(&mut app, &mut terminal, w, h);
+        if w >= 40 && h >= 3 && riskreg::tui::layout::too_small(Rect::new(0, 0, w, h)) {
+            assert!(text.contains("too small"), "{w}×{h}: {text}");
+        }
+    }
+    let mut seed: u64 = 0x5eed;
+    let mut next = move |max: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % max
+    };
+    for tab in Tab::ALL {
+        app.tab = tab;
+        for _ in 0..100 {
+            let (w, h) = (next(320) as u16, next(120) as u16);
+            draw_at(&mut app, &mut terminal, w, h);
+        }
+    }
+    for popup_key in ['?', 'a', 's', 'm', 'd', 'x'] {
+        app.tab = Tab::Risks;
+        app.popup = None;
+        key(&mut app, KeyCode::Char(popup_key));
+        for _ in 0..20 {
+            let (w, h) = (next(200) as u16, next(60) as u16);
+            draw_at(&mut app, &mut terminal, w, h);
+        }
+    }
+}
+
+const HOSTILE_TITLE: &str = "\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{1b}[31mred \u{202e}evil";
+const HOSTILE_OWNER: &str = "\u{9b}31m";
+
+/// ESC-3: text written straight into the file (bypassing validation) reaches the screen
+/// escaped: no control or bidi character in any cell of the list or the detail.
+#[test]
+fn esc_3_no_control_or_bidi_character_reaches_the_buffer() {
+    let reg = sample_reg();
+    let id = reg.add("Placeholder", 5, 5, &[]);
+    reg.conn()
+        .execute(
+            "UPDATE risk SET title = ?1, owner = ?2, description = ?3 WHERE id = ?4",
+            rusqlite::params![
+                HOSTILE_TITLE,
+                HOSTILE_OWNER,
+                "line\u{1b}[2J\nnext\u{202e}",
+                id
+            ],
+        )
+        .unwrap();
+    for (w, h) in SIZES {
+        let mut app = app_on(&reg, w, h);
+        let pos = app.risks.ids.iter().position(|x| *x == id).unwrap();
+        for _ in 0..pos {
+            key(&mut app, KeyCode::Down);
+        }
+        assert_eq!(app.risks.selected_id(), Some(id));
+        let mut screens = vec![screen(&app)];
+        key(&mut app, KeyCode::Enter);
+        screens.push(screen(&app));
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('5'));
+        screens.push(screen(&app));
+        for (i, s) in screens.into_iter().enumerate() {
+            assert!(
+                !s.chars().any(|c| c.is_control() && c != '\n'),
+                "control character on screen:\n{s}"
+            );
+            assert!(
+                !s.chars().any(riskreg::text::is_bidi_control),
+                "bidi control on screen:\n{s}"
+            );
+            if i < 2 {
+                assert!(s.contains("\\u{1b}"), "the escape shows escaped:\n{s}");
+            }
+        }
+    }
+}
+
+/// WIDTH-2: a wide character that does not fit the last column of a cell leaves a space,
+/// never half a glyph, and nothing spills into the next column.
+#[test]
+fn width_2_wide_characters_at_the_cell_edge() {
+    let reg = sample_reg();
+    let team = "風險評估風險評估風險評估"; // 24 columns, wider than the 10-column TEAM cell
+    reg.ok(&["team", "add", team]);
+    let id = reg.add(
+        "寬字元標題測試寬字元標題測試寬字元標題測試寬字元標題測試寬",
+        5,
+        5,
+        &["--team", team],
+    );
+    let app = app_on(&reg, 80, 24);
+    assert!(app.risks.visible.iter().any(|r| r.id == id));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| f.render_widget(&app, f.area())).unwrap();
+    let buf = terminal.backend().buffer();
+    let text = buffer_text(buf);
+    let header = text.lines().position(|l| l.starts_with("ID ")).unwrap();
+    let column = |name: &str| -> u16 {
+        (0..80u16)
+            .find(|x| {
+                (0..name.len() as u16).all(|i| {
+                    buf[(x + i, header as u16)].symbol() == &name[usize::from(i)..=usize::from(i)]
+                })
+            })
+            .unwrap()
+    };
+    let (team_x, milestone_x) = (column("TEAM"), column("MILESTONE"));
+    let row = (header as u16 + 1..24)
+        .find(|y| buf[(4, *y)].symbol() == "3" && buf[(3, *y)].symbol() == "3")
+        .expect("risk 33's row");
+    let sym = |x: u16| buf[(x, row)].symbol().to_string();
+    // The title stops before the gap: its last cell is the ellipsis or a filler space.
+    assert_eq!(sym(team_x - 1), " ", "gap before TEAM");
+    assert!(
+        sym(team_x - 2) == "…" || sym(team_x - 2) == " ",
+        "title ends cleanly: {:?}",
+        sym(team_x - 2)
+    );
+    // The team cell starts with its own first glyph and ends without spilling.
+    assert_eq!(sym(team_x), "風");
+    assert_eq!(sym(milestone_x - 1), " ", "gap before MILESTONE");
+    assert!(sym(milestone_x - 2) == "…" || sym(milestone_x - 2) == " ");
+    assert_eq!(sym(milestone_x), "—");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// TUI-4, random sizes and tabs: drawing never panics.
+    #[test]
+    fn tui_4_random_sizes_never_panic(w in 0u16..400, h in 0u16..150, tab in 0usize..5) {
+        thread_local! {
+            static REG: Reg = sample_reg();
+        }
+        REG.with(|reg| {
+            let mut app = app_on(reg, 80, 24);
+            app.tab = Tab::ALL[tab];
+            let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+            draw_at(&mut app, &mut terminal, w, h);
+        });
+    }
+}
