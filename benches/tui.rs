@@ -1,0 +1,265 @@
+//! The TUI's speed at scale, measured in-process on a generated register:
+//! the first screen (open, first rows from the loader thread, first frame), the latency of
+//! each keystroke from key to drawn frame (move, page, typing in the filter bar), how long
+//! the filtered rows take to arrive, and the process's peak memory.
+//!
+//!     cargo bench --bench tui -- [--rows 100000] [--keys 400] [--shared ../shared/bench]
+//!
+//! The register is made with `../shared/bench/gen_dataset.py` and imported through the same
+//! import as `riskreg import`. Frames are drawn into ratatui's `TestBackend` at 120×40, so the
+//! figures are riskreg's work per keystroke without a terminal emulator's.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use riskreg::clock::Clock;
+use riskreg::io::import::{ImportOptions, InputFormat, import};
+use riskreg::store::{OpenMode, Stamp, Store};
+use riskreg::tui::App;
+use riskreg::tui::data::{Loader, Response, Worker};
+use riskreg::tui::theme::Theme;
+
+struct Args {
+    rows: u64,
+    keys: usize,
+    shared: PathBuf,
+}
+
+fn args() -> Result<Args, String> {
+    let mut a = Args {
+        rows: 100_000,
+        keys: 400,
+        shared: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench")),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--rows" => a.rows = value()?.parse().map_err(|e| format!("--rows: {e}"))?,
+            "--keys" => a.keys = value()?.parse().map_err(|e| format!("--keys: {e}"))?,
+            "--shared" => a.shared = PathBuf::from(value()?),
+            "--bench" => {}
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(a)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<f64>().ok())
+            })
+        })
+        .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Applies the loader's answers until `done` holds (at most 30 s).
+fn settle_until(app: &mut App, rx: &Receiver<Response>, done: impl Fn(&App) -> bool) {
+    let start = Instant::now();
+    while !done(app) && start.elapsed() < Duration::from_secs(30) {
+        if let Ok(r) = rx.recv_timeout(Duration::from_millis(5)) {
+            app.apply(r);
+        }
+    }
+}
+
+/// Applies the loader's answers as they come for `wait`: the pause between two keys.
+fn settle_for(app: &mut App, rx: &Receiver<Response>, wait: Duration) {
+    let start = Instant::now();
+    while let Some(left) = wait.checked_sub(start.elapsed()) {
+        if let Ok(r) = rx.recv_timeout(left) {
+            app.apply(r);
+        }
+    }
+}
+
+fn main() -> Result<(), String> {
+    let args = args()?;
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let csv = dir.path().join("risks.csv");
+    let db = dir.path().join("reg.db");
+    let generator = args.shared.join("gen_dataset.py");
+    let status = Command::new("python3")
+        .arg(&generator)
+        .arg(args.rows.to_string())
+        .arg(&csv)
+        .status()
+        .map_err(|e| format!("python3 {}: {e}", generator.display()))?;
+    if !status.success() {
+        return Err(format!("{} failed", generator.display()));
+    }
+    let clock = Clock::at(jiff::Timestamp::now());
+    {
+        let mut store = Store::open(&db, OpenMode::Create).map_err(|e| e.to_string())?;
+        let stamp = Stamp {
+            actor: "bench".into(),
+            clock: clock.clone(),
+        };
+        let file = std::fs::File::open(&csv).map_err(|e| e.to_string())?;
+        let report = import(
+            &mut store,
+            &stamp,
+            std::io::BufReader::new(file),
+            Some(InputFormat::Csv),
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
+        .map_err(|e| e.to_string())?;
+        eprintln!("register: {} risks imported", report.created);
+    }
+
+    // First screen: open, start the loader, first rows applied, first frame drawn.
+    let start = Instant::now();
+    let store = Store::open(&db, OpenMode::Existing).map_err(|e| e.to_string())?;
+    let (tx, rx) = channel();
+    let worker =
+        Worker::start(db.clone(), move |r| tx.send(r).is_ok()).map_err(|e| e.to_string())?;
+    let mut app = App::new(
+        store,
+        Loader::Worker(worker),
+        None,
+        "bench".into(),
+        Theme { color: true },
+    )
+    .map_err(|e| e.to_string())?;
+    app.resize(Rect::new(0, 0, 120, 40));
+    settle_until(&mut app, &rx, |a| {
+        a.risks.loaded && !a.risks.visible.is_empty()
+    });
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).map_err(|e| e.to_string())?;
+    terminal
+        .draw(|f| f.render_widget(&app, f.area()))
+        .map_err(|e| e.to_string())?;
+    let first_screen = start.elapsed();
+    settle_until(&mut app, &rx, |a| a.totals.1 > 0);
+
+    println!("riskreg TUI at {} risks (120×40)", app.risks.ids.len());
+    println!("first screen           {:>7} ms", ms(first_screen));
+    let down: Vec<Event> = (0..args.keys).map(|_| key(KeyCode::Char('j'))).collect();
+    let mut all = report("move (j)", run_keys(&mut app, &mut terminal, &rx, &down)?);
+    let pages: Vec<Event> = (0..args.keys)
+        .map(|i| {
+            key(if i % 2 == 0 {
+                KeyCode::PageDown
+            } else {
+                KeyCode::PageUp
+            })
+        })
+        .collect();
+    all.extend(report(
+        "page (PgDn/PgUp)",
+        run_keys(&mut app, &mut terminal, &rx, &pages)?,
+    ));
+    let jumps: Vec<Event> = (0..args.keys / 4)
+        .map(|i| {
+            key(if i % 2 == 0 {
+                KeyCode::Char('G')
+            } else {
+                KeyCode::Char('g')
+            })
+        })
+        .collect();
+    all.extend(report(
+        "jump (G/g)",
+        run_keys(&mut app, &mut terminal, &rx, &jumps)?,
+    ));
+
+    // Typing a filter at a brisk human pace (60 ms a key): each key is drawn at once, the
+    // rows follow from the loader thread between keys.
+    let mut typing = Vec::new();
+    for word in [
+        "team:team03 score>12",
+        "outage",
+        "-status:closed is:review-due",
+    ] {
+        run_keys(&mut app, &mut terminal, &rx, &[key(KeyCode::Char('/'))])?;
+        let mut events: Vec<Event> = word.chars().map(|c| key(KeyCode::Char(c))).collect();
+        events.push(key(KeyCode::Enter));
+        for ev in events {
+            typing.extend(run_keys(&mut app, &mut terminal, &rx, &[ev])?);
+            settle_for(&mut app, &rx, Duration::from_millis(60));
+        }
+        run_keys(&mut app, &mut terminal, &rx, &[key(KeyCode::Char('c'))])?;
+        settle_for(&mut app, &rx, Duration::from_millis(300));
+    }
+    all.extend(report("filter typing", typing));
+    report("every keystroke", all);
+    println!("target: every keystroke p99 ≤ 16 ms");
+    println!(
+        "peak memory            {:>7.1} MiB (target ≤ 200 MiB)",
+        peak_rss_mib()
+    );
+    println!(
+        "first screen target ≤ 500 ms: {}",
+        if first_screen <= Duration::from_millis(500) {
+            "PASS"
+        } else {
+            "FAIL"
+        }
+    );
+    Ok(())
+}
+
+/// Handles each event and draws the frame, timing key → frame.
+fn run_keys(
+    app: &mut App,
+    terminal: &mut Terminal<TestBackend>,
+    rx: &Receiver<Response>,
+    events: &[Event],
+) -> Result<Vec<Duration>, String> {
+    let mut times = Vec::with_capacity(events.len());
+    for ev in events {
+        let t = Instant::now();
+        if let Some(action) = riskreg::tui::input::action_for_event(app, ev) {
+            app.update(action);
+        }
+        while let Ok(r) = rx.try_recv() {
+            app.apply(r);
+        }
+        terminal
+            .draw(|f| f.render_widget(&*app, f.area()))
+            .map_err(|e| e.to_string())?;
+        times.push(t.elapsed());
+    }
+    Ok(times)
+}
+
+/// Prints the percentiles of `times` and hands them back.
+fn report(name: &str, mut times: Vec<Duration>) -> Vec<Duration> {
+    times.sort();
+    println!(
+        "{name:<22} {:>6} keys  p50 {:>7} ms  p99 {:>7} ms  max {:>7} ms",
+        times.len(),
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.99)),
+        ms(times.last().copied().unwrap_or_default())
+    );
+    times
+}
