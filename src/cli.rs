@@ -147,5 +147,5 @@ fn interactive(ctx: &Ctx) -> Result<()> {
     }
     let store = ctx.open_for_write()?;
     let frozen = std::env::var_os(crate::clock::NOW_ENV).map(|_| ctx.clock.clone());
-    crate::tui::run(store, frozen, ctx.actor.clone())
+    crate::tui::run(store, frozen, crate::clock::actor())
 }

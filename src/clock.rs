@@ -36,12 +36,26 @@ impl Clock {
     }
 
     pub fn at(ts: Timestamp) -> Clock {
-        let zoned: ZonedDateTime = ts.to_zoned_datetime(TimeZone::system());
+        let zoned: ZonedDateTime = ts.to_zoned_datetime(local_time_zone());
         Clock {
             now: validate::format_timestamp(ts),
             today: zoned.date(),
         }
     }
+}
+
+/// The local time zone: `$TZ` when set (jiff follows POSIX), else `/etc/localtime` read as
+/// a TZif file. Reading the file directly skips `TimeZone::system`'s search of the whole
+/// zoneinfo directory for the zone's name, which costs about a millisecond per command and
+/// only the date matters here.
+fn local_time_zone() -> TimeZone {
+    if std::env::var_os("TZ").is_some() {
+        return TimeZone::system();
+    }
+    std::fs::read("/etc/localtime")
+        .ok()
+        .and_then(|tzif| TimeZone::tzif("Local", &tzif).ok())
+        .unwrap_or_else(TimeZone::system)
 }
 
 /// Who is making changes: `$RISKREG_ACTOR`, else the OS user, else "unknown".

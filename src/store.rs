@@ -107,6 +107,7 @@ impl Store {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Identify the file before anything below writes to it.
         migrate::check_identity(conn, &self.path)?;
+        conn.pragma_update(None, "page_size", 16384)?;
         let mode: String =
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {

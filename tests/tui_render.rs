@@ -280,3 +280,40 @@ proptest! {
         });
     }
 }
+
+/// LU-6's prompt: the risk was deleted while the form was open.
+#[test]
+fn snapshot_deleted_meanwhile() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 80, 24);
+    let id = app.risks.selected_id().unwrap();
+    key(&mut app, KeyCode::Char('e'));
+    reg.ok(&["delete", &id.to_string(), "--yes"]);
+    key(&mut app, KeyCode::Enter);
+    snap("popup_deleted", &app);
+}
+
+/// NO_COLOR: the theme keeps emphasis and drops colour.
+#[test]
+fn no_color_theme_has_no_colours() {
+    use ratatui::style::Color;
+    use riskreg::scoring::Band;
+    use riskreg::tui::theme::Theme;
+    let plain = Theme { color: false };
+    for band in Band::ALL {
+        for style in [plain.band(band), plain.band_cell(band)] {
+            assert_eq!((style.fg, style.bg), (None, None), "{band:?}");
+        }
+    }
+    for style in [
+        plain.error(),
+        plain.warn(),
+        plain.dim(),
+        plain.key(),
+        plain.title(),
+    ] {
+        assert_eq!(style.fg, None);
+    }
+    let coloured = Theme { color: true };
+    assert_eq!(coloured.band(Band::Critical).fg, Some(Color::Red));
+}

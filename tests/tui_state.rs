@@ -646,3 +646,75 @@ fn stale_quick_key_reloads_instead_of_overwriting() {
     );
     assert_eq!(field(&reg, id, "likelihood").as_i64(), Some(1));
 }
+
+fn mouse(
+    app: &mut riskreg::tui::App,
+    kind: ratatui::crossterm::event::MouseEventKind,
+    column: u16,
+    row: u16,
+) {
+    let ev = ratatui::crossterm::event::Event::Mouse(ratatui::crossterm::event::MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    });
+    if let Some(action) = riskreg::tui::input::action_for_event(app, &ev) {
+        app.update(action);
+    }
+}
+
+#[test]
+fn the_mouse_selects_rows_tabs_and_cells_and_the_wheel_scrolls() {
+    use ratatui::crossterm::event::{MouseButton, MouseEventKind};
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let table = riskreg::tui::layout::risks(riskreg::tui::layout::screen(app.size).body).table;
+    mouse(
+        &mut app,
+        MouseEventKind::Down(MouseButton::Left),
+        10,
+        table.y + 1 + 3,
+    );
+    assert_eq!(app.risks.selected, 3, "fourth row clicked");
+    mouse(&mut app, MouseEventKind::ScrollDown, 10, table.y + 5);
+    assert_eq!(app.risks.selected, 4);
+    mouse(&mut app, MouseEventKind::ScrollUp, 10, table.y + 5);
+    assert_eq!(app.risks.selected, 3);
+    mouse(&mut app, MouseEventKind::Down(MouseButton::Left), 20, 0); // " 2 Matrix " in the tab bar
+    assert_eq!(app.tab, Tab::Matrix);
+    let body = riskreg::tui::layout::screen(app.size).body;
+    let g = riskreg::tui::views::matrix::grid(body);
+    mouse(
+        &mut app,
+        MouseEventKind::Down(MouseButton::Left),
+        g.x + 2 * g.cell_w + 1,
+        g.y + g.cell_h + 1,
+    );
+    assert_eq!(
+        app.matrix_cell,
+        (4, 3),
+        "row 2 from the top is likelihood 4, column 3 impact 3"
+    );
+    mouse(&mut app, MouseEventKind::Down(MouseButton::Left), 40, 0); // " 4 Roadmap "
+    assert_eq!(app.tab, Tab::Roadmap);
+    mouse(
+        &mut app,
+        MouseEventKind::Down(MouseButton::Left),
+        5,
+        body.y + 2 + 2,
+    );
+    assert_eq!(app.milestone_cursor, 2);
+}
+
+#[test]
+fn esc_outside_popups_clears_the_filter() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let all = ids(&app);
+    app.set_filter("team:edge".into());
+    assert_ne!(ids(&app), all);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.filter.applied, "");
+    assert_eq!(ids(&app), all);
+}

@@ -28,7 +28,6 @@ pub struct Ctx {
     pub width: Option<usize>,
     pub term: Terminals,
     pub clock: Clock,
-    pub actor: String,
 }
 
 impl Ctx {
@@ -70,7 +69,6 @@ impl Ctx {
             width,
             term,
             clock: Clock::from_env()?,
-            actor: clock::actor(),
         })
     }
 
@@ -99,9 +97,11 @@ impl Ctx {
         Store::open(&self.db_path, OpenMode::Create)
     }
 
+    /// Who and when, for a change. The actor is looked up only when something changes:
+    /// asking the system for the user name costs a read command a good part of its time.
     pub fn stamp(&self) -> Stamp {
         Stamp {
-            actor: self.actor.clone(),
+            actor: clock::actor(),
             clock: self.clock.clone(),
         }
     }
