@@ -1,4 +1,4 @@
--- riskreg schema, version 1.
+-- riskreg schema, version 2.
 --
 -- Enum CHECKs are written as OR chains, not IN lists: SQLite builds a temporary b-tree for
 -- every evaluation of an IN list of more than two constants, twice per imported row.
@@ -54,7 +54,7 @@ CREATE TABLE risk (
     due_order      TEXT NOT NULL DEFAULT '9999-12-31',
     -- +1 on every change: the token for optimistic concurrency
     revision       INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1)
-) STRICT;
+, ettd_min REAL CHECK (ettd_min >= 0), ettr_min REAL CHECK (ettr_min >= 0), users_pct REAL CHECK (users_pct BETWEEN 0 AND 100), ettf_days REAL CHECK (ettf_days > 0), target_ettd_min REAL CHECK (target_ettd_min >= 0), target_ettr_min REAL CHECK (target_ettr_min >= 0), target_users_pct REAL CHECK (target_users_pct BETWEEN 0 AND 100), target_ettf_days REAL CHECK (target_ettf_days > 0), bad_minutes REAL GENERATED ALWAYS AS ((ettd_min + ettr_min) * users_pct / 100.0 * 365.25 / ettf_days) VIRTUAL) STRICT;
 
 -- The priority order (score desc, impact desc, …) and the common filters.
 CREATE INDEX risk_priority ON risk (score DESC, impact DESC, due_order);
@@ -93,3 +93,29 @@ CREATE TRIGGER event_no_delete BEFORE DELETE ON event
 BEGIN
     SELECT RAISE(ABORT, 'history is append-only');
 END;
+
+-- Version 2: the availability model. The estimate columns above were added to risk by
+-- ALTER TABLE (hence their layout); bad_minutes is NULL unless all four estimates are set.
+CREATE INDEX risk_bad_minutes ON risk (bad_minutes DESC);
+
+-- Incidents that happened, linked to the risks they realised, to calibrate estimates.
+CREATE TABLE incident (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    title      TEXT NOT NULL CHECK (length(title) >= 1),
+    date       TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    ttd_min    REAL NOT NULL CHECK (ttd_min >= 0),
+    ttr_min    REAL NOT NULL CHECK (ttr_min >= 0),
+    users_pct  REAL NOT NULL CHECK (users_pct BETWEEN 0 AND 100),
+    link       TEXT NOT NULL DEFAULT '',
+    note       TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+) STRICT;
+
+-- No foreign key to risk: a deleted risk keeps its incidents, like its history.
+CREATE TABLE incident_risk (
+    incident_id INTEGER NOT NULL REFERENCES incident (id),
+    risk_id     INTEGER NOT NULL,
+    PRIMARY KEY (incident_id, risk_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX incident_risk_risk ON incident_risk (risk_id, incident_id);

@@ -1,7 +1,7 @@
 //! The TUI's speed at scale, measured in-process on a generated register:
 //! the first screen (open, first rows from the loader thread, first frame), the latency of
-//! each keystroke from key to drawn frame (move, page, typing in the filter bar), how long
-//! the filtered rows take to arrive, and the process's peak memory.
+//! each keystroke from key to drawn frame (move, page, typing in the filter bar), and the
+//! process's peak memory.
 //!
 //!     cargo bench --bench tui -- [--rows 100000] [--keys 400] [--shared ../shared/bench]
 //!

@@ -1,6 +1,7 @@
 //! The register's vocabulary: risks and their fields, statuses, likelihood and impact, teams,
 //! milestones and history events. Pure: no database, no terminal, no clock.
 
+pub mod estimates;
 pub mod lifecycle;
 pub mod merge;
 pub mod validate;
@@ -13,6 +14,7 @@ use serde::Serialize;
 use crate::scoring::Band;
 use crate::suggest;
 
+pub use estimates::{Amount, Estimates};
 pub use validate::FieldError;
 
 macro_rules! level {
@@ -225,10 +227,18 @@ pub enum Field {
     NextReview,
     AcceptedUntil,
     Approver,
+    Ettd,
+    Ettr,
+    Users,
+    Ettf,
+    TargetEttd,
+    TargetEttr,
+    TargetUsers,
+    TargetEttf,
 }
 
 impl Field {
-    pub const ALL: [Field; 14] = [
+    pub const ALL: [Field; 22] = [
         Field::Title,
         Field::Description,
         Field::Category,
@@ -243,6 +253,14 @@ impl Field {
         Field::NextReview,
         Field::AcceptedUntil,
         Field::Approver,
+        Field::Ettd,
+        Field::Ettr,
+        Field::Users,
+        Field::Ettf,
+        Field::TargetEttd,
+        Field::TargetEttr,
+        Field::TargetUsers,
+        Field::TargetEttf,
     ];
 
     pub fn name(self) -> &'static str {
@@ -261,6 +279,14 @@ impl Field {
             Field::NextReview => "next_review",
             Field::AcceptedUntil => "accepted_until",
             Field::Approver => "approver",
+            Field::Ettd => "ettd",
+            Field::Ettr => "ettr",
+            Field::Users => "users",
+            Field::Ettf => "ettf",
+            Field::TargetEttd => "target_ettd",
+            Field::TargetEttr => "target_ettr",
+            Field::TargetUsers => "target_users",
+            Field::TargetEttf => "target_ettf",
         }
     }
 
@@ -290,6 +316,10 @@ pub struct RiskFields {
     pub next_review: Option<Date>,
     pub accepted_until: Option<Date>,
     pub approver: String,
+    /// The availability estimates now.
+    pub estimates: Estimates,
+    /// The estimates once the risk's milestone lands.
+    pub target: Estimates,
 }
 
 impl RiskFields {
@@ -310,7 +340,60 @@ impl RiskFields {
             next_review: None,
             accepted_until: None,
             approver: String::new(),
+            estimates: Estimates::default(),
+            target: Estimates::default(),
         }
+    }
+
+    /// One estimate field's value; `None` for fields that are not estimates.
+    pub fn amount(&self, field: Field) -> Option<Option<Amount>> {
+        let (e, t) = (&self.estimates, &self.target);
+        Some(match field {
+            Field::Ettd => e.ettd,
+            Field::Ettr => e.ettr,
+            Field::Users => e.users,
+            Field::Ettf => e.ettf,
+            Field::TargetEttd => t.ettd,
+            Field::TargetEttr => t.ettr,
+            Field::TargetUsers => t.users,
+            Field::TargetEttf => t.ettf,
+            _ => return None,
+        })
+    }
+
+    /// Sets one estimate field (other fields are left alone).
+    pub fn set_amount(&mut self, field: Field, value: Option<Amount>) {
+        let (e, t) = (&mut self.estimates, &mut self.target);
+        let slot = match field {
+            Field::Ettd => &mut e.ettd,
+            Field::Ettr => &mut e.ettr,
+            Field::Users => &mut e.users,
+            Field::Ettf => &mut e.ettf,
+            Field::TargetEttd => &mut t.ettd,
+            Field::TargetEttr => &mut t.ettr,
+            Field::TargetUsers => &mut t.users,
+            Field::TargetEttf => &mut t.ettf,
+            _ => return,
+        };
+        *slot = value;
+    }
+
+    /// Bad minutes a year now, when every estimate is there.
+    pub fn bad_minutes_per_year(&self) -> Option<f64> {
+        self.estimates.bad_minutes_per_year()
+    }
+
+    /// Bad minutes a year once the milestone lands: the target estimates, each falling back
+    /// to today's where no target is given.
+    pub fn target_bad_minutes_per_year(&self) -> Option<f64> {
+        let (e, t) = (&self.estimates, &self.target);
+        Estimates {
+            ettd: t.ettd.or(e.ettd),
+            ettr: t.ettr.or(e.ettr),
+            users: t.users.or(e.users),
+            ettf: t.ettf.or(e.ettf),
+        }
+        .bad_minutes_per_year()
     }
 
     pub fn score(&self) -> u8 {
@@ -337,6 +420,11 @@ impl RiskFields {
             Field::NextReview => date(self.next_review),
             Field::AcceptedUntil => date(self.accepted_until),
             Field::Approver => self.approver.clone(),
+            other => self
+                .amount(other)
+                .flatten()
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -406,6 +494,9 @@ impl RiskFields {
         if let Some(v) = &patch.approver {
             f.approver.clone_from(v);
         }
+        for (field, value) in &patch.amounts {
+            f.set_amount(*field, *value);
+        }
         f
     }
 }
@@ -431,6 +522,8 @@ pub struct RiskPatch {
     pub next_review: Option<Option<Date>>,
     pub accepted_until: Option<Option<Date>>,
     pub approver: Option<String>,
+    /// Estimates to set (`None` clears one), in the order given.
+    pub amounts: Vec<(Field, Option<Amount>)>,
 }
 
 impl RiskPatch {
@@ -473,7 +566,7 @@ impl Serialize for Risk {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let f = &self.fields;
-        let mut st = s.serialize_struct("Risk", 21)?;
+        let mut st = s.serialize_struct("Risk", 31)?;
         st.serialize_field("id", &self.id)?;
         st.serialize_field("title", &f.title)?;
         st.serialize_field("description", &f.description)?;
@@ -492,11 +585,32 @@ impl Serialize for Risk {
         st.serialize_field("next_review", &f.next_review)?;
         st.serialize_field("accepted_until", &f.accepted_until)?;
         st.serialize_field("approver", &f.approver)?;
+        for field in estimates::ESTIMATE_FIELDS {
+            st.serialize_field(field.name(), &f.amount(field).flatten())?;
+        }
+        if let Some(bm) = f.bad_minutes_per_year() {
+            st.serialize_field("bad_minutes_per_year", &round2(bm))?;
+        } else {
+            st.skip_field("bad_minutes_per_year")?;
+        }
+        if let Some(bm) = f
+            .target_bad_minutes_per_year()
+            .filter(|_| !f.target.is_empty())
+        {
+            st.serialize_field("target_bad_minutes_per_year", &round2(bm))?;
+        } else {
+            st.skip_field("target_bad_minutes_per_year")?;
+        }
         st.serialize_field("created_at", &self.created_at)?;
         st.serialize_field("updated_at", &self.updated_at)?;
         st.serialize_field("revision", &self.revision)?;
         st.end()
     }
+}
+
+/// Minutes rounded to hundredths, as reports and JSON show them.
+pub fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
 }
 
 /// What a history event records.

@@ -30,6 +30,8 @@ pub enum NumField {
     Score,
     Likelihood,
     Impact,
+    /// Bad minutes a year (`bm`); risks without complete estimates never match.
+    BadMinutes,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,13 +64,16 @@ pub enum Flag {
     Overdue,
     /// The review date has come, or an acceptance has lapsed.
     ReviewDue,
+    /// Bad minutes above the single-risk share of the error budget.
+    TooBig,
 }
 
 impl Flag {
-    const ALL: [(Flag, &'static str); 3] = [
+    const ALL: [(Flag, &'static str); 4] = [
         (Flag::Unowned, "unowned"),
         (Flag::Overdue, "overdue"),
         (Flag::ReviewDue, "review-due"),
+        (Flag::TooBig, "too-big"),
     ];
 }
 
@@ -131,14 +136,17 @@ pub enum SortKey {
     Updated,
     /// By id, ascending.
     Id,
+    /// Most bad minutes a year first; risks without estimates last.
+    BadMinutes,
 }
 
 impl SortKey {
-    pub const ALL: [(SortKey, &'static str); 4] = [
+    pub const ALL: [(SortKey, &'static str); 5] = [
         (SortKey::Score, "score"),
         (SortKey::Due, "due"),
         (SortKey::Updated, "updated"),
         (SortKey::Id, "id"),
+        (SortKey::BadMinutes, "bad-minutes"),
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -166,7 +174,7 @@ impl ListSpec {
     }
 }
 
-const FIELDS: [&str; 13] = [
+const FIELDS: [&str; 14] = [
     "team",
     "milestone",
     "status",
@@ -178,6 +186,7 @@ const FIELDS: [&str; 13] = [
     "score",
     "likelihood",
     "impact",
+    "bm",
     "due",
     "is",
 ];
@@ -363,6 +372,7 @@ fn parse_field(
         "score" => Some(NumField::Score),
         "likelihood" => Some(NumField::Likelihood),
         "impact" => Some(NumField::Impact),
+        "bm" => Some(NumField::BadMinutes),
         _ => None,
     };
     if let Some(field) = num_field {

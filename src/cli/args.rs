@@ -77,6 +77,8 @@ pub enum SortArg {
     Updated,
     /// By id
     Id,
+    /// Most bad minutes a year first (risks without estimates last)
+    BadMinutes,
 }
 
 #[derive(Subcommand, Debug)]
@@ -189,6 +191,45 @@ pub struct FieldArgs {
     /// Why (kept in history)
     #[arg(long)]
     pub note: Option<String>,
+    #[command(flatten)]
+    pub estimates: EstimateArgs,
+}
+
+/// The availability estimates ("" clears one). Bad minutes a year =
+/// (ETTD + ETTR) × users% / 100 × 365.25 / ETTF.
+#[derive(Args, Debug, Default)]
+#[command(next_help_heading = "Availability estimates")]
+pub struct EstimateArgs {
+    /// Estimated minutes to detect
+    #[arg(long, value_name = "MIN")]
+    pub ettd: Option<String>,
+    /// Estimated minutes to repair
+    #[arg(long, value_name = "MIN")]
+    pub ettr: Option<String>,
+    /// Percent of users affected, 0-100
+    #[arg(long, value_name = "PCT")]
+    pub users: Option<String>,
+    /// Estimated days between occurrences
+    #[arg(long, value_name = "DAYS", conflicts_with = "per_year")]
+    pub ettf: Option<String>,
+    /// Occurrences a year (stored as ETTF = 365.25 / N)
+    #[arg(long, value_name = "N")]
+    pub per_year: Option<String>,
+    /// Minutes to detect once the milestone lands
+    #[arg(long, value_name = "MIN")]
+    pub target_ettd: Option<String>,
+    /// Minutes to repair once the milestone lands
+    #[arg(long, value_name = "MIN")]
+    pub target_ettr: Option<String>,
+    /// Percent of users affected once the milestone lands
+    #[arg(long, value_name = "PCT")]
+    pub target_users: Option<String>,
+    /// Days between occurrences once the milestone lands
+    #[arg(long, value_name = "DAYS", conflicts_with = "target_per_year")]
+    pub target_ettf: Option<String>,
+    /// Occurrences a year once the milestone lands
+    #[arg(long, value_name = "N")]
+    pub target_per_year: Option<String>,
 }
 
 fn parse_status(s: &str) -> Result<Status, String> {

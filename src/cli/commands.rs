@@ -11,9 +11,9 @@ pub mod transfer;
 
 use std::io::Read;
 
-use super::args::{FieldArgs, SortArg};
+use super::args::{EstimateArgs, FieldArgs, SortArg};
 use super::context::Ctx;
-use crate::domain::{RiskPatch, validate};
+use crate::domain::{Amount, Field, RiskPatch, validate};
 use crate::error::{Error, Result};
 use crate::query::SortKey;
 use crate::text::sanitize_line;
@@ -39,6 +39,7 @@ pub fn sort_key(arg: Option<SortArg>) -> SortKey {
         Some(SortArg::Due) => SortKey::Due,
         Some(SortArg::Updated) => SortKey::Updated,
         Some(SortArg::Id) => SortKey::Id,
+        Some(SortArg::BadMinutes) => SortKey::BadMinutes,
     }
 }
 
@@ -96,6 +97,36 @@ pub fn field_patch(ctx: &Ctx, args: &FieldArgs) -> Result<RiskPatch> {
             .map(|d| validate::optional_date("accepted_until", d))
             .transpose()?,
         approver: optional_line("approver", &args.approver)?,
+        amounts: estimate_amounts(&args.estimates)?,
         ..RiskPatch::default()
     })
+}
+
+/// The estimate flags, validated like every other entry point validates them.
+fn estimate_amounts(args: &EstimateArgs) -> Result<Vec<(Field, Option<Amount>)>> {
+    use crate::domain::estimates::{parse, parse_per_year};
+    let mut out = Vec::new();
+    let flags = [
+        (Field::Ettd, &args.ettd, false),
+        (Field::Ettr, &args.ettr, false),
+        (Field::Users, &args.users, false),
+        (Field::Ettf, &args.ettf, false),
+        (Field::Ettf, &args.per_year, true),
+        (Field::TargetEttd, &args.target_ettd, false),
+        (Field::TargetEttr, &args.target_ettr, false),
+        (Field::TargetUsers, &args.target_users, false),
+        (Field::TargetEttf, &args.target_ettf, false),
+        (Field::TargetEttf, &args.target_per_year, true),
+    ];
+    for (field, value, per_year) in flags {
+        if let Some(text) = value {
+            let amount = if per_year {
+                parse_per_year(field, text)?
+            } else {
+                parse(field, text)?
+            };
+            out.push((field, amount));
+        }
+    }
+    Ok(out)
 }

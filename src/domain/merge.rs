@@ -6,7 +6,7 @@
 //! conflict for the person to settle (theirs or mine), never a silent overwrite.
 
 use super::validate::{self, FieldError};
-use super::{Field, Impact, Likelihood, RiskFields, RiskPatch, Status};
+use super::{Field, Impact, Likelihood, RiskFields, RiskPatch, Status, estimates};
 
 /// Sets `field` in `patch` from the text a person typed, with the validation every other
 /// entry point uses. Empty text clears optional fields.
@@ -27,6 +27,9 @@ pub fn set_from_text(patch: &mut RiskPatch, field: Field, text: &str) -> Result<
         Field::Tags => patch.tags = Some(validate::tags([text])?),
         Field::NextReview => patch.next_review = Some(validate::optional_date(name, text)?),
         Field::AcceptedUntil => patch.accepted_until = Some(validate::optional_date(name, text)?),
+        amount => patch
+            .amounts
+            .push((amount, estimates::parse(amount, text)?)),
     }
     Ok(())
 }
@@ -56,6 +59,7 @@ pub fn set_from_fields(patch: &mut RiskPatch, field: Field, from: &RiskFields) {
         Field::Tags => patch.tags = Some(from.tags.clone()),
         Field::NextReview => patch.next_review = Some(from.next_review),
         Field::AcceptedUntil => patch.accepted_until = Some(from.accepted_until),
+        amount => patch.amounts.push((amount, from.amount(amount).flatten())),
     }
 }
 

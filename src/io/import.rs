@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use crate::domain::lifecycle::Rules;
 use crate::domain::{
-    EventKind, FieldError, Impact, Likelihood, MilestonePatch, RiskFields, RiskPatch, Status,
-    validate,
+    EventKind, Field, FieldError, Impact, Likelihood, MilestonePatch, RiskFields, RiskPatch,
+    Status, estimates, validate,
 };
 use crate::error::{Error, Result};
 use crate::io::formula;
@@ -49,9 +49,17 @@ enum Col {
     CreatedAt,
     Revision,
     MilestoneDue,
+    Ettd,
+    Ettr,
+    Users,
+    Ettf,
+    TargetEttd,
+    TargetEttr,
+    TargetUsers,
+    TargetEttf,
 }
 
-const IMPORTED: [(Col, &str); 18] = [
+const IMPORTED: [(Col, &str); 26] = [
     (Col::Id, "id"),
     (Col::Title, "title"),
     (Col::Description, "description"),
@@ -71,10 +79,36 @@ const IMPORTED: [(Col, &str); 18] = [
     (Col::Revision, "revision"),
     // Sets the due date of a milestone the import creates; ignored for existing ones.
     (Col::MilestoneDue, "milestone_due"),
+    (Col::Ettd, "ettd"),
+    (Col::Ettr, "ettr"),
+    (Col::Users, "users"),
+    (Col::Ettf, "ettf"),
+    (Col::TargetEttd, "target_ettd"),
+    (Col::TargetEttr, "target_ettr"),
+    (Col::TargetUsers, "target_users"),
+    (Col::TargetEttf, "target_ettf"),
+];
+
+/// Estimate columns and the fields they set.
+const ESTIMATE_COLS: [(Col, Field); 8] = [
+    (Col::Ettd, Field::Ettd),
+    (Col::Ettr, Field::Ettr),
+    (Col::Users, Field::Users),
+    (Col::Ettf, Field::Ettf),
+    (Col::TargetEttd, Field::TargetEttd),
+    (Col::TargetEttr, Field::TargetEttr),
+    (Col::TargetUsers, Field::TargetUsers),
+    (Col::TargetEttf, Field::TargetEttf),
 ];
 
 /// Columns the register computes; present in exports, ignored on import.
-const COMPUTED: [&str; 4] = ["score", "band", "updated_at", "bad_minutes_per_year"];
+const COMPUTED: [&str; 5] = [
+    "score",
+    "band",
+    "updated_at",
+    "bad_minutes_per_year",
+    "target_bad_minutes_per_year",
+];
 
 const REQUIRED: [Col; 3] = [Col::Title, Col::Likelihood, Col::Impact];
 
@@ -696,6 +730,11 @@ impl Session<'_, '_> {
             .map(Some);
         patch.team = self.name_cell(rec, Col::Team)?;
         patch.milestone = self.name_cell(rec, Col::Milestone)?;
+        for (col, field) in ESTIMATE_COLS {
+            if let Some(amount) = rec.parse(col, |s| estimates::parse(field, s))? {
+                patch.amounts.push((field, amount));
+            }
+        }
         Ok(patch)
     }
 

@@ -50,7 +50,7 @@ pub fn write_row<W: Write + ?Sized>(out: &mut W, cells: &[String]) -> io::Result
     writeln!(out, "| {} |", escaped.join(" | "))
 }
 
-const RISK_HEADERS: [&str; 10] = [
+const RISK_HEADERS: [&str; 11] = [
     "ID",
     "Score",
     "Band",
@@ -61,6 +61,7 @@ const RISK_HEADERS: [&str; 10] = [
     "Status",
     "Owner",
     "Next review",
+    "Bad min/yr",
 ];
 
 pub fn write_risk_header<W: Write + ?Sized>(out: &mut W) -> io::Result<()> {
@@ -83,6 +84,9 @@ pub fn write_risk_row<W: Write + ?Sized>(out: &mut W, r: &Risk) -> io::Result<()
             f.status.to_string(),
             f.owner.clone(),
             date(f.next_review),
+            f.bad_minutes_per_year()
+                .map(|m| crate::domain::estimates::format_number(m, 1))
+                .unwrap_or_default(),
         ],
     )
 }

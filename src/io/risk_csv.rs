@@ -4,11 +4,12 @@
 
 use std::io::{self, Write};
 
-use crate::domain::Risk;
+use crate::domain::estimates::format_number;
+use crate::domain::{Field, Risk};
 use crate::io::formula;
 
 /// Export columns, in order. Import takes the same names; computed ones are ignored there.
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 31] = [
     "id",
     "title",
     "description",
@@ -30,6 +31,16 @@ pub const COLUMNS: [&str; 21] = [
     "created_at",
     "updated_at",
     "revision",
+    "ettd",
+    "ettr",
+    "users",
+    "ettf",
+    "target_ettd",
+    "target_ettr",
+    "target_users",
+    "target_ettf",
+    "bad_minutes_per_year",
+    "target_bad_minutes_per_year",
 ];
 
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -77,7 +88,17 @@ impl<W: Write> RiskCsv<W> {
             }
         };
         let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
-        let record: [String; 21] = [
+        let amount = |field: Field| {
+            f.amount(field)
+                .flatten()
+                .map(|a| a.to_string())
+                .unwrap_or_default()
+        };
+        let minutes = |m: Option<f64>| m.map(|v| format_number(v, 2)).unwrap_or_default();
+        let target = f
+            .target_bad_minutes_per_year()
+            .filter(|_| !f.target.is_empty());
+        let record: [String; 31] = [
             r.id.to_string(),
             text(&f.title),
             text(&f.description),
@@ -99,6 +120,16 @@ impl<W: Write> RiskCsv<W> {
             r.created_at.clone(),
             r.updated_at.clone(),
             r.revision.to_string(),
+            amount(Field::Ettd),
+            amount(Field::Ettr),
+            amount(Field::Users),
+            amount(Field::Ettf),
+            amount(Field::TargetEttd),
+            amount(Field::TargetEttr),
+            amount(Field::TargetUsers),
+            amount(Field::TargetEttf),
+            minutes(f.bad_minutes_per_year()),
+            minutes(target),
         ];
         self.w.write_record(&record).map_err(io_error)?;
         Ok(())

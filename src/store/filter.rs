@@ -5,8 +5,9 @@ use jiff::civil::Date;
 use rusqlite::types::Value;
 
 use crate::domain::Status;
+use crate::domain::estimates::error_budget_minutes;
 use crate::query::{Flag, ListSpec, NumField, SortKey, Term, TermKind, TextField};
-use crate::scoring::BandThresholds;
+use crate::scoring::Settings;
 
 /// The FROM clause every risk query uses; `r` is the risk, `t` its team, `m` its milestone.
 pub(super) const FROM: &str =
@@ -20,14 +21,14 @@ pub(super) struct Condition {
 
 const ACTIVE: &str = "r.status IN ('open', 'mitigating', 'accepted')";
 
-pub(super) fn condition(spec: &ListSpec, today: Date, bands: &BandThresholds) -> Condition {
+pub(super) fn condition(spec: &ListSpec, today: Date, settings: &Settings) -> Condition {
     let mut clauses = Vec::new();
     let mut params = Vec::new();
     if spec.active_only() {
         clauses.push(ACTIVE.to_string());
     }
     for term in &spec.query.terms {
-        clauses.push(term_sql(term, today, bands, &mut params));
+        clauses.push(term_sql(term, today, settings, &mut params));
     }
     let sql = if clauses.is_empty() {
         "1".to_string()
@@ -45,7 +46,8 @@ fn text(s: &str) -> Value {
     Value::Text(s.to_string())
 }
 
-fn term_sql(term: &Term, today: Date, bands: &BandThresholds, params: &mut Vec<Value>) -> String {
+fn term_sql(term: &Term, today: Date, settings: &Settings, params: &mut Vec<Value>) -> String {
+    let bands = &settings.bands;
     let sql = match &term.kind {
         TermKind::Match(field, values) => {
             params.extend(values.iter().map(|v| match field {
@@ -102,6 +104,10 @@ fn term_sql(term: &Term, today: Date, bands: &BandThresholds, params: &mut Vec<V
             params.push(text(&today.to_string()));
             "(m.due < ? AND m.status <> 'done')".to_string()
         }
+        TermKind::Flag(Flag::TooBig) => {
+            params.push(Value::Real(too_big_minutes(settings)));
+            "r.bad_minutes > ?".to_string()
+        }
         TermKind::Flag(Flag::ReviewDue) => {
             let cond = review_due_condition(today);
             params.extend(cond.params);
@@ -133,11 +139,17 @@ pub(super) fn review_due_condition(today: Date) -> Condition {
     }
 }
 
+/// Bad minutes above which one risk is too big: its share of the error budget.
+pub(super) fn too_big_minutes(settings: &Settings) -> f64 {
+    settings.single_risk_share * error_budget_minutes(settings.slo)
+}
+
 fn num_column(field: NumField) -> &'static str {
     match field {
         NumField::Score => "r.score",
         NumField::Likelihood => "r.likelihood",
         NumField::Impact => "r.impact",
+        NumField::BadMinutes => "r.bad_minutes",
     }
 }
 
@@ -151,5 +163,8 @@ pub(super) fn order_by(sort: SortKey) -> &'static str {
             "r.updated_at DESC, r.score DESC, r.impact DESC, r.due_order ASC, r.id ASC"
         }
         SortKey::Id => "r.id ASC",
+        SortKey::BadMinutes => {
+            "r.bad_minutes DESC, r.score DESC, r.impact DESC, r.due_order ASC, r.id ASC"
+        }
     }
 }

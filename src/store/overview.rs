@@ -50,7 +50,7 @@ impl Store {
     /// The ids the spec selects, in its order: eight bytes a risk, so a view of the whole
     /// register stays small and fast.
     pub fn risk_ids(&self, spec: &ListSpec, today: Date) -> Result<Vec<i64>> {
-        let cond = filter::condition(spec, today, &self.settings.bands);
+        let cond = filter::condition(spec, today, &self.settings);
         let mut sql = format!(
             "SELECT r.id FROM {FROM} WHERE {} ORDER BY {}",
             cond.sql,

@@ -9,7 +9,8 @@ use super::history::{NewEvent, record};
 use super::{Store, Tx};
 use crate::domain::lifecycle::{self, Rules};
 use crate::domain::{
-    EventKind, Field, FieldChange, Impact, Likelihood, Risk, RiskFields, RiskPatch, Status,
+    Amount, Estimates, EventKind, Field, FieldChange, Impact, Likelihood, Risk, RiskFields,
+    RiskPatch, Status,
 };
 use crate::error::{Error, Result};
 use crate::query::ListSpec;
@@ -17,7 +18,8 @@ use crate::scoring::BandThresholds;
 
 const COLUMNS: &str = "r.id, r.title, r.description, r.category, r.service, r.likelihood, r.impact, r.status, \
      t.name, m.name, m.due, r.owner, r.tags, r.next_review, r.accepted_until, r.approver, \
-     r.created_at, r.updated_at, r.revision";
+     r.created_at, r.updated_at, r.revision, r.ettd_min, r.ettr_min, r.users_pct, r.ettf_days, \
+     r.target_ettd_min, r.target_ettr_min, r.target_users_pct, r.target_ettf_days";
 
 /// A risk to create. `id` and `created_at` are kept when an import brings them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +55,40 @@ fn date_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Option<Date>> {
     }
 }
 
+/// Four estimate columns from `col` on: minutes to detect and repair, users, days between.
+fn estimates_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Estimates> {
+    let amount = |c: usize| -> rusqlite::Result<Option<Amount>> {
+        match row.get::<_, Option<f64>>(c)? {
+            None => Ok(None),
+            Some(v) => Amount::new(v)
+                .map(Some)
+                .ok_or_else(|| corrupt(c, "estimate", &v.to_string())),
+        }
+    };
+    Ok(Estimates {
+        ettd: amount(col)?,
+        ettr: amount(col + 1)?,
+        users: amount(col + 2)?,
+        ettf: amount(col + 3)?,
+    })
+}
+
+/// The eight estimate values in column order (now, then target), for binding.
+fn estimate_values(f: &RiskFields) -> [Option<f64>; 8] {
+    let v = |a: Option<Amount>| a.map(Amount::get);
+    let (e, t) = (&f.estimates, &f.target);
+    [
+        v(e.ettd),
+        v(e.ettr),
+        v(e.users),
+        v(e.ettf),
+        v(t.ettd),
+        v(t.ettr),
+        v(t.users),
+        v(t.ettf),
+    ]
+}
+
 fn risk_from_row(row: &Row<'_>, bands: &BandThresholds) -> rusqlite::Result<Risk> {
     let level = |col: usize| -> rusqlite::Result<u8> {
         let v: i64 = row.get(col)?;
@@ -83,6 +119,8 @@ fn risk_from_row(row: &Row<'_>, bands: &BandThresholds) -> rusqlite::Result<Risk
         next_review: date_at(row, 13)?,
         accepted_until: date_at(row, 14)?,
         approver: row.get(15)?,
+        estimates: estimates_at(row, 19)?,
+        target: estimates_at(row, 23)?,
     };
     Ok(Risk {
         id: row.get(0)?,
@@ -123,7 +161,7 @@ impl Store {
         today: Date,
         mut each: impl FnMut(Risk) -> Result<()>,
     ) -> Result<()> {
-        let cond = filter::condition(spec, today, &self.settings.bands);
+        let cond = filter::condition(spec, today, &self.settings);
         let mut sql = format!(
             "SELECT {COLUMNS} FROM {FROM} WHERE {} ORDER BY {}",
             cond.sql,
@@ -153,7 +191,7 @@ impl Store {
 
     /// How many risks the spec selects (its limit aside).
     pub fn count_risks(&self, spec: &ListSpec, today: Date) -> Result<u64> {
-        let cond = filter::condition(spec, today, &self.settings.bands);
+        let cond = filter::condition(spec, today, &self.settings);
         let sql = format!("SELECT count(*) FROM {FROM} WHERE {}", cond.sql);
         let n: i64 = self
             .conn
@@ -163,7 +201,7 @@ impl Store {
 
     /// Counts per likelihood × impact cell: `counts[likelihood - 1][impact - 1]`.
     pub fn matrix(&self, spec: &ListSpec, today: Date) -> Result<[[u64; 5]; 5]> {
-        let cond = filter::condition(spec, today, &self.settings.bands);
+        let cond = filter::condition(spec, today, &self.settings);
         let sql = format!(
             "SELECT r.likelihood, r.impact, count(*) FROM {FROM} WHERE {} GROUP BY r.likelihood, r.impact",
             cond.sql
@@ -243,13 +281,16 @@ impl Tx<'_> {
         fields.team = team.as_ref().map(|(_, n)| n.clone());
         fields.milestone = milestone.as_ref().map(|(_, n)| n.clone());
         let now = self.stamp.clock.now.clone();
+        let est = estimate_values(&fields);
         self.tx
             .prepare_cached(
                 "INSERT INTO risk (id, title, description, category, service, likelihood, impact, status, team_id,
                      milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
-                     due_order)
+                     due_order, ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
+                     target_users_pct, target_ettf_days)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1,
-                     coalesce((SELECT due FROM milestone WHERE id = ?10), '9999-12-31'))",
+                     coalesce((SELECT due FROM milestone WHERE id = ?10), '9999-12-31'),
+                     ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
             )?
             .execute(params![
                 new.id,
@@ -269,6 +310,14 @@ impl Tx<'_> {
                 fields.approver,
                 new.created_at.as_deref().unwrap_or(&now),
                 now,
+                est[0],
+                est[1],
+                est[2],
+                est[3],
+                est[4],
+                est[5],
+                est[6],
+                est[7],
             ])?;
         let id = self.tx.last_insert_rowid();
         record(
@@ -325,6 +374,7 @@ impl Tx<'_> {
                 changes,
             });
         }
+        let est = estimate_values(&next);
         let updated = self
             .tx
             .prepare_cached(
@@ -332,7 +382,9 @@ impl Tx<'_> {
                      impact = ?6, status = ?7, team_id = ?8, milestone_id = ?9, owner = ?10, tags = ?11,
                      next_review = ?12, accepted_until = ?13, approver = ?14, updated_at = ?15,
                      revision = revision + 1,
-                     due_order = coalesce((SELECT due FROM milestone WHERE id = ?9), '9999-12-31')
+                     due_order = coalesce((SELECT due FROM milestone WHERE id = ?9), '9999-12-31'),
+                     ettd_min = ?18, ettr_min = ?19, users_pct = ?20, ettf_days = ?21, target_ettd_min = ?22,
+                     target_ettr_min = ?23, target_users_pct = ?24, target_ettf_days = ?25
                  WHERE id = ?16 AND revision = ?17",
             )?
             .execute(params![
@@ -353,6 +405,14 @@ impl Tx<'_> {
                 self.stamp.clock.now,
                 id,
                 current.revision,
+                est[0],
+                est[1],
+                est[2],
+                est[3],
+                est[4],
+                est[5],
+                est[6],
+                est[7],
             ])?;
         if updated != 1 {
             // Cannot happen inside an IMMEDIATE transaction; refuse rather than lose a write.

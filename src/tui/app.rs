@@ -115,12 +115,12 @@ pub enum Popup {
         id: i64,
         title: String,
     },
-    Export(ExportPrompt),
-    Conflict(Conflict),
+    Export(Box<ExportPrompt>),
+    Conflict(Box<Conflict>),
     /// The risk being edited was deleted meanwhile; offer to recreate it.
     Deleted {
         id: i64,
-        fields: RiskFields,
+        fields: Box<RiskFields>,
     },
     Welcome,
 }
@@ -391,7 +391,7 @@ impl App {
                 }
             }
             Action::Undo => self.undo(),
-            Action::Export => self.popup = Some(Popup::Export(ExportPrompt::new())),
+            Action::Export => self.popup = Some(Popup::Export(Box::default())),
             Action::ShowHistory => self.show_history(),
             Action::LoadSample => self.load_sample(),
             Action::Close => {

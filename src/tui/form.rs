@@ -46,6 +46,14 @@ pub fn label(field: Field) -> &'static str {
         Field::NextReview => "Next review",
         Field::AcceptedUntil => "Accepted until",
         Field::Approver => "Approver",
+        Field::Ettd => "Detect (min)",
+        Field::Ettr => "Repair (min)",
+        Field::Users => "Users (%)",
+        Field::Ettf => "Every (days)",
+        Field::TargetEttd => "→ detect (min)",
+        Field::TargetEttr => "→ repair (min)",
+        Field::TargetUsers => "→ users (%)",
+        Field::TargetEttf => "→ every (days)",
     }
 }
 

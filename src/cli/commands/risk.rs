@@ -7,12 +7,14 @@ use crate::cli::args::{AddArgs, EditArgs, Format, ListArgs};
 use crate::cli::context::Ctx;
 use crate::cli::output::{Out, emit_one, warn};
 use crate::cli::table;
+use crate::domain::estimates::{self, format_number};
 use crate::domain::lifecycle::{Rules, is_review_due};
 use crate::domain::{Event, EventKind, Impact, Likelihood, Risk, RiskFields, validate};
 use crate::error::{Error, Result};
 use crate::io::table::{Cell, Column, Table};
 use crate::io::{RiskFormat, RiskWriter};
 use crate::query::{ListSpec, Query};
+use crate::scoring::Settings;
 use crate::store::{EventFilter, NewRisk};
 use crate::text::sanitize;
 
@@ -176,10 +178,19 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
         return out.finish();
     }
     let mut t = risk_table();
+    let mut any_estimates = false;
     store.for_each_risk(&spec, today, |r| {
+        any_estimates |= r.fields.bad_minutes_per_year().is_some();
         t.push(risk_row(&r, today));
         Ok(())
     })?;
+    if !any_estimates {
+        // The bad-minutes column only when some listed risk has estimates.
+        t.columns.pop();
+        for row in &mut t.rows {
+            row.pop();
+        }
+    }
     if t.rows.is_empty() {
         if ctx.term.stdout {
             warn("no risks match; closed and mitigated risks need --all or a status: term");
@@ -213,6 +224,7 @@ fn risk_table() -> Table {
         Column::left("STATUS", 10, 0),
         Column::left("OWNER", 5, 1),
         Column::left("REVIEW", 0, 0),
+        Column::optional("BM/YR"),
     ])
 }
 
@@ -234,6 +246,11 @@ fn risk_row(r: &Risk, today: jiff::civil::Date) -> Vec<Cell> {
         Cell::plain(f.status),
         Cell::text(&f.owner),
         Cell::plain(review),
+        Cell::plain(
+            f.bad_minutes_per_year()
+                .map(|m| format_number(m, 1))
+                .unwrap_or_default(),
+        ),
     ]
 }
 
@@ -255,11 +272,36 @@ pub fn show(ctx: &Ctx, id: &str) -> Result<()> {
         since: None,
         limit: Some(5),
     })?;
-    emit_one(ctx, &risk, || describe(&risk, &events, ctx))
+    let settings = store.settings().clone();
+    emit_one(ctx, &risk, || describe(&risk, &events, ctx, &settings))
+}
+
+/// "121.75 a year: 11.6% of the 1051.92-minute budget (too big above 262.98)".
+fn budget_line(bm: f64, settings: &Settings) -> String {
+    let budget = estimates::error_budget_minutes(settings.slo);
+    let limit = settings.single_risk_share * budget;
+    let share = if budget > 0.0 {
+        bm / budget * 100.0
+    } else {
+        f64::INFINITY
+    };
+    let verdict = if bm > limit {
+        "TOO BIG: over"
+    } else {
+        "too big above"
+    };
+    format!(
+        "{} a year: {}% of the {}-minute budget of {}% ({verdict} {})",
+        format_number(bm, 2),
+        format_number(share, 1),
+        format_number(budget, 2),
+        format_number(settings.slo, 3),
+        format_number(limit, 2)
+    )
 }
 
 /// The `show` page: every field, the description, and the latest history.
-fn describe(r: &Risk, events: &[Event], ctx: &Ctx) -> String {
+fn describe(r: &Risk, events: &[Event], ctx: &Ctx, settings: &Settings) -> String {
     let f = &r.fields;
     let today = ctx.clock.today;
     let mut s = String::new();
@@ -318,6 +360,21 @@ fn describe(r: &Risk, events: &[Event], ctx: &Ctx) -> String {
             safe(&f.approver)
         };
         row("accepted", format!("until {until} by {by}"));
+    }
+    row(
+        "estimates",
+        estimates::summary(&f.estimates).unwrap_or_default(),
+    );
+    if let Some(bm) = f.bad_minutes_per_year() {
+        row("bad minutes", budget_line(bm, settings));
+    }
+    if !f.target.is_empty() {
+        let then = estimates::summary(&f.target).unwrap_or_default();
+        let bm = f
+            .target_bad_minutes_per_year()
+            .map(|m| format!(" → {} bad min/yr", format_number(m, 2)))
+            .unwrap_or_default();
+        row("at milestone", format!("{then}{bm}"));
     }
     row("created", r.created_at.clone());
     row(

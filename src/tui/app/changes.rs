@@ -124,15 +124,20 @@ impl App {
                         );
                         None
                     }
-                    Ok(SaveOutcome::Conflict(theirs, fields)) => Some(Popup::Conflict(Conflict {
+                    Ok(SaveOutcome::Conflict(theirs, fields)) => {
+                        Some(Popup::Conflict(Box::new(Conflict {
+                            id,
+                            base: *base,
+                            mine,
+                            theirs,
+                            fields,
+                            form,
+                        })))
+                    }
+                    Ok(SaveOutcome::Gone) => Some(Popup::Deleted {
                         id,
-                        base: *base,
-                        mine,
-                        theirs,
-                        fields,
-                        form,
-                    })),
-                    Ok(SaveOutcome::Gone) => Some(Popup::Deleted { id, fields: mine }),
+                        fields: Box::new(mine),
+                    }),
                     Err(e) => {
                         refuse(&mut form, &e);
                         Some(Popup::Form(form))

@@ -135,14 +135,14 @@ impl App {
                 }
             }
             Popup::Conflict(conflict) => match key {
-                Some(KeyCode::Char('m' | 'M')) => self.resolve_conflict(conflict, true),
-                Some(KeyCode::Char('t' | 'T')) => self.resolve_conflict(conflict, false),
+                Some(KeyCode::Char('m' | 'M')) => self.resolve_conflict(*conflict, true),
+                Some(KeyCode::Char('t' | 'T')) => self.resolve_conflict(*conflict, false),
                 Some(KeyCode::Esc) => Some(Popup::Form(conflict.form)),
                 _ => Some(Popup::Conflict(conflict)),
             },
             Popup::Deleted { id, fields } => match key {
                 Some(KeyCode::Char('r' | 'R')) => {
-                    self.recreate(id, fields);
+                    self.recreate(id, *fields);
                     None
                 }
                 Some(KeyCode::Esc | KeyCode::Char('d' | 'D' | 'q')) => {

@@ -1,0 +1,272 @@
+//! The availability model (after Google's CRE risk catalog): what a risk costs in minutes of
+//! unavailability a year, against the error budget of the SLO.
+//!
+//! ```text
+//! incidents_per_year   = 365.25 / ETTF
+//! bad_minutes_per_year = (ETTD + ETTR) × users% / 100 × incidents_per_year
+//! error_budget_minutes = (1 − SLO/100) × 1440 × 365.25
+//! ```
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::Field;
+use super::validate::FieldError;
+
+pub const DAYS_PER_YEAR: f64 = 365.25;
+const MINUTES_PER_DAY: f64 = 1440.0;
+
+/// A validated estimate: finite and not negative (minutes, percent or days).
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize)]
+#[serde(transparent)]
+pub struct Amount(f64);
+
+// Amounts are finite (NaN is refused on the way in), so equality is an equivalence.
+impl Eq for Amount {}
+
+impl Amount {
+    /// The amount, if `v` is finite and not negative.
+    pub fn new(v: f64) -> Option<Amount> {
+        (v.is_finite() && v >= 0.0).then_some(Amount(v))
+    }
+
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Amount {
+    /// At most four decimals, trailing zeros dropped: `5`, `12.5`, `30.4375`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format_number(self.0, 4))
+    }
+}
+
+/// `v` with at most `decimals` decimals and no trailing zeros.
+pub fn format_number(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// A risk's estimates, now or once its milestone lands. Every one is optional; the bad
+/// minutes need all four.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Estimates {
+    /// Minutes to detect.
+    pub ettd: Option<Amount>,
+    /// Minutes to repair.
+    pub ettr: Option<Amount>,
+    /// Percent of users affected, 0–100.
+    pub users: Option<Amount>,
+    /// Days between occurrences, more than 0.
+    pub ettf: Option<Amount>,
+}
+
+impl Estimates {
+    pub fn is_empty(&self) -> bool {
+        *self == Estimates::default()
+    }
+
+    /// Expected minutes of unavailability a year, when all four estimates are there.
+    pub fn bad_minutes_per_year(&self) -> Option<f64> {
+        let (d, r, u, f) = (self.ettd?, self.ettr?, self.users?, self.ettf?);
+        Some((d.0 + r.0) * u.0 / 100.0 * incidents_per_year(f.0))
+    }
+}
+
+/// The estimates in words, e.g. "detect 5 min + repair 5 min, 100% of users, every 30
+/// days"; parts not estimated are left out. `None` when there are none.
+pub fn summary(e: &Estimates) -> Option<String> {
+    let mut parts = Vec::new();
+    match (e.ettd, e.ettr) {
+        (Some(d), Some(r)) => parts.push(format!("detect {d} min + repair {r} min")),
+        (Some(d), None) => parts.push(format!("detect {d} min")),
+        (None, Some(r)) => parts.push(format!("repair {r} min")),
+        (None, None) => {}
+    }
+    if let Some(u) = e.users {
+        parts.push(format!("{u}% of users"));
+    }
+    if let Some(f) = e.ettf {
+        parts.push(format!(
+            "every {f} days ({} a year)",
+            format_number(incidents_per_year(f.0), 2)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+pub fn incidents_per_year(ettf_days: f64) -> f64 {
+    DAYS_PER_YEAR / ettf_days
+}
+
+/// Minutes a year the SLO allows to be bad: 99.8% → 1051.92.
+pub fn error_budget_minutes(slo_percent: f64) -> f64 {
+    (1.0 - slo_percent / 100.0) * MINUTES_PER_DAY * DAYS_PER_YEAR
+}
+
+/// The eight estimate fields: now, then once the milestone lands.
+pub const ESTIMATE_FIELDS: [Field; 8] = [
+    Field::Ettd,
+    Field::Ettr,
+    Field::Users,
+    Field::Ettf,
+    Field::TargetEttd,
+    Field::TargetEttr,
+    Field::TargetUsers,
+    Field::TargetEttf,
+];
+
+/// Parses an estimate as typed: empty clears it; otherwise a number ≥ 0, users at most 100,
+/// days between occurrences more than 0.
+pub fn parse(field: Field, text: &str) -> Result<Option<Amount>, FieldError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let name = field.name();
+    let v = t
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| FieldError::new(name, text, "must be a number, e.g. 15 or 2.5"))?;
+    if v < 0.0 {
+        return Err(FieldError::new(name, text, "must not be negative"));
+    }
+    match field {
+        Field::Users | Field::TargetUsers if v > 100.0 => Err(FieldError::new(
+            name,
+            text,
+            "is a percentage of users: from 0 to 100",
+        )),
+        Field::Ettf | Field::TargetEttf if v == 0.0 => Err(FieldError::new(
+            name,
+            text,
+            "is days between occurrences and must be more than 0 (for a frequency use --per-year N)",
+        )),
+        _ => Ok(Amount::new(v)),
+    }
+}
+
+/// `--per-year N`: N occurrences a year, stored as days between them (365.25 / N).
+pub fn parse_per_year(field: Field, text: &str) -> Result<Option<Amount>, FieldError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let n = t
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .ok_or_else(|| {
+            FieldError::new(
+                field.name(),
+                text,
+                "occurrences a year must be a number more than 0, e.g. 12 or 0.5",
+            )
+        })?;
+    Ok(Amount::new(DAYS_PER_YEAR / n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn est(d: f64, r: f64, u: f64, f: f64) -> Estimates {
+        Estimates {
+            ettd: Amount::new(d),
+            ettr: Amount::new(r),
+            users: Amount::new(u),
+            ettf: Amount::new(f),
+        }
+    }
+
+    fn round2(v: f64) -> f64 {
+        (v * 100.0).round() / 100.0
+    }
+
+    #[test]
+    fn bad_minutes_match_hand_worked_cases() {
+        for (e, want) in [
+            // 10 minutes, everyone, every 30 days: 365.25 / 30 = 12.175 a year.
+            (est(5.0, 5.0, 100.0, 30.0), 121.75),
+            (est(30.0, 90.0, 50.0, 365.25), 60.0),
+            (est(0.0, 0.0, 100.0, 1.0), 0.0),
+            (est(15.0, 45.0, 5.0, 7.0), 156.54),
+            (est(60.0, 240.0, 100.0, 3652.5), 30.0),
+        ] {
+            assert_eq!(round2(e.bad_minutes_per_year().unwrap()), want, "{e:?}");
+        }
+        let mut partial = est(5.0, 5.0, 100.0, 30.0);
+        partial.users = None;
+        assert_eq!(partial.bad_minutes_per_year(), None, "needs all four");
+    }
+
+    #[test]
+    fn error_budgets_of_common_slos() {
+        for (slo, want) in [
+            (99.8, 1051.92),
+            (99.9, 525.96),
+            (99.99, 52.6),
+            (99.0, 5259.6),
+            (100.0, 0.0),
+        ] {
+            assert_eq!(round2(error_budget_minutes(slo)), want, "{slo}");
+        }
+    }
+
+    #[test]
+    fn parsing_refuses_what_the_model_cannot_use() {
+        assert_eq!(parse(Field::Ettd, " 5 ").unwrap(), Amount::new(5.0));
+        assert_eq!(parse(Field::Ettd, "").unwrap(), None);
+        assert_eq!(parse(Field::Users, "100").unwrap(), Amount::new(100.0));
+        assert_eq!(parse(Field::Users, "0").unwrap(), Amount::new(0.0));
+        assert_eq!(parse(Field::Ettf, "0.5").unwrap(), Amount::new(0.5));
+        for (field, bad) in [
+            (Field::Ettd, "-1"),
+            (Field::Ettr, "NaN"),
+            (Field::Ettr, "inf"),
+            (Field::Ettr, "ten"),
+            (Field::Users, "100.01"),
+            (Field::TargetUsers, "150"),
+            (Field::Ettf, "0"),
+            (Field::TargetEttf, "-3"),
+        ] {
+            let e = parse(field, bad).unwrap_err();
+            assert_eq!(e.field, field.name(), "{bad}");
+        }
+        assert_eq!(
+            parse_per_year(Field::Ettf, "12").unwrap(),
+            Amount::new(30.4375)
+        );
+        assert!(parse_per_year(Field::Ettf, "0").is_err());
+        assert!(parse_per_year(Field::Ettf, "-2").is_err());
+    }
+
+    #[test]
+    fn summaries_name_what_is_estimated() {
+        assert_eq!(
+            summary(&est(5.0, 5.0, 100.0, 30.0)).unwrap(),
+            "detect 5 min + repair 5 min, 100% of users, every 30 days (12.18 a year)"
+        );
+        let only_users = Estimates {
+            users: Amount::new(5.0),
+            ..Estimates::default()
+        };
+        assert_eq!(summary(&only_users).unwrap(), "5% of users");
+        assert_eq!(summary(&Estimates::default()), None);
+    }
+
+    #[test]
+    fn amounts_print_without_noise() {
+        assert_eq!(Amount::new(5.0).unwrap().to_string(), "5");
+        assert_eq!(Amount::new(12.5).unwrap().to_string(), "12.5");
+        assert_eq!(Amount::new(365.25 / 12.0).unwrap().to_string(), "30.4375");
+        assert_eq!(Amount::new(1.0 / 3.0).unwrap().to_string(), "0.3333");
+    }
+}
