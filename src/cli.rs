@@ -25,6 +25,9 @@ use crate::text::sanitize;
 /// exit code 70 (never a Rust backtrace and exit 101).
 pub const TEST_PANIC_ENV: &str = "RISKREG_TEST_PANIC";
 
+/// The code of `check`'s exit 1: the register breaks a rule.
+pub const CHECK_FAILED: &str = "check_failed";
+
 /// Runs riskreg with `args` (the first is the program name) and returns the exit code.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     let args: Vec<OsString> = args.into_iter().collect();
@@ -80,6 +83,18 @@ fn report(e: &Error, json: bool) {
     if matches!(e, Error::BrokenPipe) {
         return;
     }
+    if json
+        && matches!(
+            e,
+            Error::Refused {
+                code: CHECK_FAILED,
+                ..
+            }
+        )
+    {
+        // `check --format json` already printed its verdict as the document on stdout.
+        return;
+    }
     let text = if json {
         crate::io::json::to_compact_string(&e.to_json())
     } else {
@@ -130,6 +145,9 @@ fn run(args: &[OsString]) -> Result<()> {
         Command::Export(a) => transfer::export(&ctx, a),
         Command::Import(a) => transfer::import(&ctx, a),
         Command::Matrix { query, all } => matrix::matrix(&ctx, &query, all),
+        Command::Report => portfolio::report(&ctx),
+        Command::Check => portfolio::check(&ctx),
+        Command::Incident(c) => incident::incident(&ctx, c),
         Command::Config(c) => config::config(&ctx, c),
         Command::Db(c) => db::db(&ctx, c),
         Command::Completions { shell } => meta::completions(shell),

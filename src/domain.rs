@@ -2,8 +2,10 @@
 //! milestones and history events. Pure: no database, no terminal, no clock.
 
 pub mod estimates;
+pub mod incidents;
 pub mod lifecycle;
 pub mod merge;
+pub mod portfolio;
 pub mod validate;
 
 use std::fmt;

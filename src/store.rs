@@ -9,6 +9,7 @@
 mod catalog;
 mod filter;
 mod history;
+mod incidents;
 mod maintenance;
 mod migrate;
 mod overview;

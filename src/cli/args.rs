@@ -128,6 +128,13 @@ pub enum Command {
     Export(ExportArgs),
     /// Import risks from CSV or JSON (all or nothing)
     Import(ImportArgs),
+    /// The register in one page: totals, error budget, top risks, milestone burn-down
+    Report,
+    /// Policy gate for cron and CI: exit 1 and the violations, 0 when all rules hold
+    Check,
+    /// Record incidents, link them to risks, list them
+    #[command(subcommand)]
+    Incident(IncidentCommand),
     /// Likelihood × impact heat map with counts
     Matrix {
         /// Which risks to count
@@ -201,34 +208,44 @@ pub struct FieldArgs {
 #[command(next_help_heading = "Availability estimates")]
 pub struct EstimateArgs {
     /// Estimated minutes to detect
-    #[arg(long, value_name = "MIN")]
+    #[arg(long, value_name = "MIN", allow_hyphen_values = true)]
     pub ettd: Option<String>,
     /// Estimated minutes to repair
-    #[arg(long, value_name = "MIN")]
+    #[arg(long, value_name = "MIN", allow_hyphen_values = true)]
     pub ettr: Option<String>,
     /// Percent of users affected, 0-100
-    #[arg(long, value_name = "PCT")]
+    #[arg(long, value_name = "PCT", allow_hyphen_values = true)]
     pub users: Option<String>,
     /// Estimated days between occurrences
-    #[arg(long, value_name = "DAYS", conflicts_with = "per_year")]
+    #[arg(
+        long,
+        value_name = "DAYS",
+        allow_hyphen_values = true,
+        conflicts_with = "per_year"
+    )]
     pub ettf: Option<String>,
     /// Occurrences a year (stored as ETTF = 365.25 / N)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub per_year: Option<String>,
     /// Minutes to detect once the milestone lands
-    #[arg(long, value_name = "MIN")]
+    #[arg(long, value_name = "MIN", allow_hyphen_values = true)]
     pub target_ettd: Option<String>,
     /// Minutes to repair once the milestone lands
-    #[arg(long, value_name = "MIN")]
+    #[arg(long, value_name = "MIN", allow_hyphen_values = true)]
     pub target_ettr: Option<String>,
     /// Percent of users affected once the milestone lands
-    #[arg(long, value_name = "PCT")]
+    #[arg(long, value_name = "PCT", allow_hyphen_values = true)]
     pub target_users: Option<String>,
     /// Days between occurrences once the milestone lands
-    #[arg(long, value_name = "DAYS", conflicts_with = "target_per_year")]
+    #[arg(
+        long,
+        value_name = "DAYS",
+        allow_hyphen_values = true,
+        conflicts_with = "target_per_year"
+    )]
     pub target_ettf: Option<String>,
     /// Occurrences a year once the milestone lands
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub target_per_year: Option<String>,
 }
 
@@ -425,6 +442,53 @@ pub struct ImportArgs {
     /// The input's format [default: from the content]
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormatArg>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IncidentCommand {
+    /// Record an incident that happened, linked to the risks it realised; prints its id
+    Add(IncidentAddArgs),
+    /// Incidents, newest first
+    List {
+        /// Only incidents linked to this risk
+        #[arg(long, value_name = "ID")]
+        risk: Option<String>,
+    },
+    /// Link an incident to more risks
+    Link {
+        /// The incident's id
+        incident: String,
+        /// A risk it realised (repeatable)
+        #[arg(long = "risk", value_name = "ID", required = true)]
+        risks: Vec<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct IncidentAddArgs {
+    /// What happened, in one line
+    pub title: String,
+    /// When it happened
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: String,
+    /// Measured minutes to detect
+    #[arg(long, value_name = "MIN")]
+    pub ttd: String,
+    /// Measured minutes to repair
+    #[arg(long, value_name = "MIN")]
+    pub ttr: String,
+    /// Percent of users affected, 0-100
+    #[arg(long, value_name = "PCT")]
+    pub users: String,
+    /// Where the postmortem is
+    #[arg(long, value_name = "URL")]
+    pub link: Option<String>,
+    /// Anything else worth keeping
+    #[arg(long)]
+    pub note: Option<String>,
+    /// A risk it realised (repeatable, at least one)
+    #[arg(long = "risk", value_name = "ID", required = true)]
+    pub risks: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]

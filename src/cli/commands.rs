@@ -4,8 +4,10 @@ pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod history;
+pub mod incident;
 pub mod matrix;
 pub mod meta;
+pub mod portfolio;
 pub mod risk;
 pub mod transfer;
 

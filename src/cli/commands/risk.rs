@@ -8,6 +8,7 @@ use crate::cli::context::Ctx;
 use crate::cli::output::{Out, emit_one, warn};
 use crate::cli::table;
 use crate::domain::estimates::{self, format_number};
+use crate::domain::incidents::{Incident, calibrate};
 use crate::domain::lifecycle::{Rules, is_review_due};
 use crate::domain::{Event, EventKind, Impact, Likelihood, Risk, RiskFields, validate};
 use crate::error::{Error, Result};
@@ -273,7 +274,36 @@ pub fn show(ctx: &Ctx, id: &str) -> Result<()> {
         limit: Some(5),
     })?;
     let settings = store.settings().clone();
-    emit_one(ctx, &risk, || describe(&risk, &events, ctx, &settings))
+    let incidents = store.incidents(Some(id))?;
+    emit_one(ctx, &risk, || {
+        let mut page = describe(&risk, &events, ctx, &settings);
+        page.push_str(&incident_section(&risk, &incidents, ctx.clock.today));
+        page
+    })
+}
+
+/// The risk's incidents, and where the last year of them contradicts its estimates.
+fn incident_section(r: &Risk, incidents: &[Incident], today: jiff::civil::Date) -> String {
+    if incidents.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("\nIncidents\n");
+    for i in incidents {
+        s.push_str(&format!(
+            "  {}  #{} {} (detect {} + repair {} min, {}% of users)\n",
+            i.date,
+            i.id,
+            sanitize(&i.title),
+            i.ttd,
+            i.ttr,
+            i.users
+        ));
+    }
+    let linked: Vec<&Incident> = incidents.iter().collect();
+    for flag in calibrate(&r.fields.estimates, &linked, today) {
+        s.push_str(&format!("  re-estimate: {}\n", flag.describe()));
+    }
+    s
 }
 
 /// "121.75 a year: 11.6% of the 1051.92-minute budget (too big above 262.98)".

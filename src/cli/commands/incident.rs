@@ -1,0 +1,117 @@
+//! incident add, list, link.
+
+use super::parse_id;
+use crate::cli::args::{IncidentAddArgs, IncidentCommand};
+use crate::cli::context::Ctx;
+use crate::cli::output::{emit, emit_one};
+use crate::domain::estimates::{self, format_number};
+use crate::domain::incidents::{Incident, NewIncident};
+use crate::domain::{Field, FieldError, validate};
+use crate::error::{Error, Result};
+use crate::io::table::{Cell, Column, Table};
+use crate::text::sanitize;
+
+pub fn incident(ctx: &Ctx, command: IncidentCommand) -> Result<()> {
+    match command {
+        IncidentCommand::Add(args) => add(ctx, &args),
+        IncidentCommand::List { risk } => list(ctx, risk.as_deref()),
+        IncidentCommand::Link { incident, risks } => link(ctx, &incident, &risks),
+    }
+}
+
+/// A measured figure: the same rules as the estimate it is compared with.
+fn figure(name: &str, field: Field, text: &str) -> Result<crate::domain::Amount> {
+    estimates::parse(field, text)?
+        .ok_or_else(|| Error::Field(FieldError::new(name, text, "is required: a number ≥ 0")))
+        .map_err(|e| match e {
+            Error::Field(mut f) => {
+                f.field = name.to_string();
+                Error::Field(f)
+            }
+            other => other,
+        })
+}
+
+fn ids(raw: &[String]) -> Result<Vec<i64>> {
+    raw.iter().map(|r| parse_id(r)).collect()
+}
+
+fn add(ctx: &Ctx, a: &IncidentAddArgs) -> Result<()> {
+    let new = NewIncident {
+        title: validate::name("title", &a.title, validate::TITLE_MAX)?,
+        date: validate::date("date", &a.date)?,
+        ttd: figure("ttd", Field::Ettd, &a.ttd)?,
+        ttr: figure("ttr", Field::Ettr, &a.ttr)?,
+        users: figure("users", Field::Users, &a.users)?,
+        link: validate::line("link", a.link.as_deref().unwrap_or(""), validate::LINE_MAX)?,
+        note: validate::description(a.note.as_deref().unwrap_or(""))?,
+    };
+    let risks = ids(&a.risks)?;
+    let mut store = ctx.open_existing()?;
+    let id = store.write(&ctx.stamp(), |tx| tx.add_incident(&new, &risks))?;
+    let incident = store
+        .incidents(None)?
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or_else(|| Error::Internal(format!("incident {id} vanished after it was written")))?;
+    emit_one(ctx, &incident, || format!("{id}\n"))
+}
+
+fn list(ctx: &Ctx, risk: Option<&str>) -> Result<()> {
+    let risk = risk.map(parse_id).transpose()?;
+    let store = ctx.open_existing()?;
+    let incidents = store.incidents(risk)?;
+    emit(ctx, &incidents, &table(&incidents))
+}
+
+fn link(ctx: &Ctx, incident: &str, risks: &[String]) -> Result<()> {
+    let id = parse_id(incident)?;
+    let risks = ids(risks)?;
+    let mut store = ctx.open_existing()?;
+    let incident = store.write(&ctx.stamp(), |tx| tx.link_incident(id, &risks))?;
+    emit_one(ctx, &incident, || {
+        format!(
+            "incident {id} is linked to risks {}\n",
+            incident
+                .risks
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
+pub fn table(incidents: &[Incident]) -> Table {
+    let mut t = Table::new(vec![
+        Column::right("ID"),
+        Column::left("DATE", 10, 0),
+        Column::left("TITLE", 12, 4),
+        Column::right("TTD"),
+        Column::right("TTR"),
+        Column::right("USERS%"),
+        Column::right("BAD MIN"),
+        Column::left("RISKS", 5, 1),
+        Column::left("LINK", 0, 1),
+    ]);
+    for i in incidents {
+        t.push(vec![
+            Cell::plain(i.id),
+            Cell::plain(i.date),
+            Cell::text(sanitize(&i.title)),
+            Cell::plain(i.ttd),
+            Cell::plain(i.ttr),
+            Cell::plain(i.users),
+            Cell::plain(format_number(i.bad_minutes(), 2)),
+            Cell::plain(
+                i.risks
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            Cell::text(&i.link),
+        ]);
+    }
+    t
+}

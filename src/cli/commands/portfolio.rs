@@ -1,0 +1,270 @@
+//! report (the register in one page) and check (the policy gate), both from one pass of
+//! [`Portfolio`] over the register.
+
+use crate::cli::args::Format;
+use crate::cli::context::Ctx;
+use crate::cli::output::{Out, emit_one};
+use crate::cli::table;
+use crate::domain::estimates::format_number;
+use crate::domain::incidents::CALIBRATION_DAYS;
+use crate::domain::portfolio::{MilestoneLine, Portfolio, Report, RiskLine, Violation};
+use crate::error::{Error, Result};
+use crate::io::json;
+use crate::io::table::{Cell, Column, Table};
+use crate::query::{ListSpec, Query, SortKey};
+use crate::scoring::Band;
+use crate::text::sanitize;
+
+fn build(ctx: &Ctx) -> Result<(Report, Vec<Violation>)> {
+    let store = ctx.open_existing()?;
+    let today = ctx.clock.today;
+    let since = today
+        .checked_sub(jiff::Span::new().days(CALIBRATION_DAYS))
+        .unwrap_or(today);
+    let incidents = store.incidents_by_risk(since)?;
+    let mut portfolio = Portfolio::new(store.settings(), today);
+    let spec = ListSpec {
+        query: Query::default(),
+        all: true,
+        sort: SortKey::Score,
+        limit: None,
+    };
+    store.for_each_risk(&spec, today, |r| {
+        portfolio.add(&r, incidents.get(&r.id).map_or(&[][..], Vec::as_slice));
+        Ok(())
+    })?;
+    Ok(portfolio.finish(&store.milestones(today)?))
+}
+
+pub fn report(ctx: &Ctx) -> Result<()> {
+    let (report, _) = build(ctx)?;
+    match ctx.format() {
+        Format::Json | Format::Ndjson => emit_one(ctx, &report, String::new),
+        Format::Md => {
+            let mut out = Out::new();
+            out.write_str(&render(&report, ctx, true))?;
+            out.finish()
+        }
+        Format::Table => {
+            let mut out = Out::new();
+            out.write_str(&render(&report, ctx, false))?;
+            out.finish()
+        }
+        Format::Csv => Err(Error::Usage(
+            "report prints table, md or json; for rows a spreadsheet can take use `riskreg export`"
+                .into(),
+        )),
+    }
+}
+
+pub fn check(ctx: &Ctx) -> Result<()> {
+    let (_, violations) = build(ctx)?;
+    let mut out = Out::new();
+    match ctx.format() {
+        Format::Json | Format::Ndjson => {
+            let doc = serde_json::json!({
+                "schema_version": 1,
+                "ok": violations.is_empty(),
+                "violations": violations,
+            });
+            json::write_pretty(out.writer(), &doc).map_err(Out::error)?;
+        }
+        _ => {
+            if violations.is_empty() {
+                out.write_str("check: every rule holds\n")?;
+            }
+            for v in &violations {
+                out.line(&format!("{}: {}", v.rule, sanitize(&v.message)))?;
+            }
+        }
+    }
+    out.finish()?;
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Refused {
+            code: crate::cli::CHECK_FAILED,
+            message: format!(
+                "{} violation{} of the register's rules",
+                violations.len(),
+                if violations.len() == 1 { "" } else { "s" }
+            ),
+        })
+    }
+}
+
+fn minutes(m: Option<f64>) -> String {
+    m.map(|v| format_number(v, 1)).unwrap_or_default()
+}
+
+fn risk_table(lines: &[RiskLine]) -> Table {
+    let mut t = Table::new(vec![
+        Column::right("ID"),
+        Column::right("SCORE"),
+        Column::left("TITLE", 12, 4),
+        Column::left("TEAM", 6, 1),
+        Column::left("MILESTONE", 6, 1),
+        Column::left("STATUS", 10, 0),
+        Column::right("BAD MIN/YR"),
+    ]);
+    for r in lines {
+        t.push(vec![
+            Cell::plain(r.id),
+            Cell::Banded(r.score.to_string(), r.band),
+            Cell::text(&r.title),
+            Cell::text(r.team.as_deref().unwrap_or("-")),
+            Cell::text(r.milestone.as_deref().unwrap_or("-")),
+            Cell::plain(r.status),
+            Cell::plain(minutes(r.bad_minutes_per_year)),
+        ]);
+    }
+    t
+}
+
+fn milestone_table(lines: &[MilestoneLine]) -> Table {
+    let mut t = Table::new(vec![
+        Column::left("MILESTONE", 10, 3),
+        Column::left("DUE", 10, 0),
+        Column::right("RISKS"),
+        Column::right("CHANGE"),
+        Column::right("PROJECTED"),
+        Column::right("BUDGET LEFT"),
+    ]);
+    for m in lines {
+        let due = match (m.due, m.overdue) {
+            (Some(d), true) => format!("{d} overdue"),
+            (Some(d), false) => d.to_string(),
+            (None, _) => "-".into(),
+        };
+        t.push(vec![
+            Cell::text(&m.name),
+            Cell::plain(due),
+            Cell::plain(m.active_risks),
+            Cell::plain(format_number(m.change_minutes, 1)),
+            Cell::plain(format_number(m.projected_minutes, 1)),
+            Cell::plain(format_number(m.budget_left_minutes, 1)),
+        ]);
+    }
+    t
+}
+
+/// The report as a terminal page or as Markdown ready to paste into a planning document.
+fn render(r: &Report, ctx: &Ctx, md: bool) -> String {
+    let mut s = String::new();
+    let heading = |s: &mut String, title: &str| {
+        if md {
+            s.push_str(&format!("\n## {title}\n\n"));
+        } else {
+            s.push_str(&format!(
+                "\n{}\n",
+                table::paint(title, anstyle::Style::new().bold(), ctx.color)
+            ));
+        }
+    };
+    let put = |s: &mut String, t: &Table| {
+        if md {
+            let mut buf = Vec::new();
+            if t.write_markdown(&mut buf).is_ok() {
+                s.push_str(&String::from_utf8_lossy(&buf));
+            }
+        } else {
+            s.push_str(&table::render(t, ctx.width, ctx.color));
+        }
+    };
+    let b = &r.budget;
+    if md {
+        s.push_str(&format!("# Availability risk register — {}\n", r.today));
+    } else {
+        s.push_str(&format!("Availability risk register — {}\n", r.today));
+    }
+    s.push_str(&format!(
+        "\n{} risks, {} active: {} critical, {} high, {} medium, {} low.\n",
+        r.risks, r.active, r.by_band.critical, r.by_band.high, r.by_band.medium, r.by_band.low
+    ));
+    heading(&mut s, "Error budget");
+    s.push_str(&format!(
+        "SLO {}%: {} bad minutes a year. Active risks use {} ({}%), leaving {}.\n",
+        format_number(b.slo, 3),
+        format_number(b.budget_minutes, 2),
+        format_number(b.used_minutes, 2),
+        format_number(b.used_percent, 1),
+        format_number(b.left_minutes, 2)
+    ));
+    s.push_str(&format!(
+        "{} active risks have estimates; {} have none (not counted). One risk above {} bad minutes is too big.\n",
+        b.active_with_estimates,
+        b.active_without_estimates,
+        format_number(b.single_risk_limit_minutes, 2)
+    ));
+    let mut status = Table::new(vec![Column::left("STATUS", 10, 0), Column::right("RISKS")]);
+    for (k, v) in &r.by_status {
+        status.push(vec![Cell::plain(k), Cell::plain(v)]);
+    }
+    heading(&mut s, "By status");
+    put(&mut s, &status);
+    let mut teams = Table::new(vec![
+        Column::left("TEAM", 8, 2),
+        Column::right("ACTIVE"),
+        Column::right("CRIT"),
+        Column::right("HIGH"),
+        Column::right("MED"),
+        Column::right("LOW"),
+        Column::right("BAD MIN/YR"),
+    ]);
+    for t in &r.by_team {
+        teams.push(vec![
+            Cell::text(t.team.as_deref().unwrap_or("(no team)")),
+            Cell::plain(t.active),
+            Cell::Banded(t.by_band.critical.to_string(), Band::Critical),
+            Cell::Banded(t.by_band.high.to_string(), Band::High),
+            Cell::plain(t.by_band.medium),
+            Cell::plain(t.by_band.low),
+            Cell::plain(format_number(t.bad_minutes_per_year, 1)),
+        ]);
+    }
+    heading(&mut s, "By team");
+    put(&mut s, &teams);
+    heading(&mut s, "Top risks by score");
+    put(&mut s, &risk_table(&r.top_by_score));
+    heading(&mut s, "Top risks by bad minutes");
+    put(&mut s, &risk_table(&r.top_by_bad_minutes));
+    heading(&mut s, "Too big on their own");
+    if r.too_big.is_empty() {
+        s.push_str("None.\n");
+    } else {
+        put(&mut s, &risk_table(&r.too_big));
+    }
+    heading(&mut s, "Budget as the milestones land");
+    put(&mut s, &milestone_table(&r.milestones));
+    heading(&mut s, "Overdue milestones with active risks");
+    if r.overdue_milestones.is_empty() {
+        s.push_str("None.\n");
+    } else {
+        put(&mut s, &milestone_table(&r.overdue_milestones));
+    }
+    heading(&mut s, "Due for review");
+    if r.review_due.is_empty() {
+        s.push_str("None.\n");
+    } else {
+        put(&mut s, &risk_table(&r.review_due));
+    }
+    heading(&mut s, "Estimates the incidents contradict");
+    if r.calibration.is_empty() {
+        s.push_str("None.\n");
+    } else {
+        let mut t = Table::new(vec![
+            Column::right("ID"),
+            Column::left("TITLE", 12, 3),
+            Column::left("EVIDENCE", 20, 4),
+        ]);
+        for c in &r.calibration {
+            t.push(vec![
+                Cell::plain(c.risk.id),
+                Cell::text(&c.risk.title),
+                Cell::plain(c.summary.join("; ")),
+            ]);
+        }
+        put(&mut s, &t);
+    }
+    s
+}

@@ -1,0 +1,428 @@
+//! The register as a whole: totals, the error budget and how much of it the active risks
+//! use, the projected budget as each milestone lands, and the policy rules `check` enforces.
+//! Built in one pass over the risks ([`Portfolio::add`]), so memory does not grow with the
+//! register beyond the lists the report names.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::estimates::error_budget_minutes;
+use super::incidents::{Calibration, Incident, calibrate};
+use super::lifecycle::{acceptance_lapsed, is_review_due};
+use super::{Milestone, Risk, Status, round2};
+use crate::scoring::{Band, Settings};
+
+/// How many risks the "top" lists hold.
+pub const TOP: usize = 10;
+
+/// A risk as the report names it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RiskLine {
+    pub id: i64,
+    pub title: String,
+    pub score: u8,
+    pub band: Band,
+    pub status: Status,
+    pub team: Option<String>,
+    pub milestone: Option<String>,
+    pub bad_minutes_per_year: Option<f64>,
+}
+
+impl RiskLine {
+    fn of(r: &Risk) -> RiskLine {
+        RiskLine {
+            id: r.id,
+            title: r.fields.title.clone(),
+            score: r.score(),
+            band: r.band,
+            status: r.fields.status,
+            team: r.fields.team.clone(),
+            milestone: r.fields.milestone.clone(),
+            bad_minutes_per_year: r.fields.bad_minutes_per_year().map(round2),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct BandCounts {
+    pub critical: u64,
+    pub high: u64,
+    pub medium: u64,
+    pub low: u64,
+}
+
+impl BandCounts {
+    fn add(&mut self, band: Band) {
+        match band {
+            Band::Critical => self.critical += 1,
+            Band::High => self.high += 1,
+            Band::Medium => self.medium += 1,
+            Band::Low => self.low += 1,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct TeamLine {
+    /// `None`: risks no team owns.
+    pub team: Option<String>,
+    pub active: u64,
+    pub by_band: BandCounts,
+    pub bad_minutes_per_year: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Budget {
+    pub slo: f64,
+    pub budget_minutes: f64,
+    /// One risk above this is too big.
+    pub single_risk_limit_minutes: f64,
+    /// Bad minutes a year of the active risks (accepted included).
+    pub used_minutes: f64,
+    pub left_minutes: f64,
+    pub used_percent: f64,
+    pub active_with_estimates: u64,
+    pub active_without_estimates: u64,
+}
+
+/// A milestone in due order with the register's projected total once it has landed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MilestoneLine {
+    pub name: String,
+    pub due: Option<Date>,
+    pub overdue: bool,
+    pub active_risks: u64,
+    pub high_or_critical: u64,
+    /// Change in the register's bad minutes when this milestone lands (negative: saved).
+    pub change_minutes: f64,
+    pub projected_minutes: f64,
+    pub budget_left_minutes: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CalibrationLine {
+    pub risk: RiskLine,
+    pub flags: Vec<Calibration>,
+    pub summary: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub today: Date,
+    pub risks: u64,
+    pub active: u64,
+    pub by_band: BandCounts,
+    pub by_status: BTreeMap<&'static str, u64>,
+    pub by_team: Vec<TeamLine>,
+    pub budget: Budget,
+    pub top_by_score: Vec<RiskLine>,
+    pub top_by_bad_minutes: Vec<RiskLine>,
+    pub too_big: Vec<RiskLine>,
+    pub milestones: Vec<MilestoneLine>,
+    pub review_due: Vec<RiskLine>,
+    pub calibration: Vec<CalibrationLine>,
+    pub overdue_milestones: Vec<MilestoneLine>,
+}
+
+/// One broken policy rule, as `check` reports it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Violation {
+    pub rule: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub milestone: Option<String>,
+    pub message: String,
+}
+
+/// The rules `check` enforces, with what each means.
+pub const RULES: [(&str, &str); 7] = [
+    (
+        "critical_without_team",
+        "an active critical risk has no owning team",
+    ),
+    (
+        "critical_without_milestone",
+        "an active critical risk has no roadmap milestone",
+    ),
+    (
+        "too_big_not_accepted",
+        "a risk uses more than its share of the error budget and is not accepted",
+    ),
+    (
+        "over_budget",
+        "the active risks' bad minutes exceed the error budget",
+    ),
+    (
+        "acceptance_expired",
+        "an accepted risk's acceptance has ended or was never complete",
+    ),
+    ("review_overdue", "an active risk's review date has passed"),
+    (
+        "overdue_milestone_high_risks",
+        "an overdue milestone carries active high or critical risks",
+    ),
+];
+
+pub struct Portfolio {
+    settings: Settings,
+    today: Date,
+    risks: u64,
+    active: u64,
+    by_band: BandCounts,
+    by_status: BTreeMap<&'static str, u64>,
+    by_team: BTreeMap<Option<String>, TeamLine>,
+    used: f64,
+    with_estimates: u64,
+    top_by_score: Vec<RiskLine>,
+    top_by_bad_minutes: Vec<RiskLine>,
+    too_big: Vec<RiskLine>,
+    review_due: Vec<RiskLine>,
+    calibration: Vec<CalibrationLine>,
+    /// Per milestone name: (bad-minute change when it lands, active high/critical risks).
+    per_milestone: HashMap<String, (f64, u64)>,
+    violations: Vec<Violation>,
+}
+
+impl Portfolio {
+    pub fn new(settings: &Settings, today: Date) -> Portfolio {
+        Portfolio {
+            settings: settings.clone(),
+            today,
+            risks: 0,
+            active: 0,
+            by_band: BandCounts::default(),
+            by_status: BTreeMap::new(),
+            by_team: BTreeMap::new(),
+            used: 0.0,
+            with_estimates: 0,
+            top_by_score: Vec::new(),
+            top_by_bad_minutes: Vec::new(),
+            too_big: Vec::new(),
+            review_due: Vec::new(),
+            calibration: Vec::new(),
+            per_milestone: HashMap::new(),
+            violations: Vec::new(),
+        }
+    }
+
+    fn limit(&self) -> f64 {
+        self.settings.single_risk_share * error_budget_minutes(self.settings.slo)
+    }
+
+    fn violation(&mut self, rule: &'static str, r: &Risk, message: String) {
+        self.violations.push(Violation {
+            rule,
+            risk: Some(r.id),
+            milestone: None,
+            message: format!("risk {} \"{}\": {message}", r.id, r.fields.title),
+        });
+    }
+
+    /// Takes one risk into account. Risks arrive in the priority order, so the first ones
+    /// are the top by score. `incidents` are the risk's linked incidents.
+    pub fn add(&mut self, r: &Risk, incidents: &[Incident]) {
+        let f = &r.fields;
+        self.risks += 1;
+        *self.by_status.entry(f.status.as_str()).or_default() += 1;
+        if !f.status.is_active() {
+            return;
+        }
+        self.active += 1;
+        self.by_band.add(r.band);
+        let line = RiskLine::of(r);
+        let team = self
+            .by_team
+            .entry(f.team.clone())
+            .or_insert_with(|| TeamLine {
+                team: f.team.clone(),
+                ..TeamLine::default()
+            });
+        team.active += 1;
+        team.by_band.add(r.band);
+        if self.top_by_score.len() < TOP {
+            self.top_by_score.push(line.clone());
+        }
+        let bm = f.bad_minutes_per_year();
+        if let Some(bm) = bm {
+            self.with_estimates += 1;
+            self.used += bm;
+            team.bad_minutes_per_year += bm;
+            self.top_by_bad_minutes.push(line.clone());
+            self.top_by_bad_minutes.sort_by(|a, b| {
+                b.bad_minutes_per_year
+                    .partial_cmp(&a.bad_minutes_per_year)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+            self.top_by_bad_minutes.truncate(TOP);
+            if bm > self.limit() {
+                self.too_big.push(line.clone());
+                if f.status != Status::Accepted {
+                    let limit = self.limit();
+                    self.violation(
+                        "too_big_not_accepted",
+                        r,
+                        format!(
+                            "{} bad minutes a year, over the single-risk limit of {}; mitigate it or accept it",
+                            round2(bm),
+                            round2(limit)
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(m) = &f.milestone {
+            let entry = self.per_milestone.entry(m.clone()).or_default();
+            if let (Some(now), Some(then)) = (bm, f.target_bad_minutes_per_year())
+                && !f.target.is_empty()
+            {
+                entry.0 += then - now;
+            }
+            if matches!(r.band, Band::High | Band::Critical) {
+                entry.1 += 1;
+            }
+        }
+        if r.band == Band::Critical {
+            if f.team.is_none() {
+                self.violation(
+                    "critical_without_team",
+                    r,
+                    "critical and owned by no team; give it one with --team".into(),
+                );
+            }
+            if f.milestone.is_none() {
+                self.violation(
+                    "critical_without_milestone",
+                    r,
+                    "critical and on no roadmap milestone; plan it with --milestone".into(),
+                );
+            }
+        }
+        if acceptance_lapsed(f, self.today) {
+            let message = match f.accepted_until {
+                Some(d) if !f.approver.is_empty() => {
+                    format!("accepted until {d}, which has passed; review it, renew or mitigate")
+                }
+                _ => "accepted without an approver and an end date".into(),
+            };
+            self.violation("acceptance_expired", r, message);
+        }
+        if is_review_due(f, self.today) {
+            self.review_due.push(line.clone());
+        }
+        if let Some(next) = f.next_review
+            && next < self.today
+        {
+            self.violation(
+                "review_overdue",
+                r,
+                format!(
+                    "review was due {next}; review it with `riskreg review {}`",
+                    r.id
+                ),
+            );
+        }
+        let linked: Vec<&Incident> = incidents.iter().collect();
+        let flags = calibrate(&f.estimates, &linked, self.today);
+        if !flags.is_empty() {
+            self.calibration.push(CalibrationLine {
+                risk: line,
+                summary: flags.iter().map(Calibration::describe).collect(),
+                flags,
+            });
+        }
+    }
+
+    /// The report, and the policy violations found.
+    pub fn finish(mut self, milestones: &[Milestone]) -> (Report, Vec<Violation>) {
+        let budget_minutes = error_budget_minutes(self.settings.slo);
+        let used = self.used;
+        if used > budget_minutes {
+            self.violations.push(Violation {
+                rule: "over_budget",
+                risk: None,
+                milestone: None,
+                message: format!(
+                    "the active risks cost {} bad minutes a year; the {}% SLO allows {}",
+                    round2(used),
+                    self.settings.slo,
+                    round2(budget_minutes)
+                ),
+            });
+        }
+        let mut projected = used;
+        let mut lines = Vec::new();
+        for m in milestones {
+            let (change, high) = self.per_milestone.get(&m.name).copied().unwrap_or_default();
+            projected += change;
+            lines.push(MilestoneLine {
+                name: m.name.clone(),
+                due: m.due,
+                overdue: m.overdue,
+                active_risks: u64::try_from(m.active_risks).unwrap_or(0),
+                high_or_critical: high,
+                change_minutes: round2(change),
+                projected_minutes: round2(projected),
+                budget_left_minutes: round2(budget_minutes - projected),
+            });
+        }
+        let overdue: Vec<MilestoneLine> = lines
+            .iter()
+            .filter(|m| m.overdue && m.active_risks > 0)
+            .cloned()
+            .collect();
+        for m in overdue.iter().filter(|m| m.high_or_critical > 0) {
+            self.violations.push(Violation {
+                rule: "overdue_milestone_high_risks",
+                risk: None,
+                milestone: Some(m.name.clone()),
+                message: format!(
+                    "milestone \"{}\" was due {} and still carries {} active high or critical risks; land it or replan them",
+                    m.name,
+                    m.due.map(|d| d.to_string()).unwrap_or_default(),
+                    m.high_or_critical
+                ),
+            });
+        }
+        let mut by_team: Vec<TeamLine> = self.by_team.into_values().collect();
+        // By name, the risks no team owns last.
+        by_team.sort_by_key(|t| t.team.is_none());
+        for t in &mut by_team {
+            t.bad_minutes_per_year = round2(t.bad_minutes_per_year);
+        }
+        let report = Report {
+            schema_version: 1,
+            today: self.today,
+            risks: self.risks,
+            active: self.active,
+            by_band: self.by_band,
+            by_status: self.by_status,
+            by_team,
+            budget: Budget {
+                slo: self.settings.slo,
+                budget_minutes: round2(budget_minutes),
+                single_risk_limit_minutes: round2(self.settings.single_risk_share * budget_minutes),
+                used_minutes: round2(used),
+                left_minutes: round2(budget_minutes - used),
+                used_percent: if budget_minutes > 0.0 {
+                    round2(used / budget_minutes * 100.0)
+                } else {
+                    0.0
+                },
+                active_with_estimates: self.with_estimates,
+                active_without_estimates: self.active - self.with_estimates,
+            },
+            top_by_score: self.top_by_score,
+            top_by_bad_minutes: self.top_by_bad_minutes,
+            too_big: self.too_big,
+            milestones: lines,
+            review_due: self.review_due,
+            calibration: self.calibration,
+            overdue_milestones: overdue,
+        };
+        (report, self.violations)
+    }
+}
