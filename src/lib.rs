@@ -10,6 +10,7 @@ pub mod clock;
 pub mod domain;
 pub mod error;
 pub mod io;
+pub mod ops;
 pub mod query;
 pub mod scoring;
 pub mod store;

@@ -31,6 +31,42 @@ fn snap(name: &str, app: &App) {
 #[test]
 fn snapshot_every_tab() {
     let reg = sample_reg();
+    for (id, args) in [
+        (
+            "2",
+            [
+                "--ettd",
+                "10",
+                "--ettr",
+                "30",
+                "--users",
+                "100",
+                "--ettf",
+                "30",
+                "--target-users",
+                "5",
+            ],
+        ),
+        (
+            "1",
+            [
+                "--ettd",
+                "5",
+                "--ettr",
+                "120",
+                "--users",
+                "100",
+                "--ettf",
+                "365",
+                "--target-ettr",
+                "10",
+            ],
+        ),
+    ] {
+        let mut all = vec!["edit", id];
+        all.extend(args);
+        reg.ok(&all);
+    }
     for (w, h) in SIZES {
         let mut app = app_on(&reg, w, h);
         snap("risks", &app);
@@ -42,6 +78,8 @@ fn snapshot_every_tab() {
         snap("roadmap", &app);
         key(&mut app, KeyCode::Char('5'));
         snap("history", &app);
+        key(&mut app, KeyCode::Char('6'));
+        snap("budget", &app);
     }
 }
 

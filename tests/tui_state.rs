@@ -72,7 +72,7 @@ fn moving_paging_and_jumping_keep_the_selection_visible() {
     act(&mut app, Action::ClickRow(2));
     assert_eq!(app.risks.selected, 2);
     assert_eq!(
-        app.risks.detail.as_ref().map(|(r, _)| r.id),
+        app.risks.detail.as_ref().map(|(r, ..)| r.id),
         app.risks.selected_id()
     );
 }
@@ -90,6 +90,8 @@ fn tabs_switch_by_number_tab_and_shift_tab() {
     assert_eq!(app.tab, Tab::Matrix);
     key(&mut app, KeyCode::Char('5'));
     assert_eq!(app.tab, Tab::History);
+    key(&mut app, KeyCode::Char('6'));
+    assert_eq!(app.tab, Tab::Budget);
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.tab, Tab::Risks, "wraps around");
 }
@@ -717,4 +719,95 @@ fn esc_outside_popups_clears_the_filter() {
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.filter.applied, "");
     assert_eq!(ids(&app), all);
+}
+
+#[test]
+fn the_budget_tab_ranks_by_bad_minutes_and_opens_the_chosen_risk() {
+    let reg = sample_reg();
+    let big = reg.add(
+        "Big",
+        1,
+        1,
+        &[
+            "--ettd",
+            "60",
+            "--ettr",
+            "240",
+            "--users",
+            "100",
+            "--per-year",
+            "1",
+        ],
+    );
+    let small = reg.add(
+        "Small",
+        5,
+        5,
+        &[
+            "--ettd", "5", "--ettr", "5", "--users", "10", "--ettf", "30",
+        ],
+    );
+    let mut app = app_on(&reg, 120, 40);
+    key(&mut app, KeyCode::Char('6'));
+    let report = app.budget.as_ref().unwrap();
+    let ranked: Vec<i64> = report.top_by_bad_minutes.iter().map(|r| r.id).collect();
+    assert_eq!(ranked, vec![big, small]);
+    assert_eq!(report.budget.used_minutes, 312.18);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab, Tab::Risks);
+    assert_eq!(app.sort, riskreg::query::SortKey::BadMinutes);
+    assert_eq!(app.risks.selected_id(), Some(small));
+    assert_eq!(&app.risks.ids[..2], &[big, small]);
+    // A change elsewhere shows in the budget after the next poll.
+    reg.ok(&["edit", &big.to_string(), "--users", "50"]);
+    assert!(app.poll_changes());
+    assert_eq!(app.budget.as_ref().unwrap().budget.used_minutes, 162.18);
+}
+
+#[test]
+fn the_form_edits_estimates_with_the_cli_validation() {
+    use riskreg::domain::Field;
+    fn focus(app: &mut riskreg::tui::App, field: Field) {
+        let Some(Popup::Form(form)) = &mut app.popup else {
+            panic!("the form is open")
+        };
+        form.focus_field(field);
+    }
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 80, 24);
+    let id = app.risks.selected_id().unwrap();
+    key(&mut app, KeyCode::Char('e'));
+    focus(&mut app, Field::Users);
+    chars(&mut app, "150");
+    key(&mut app, KeyCode::Enter);
+    let Some(Popup::Form(form)) = &app.popup else {
+        panic!("refused, still open")
+    };
+    let users = form
+        .entries
+        .iter()
+        .find(|e| e.field == Field::Users)
+        .unwrap();
+    assert!(
+        users
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("0 to 100")),
+        "{:?}",
+        users.error
+    );
+    focus(&mut app, Field::Users);
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    chars(&mut app, "100");
+    for (field, value) in [(Field::Ettd, "5"), (Field::Ettr, "5"), (Field::Ettf, "30")] {
+        focus(&mut app, field);
+        chars(&mut app, value);
+    }
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none(), "{:?}", app.message);
+    assert_eq!(
+        reg.json(&["show", &id.to_string()])["bad_minutes_per_year"].as_f64(),
+        Some(121.75)
+    );
 }

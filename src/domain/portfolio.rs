@@ -15,7 +15,7 @@ use super::{Milestone, Risk, Status, round2};
 use crate::scoring::{Band, Settings};
 
 /// How many risks the "top" lists hold.
-pub const TOP: usize = 10;
+pub const TOP: usize = 20;
 
 /// A risk as the report names it.
 #[derive(Clone, Debug, PartialEq, Serialize)]

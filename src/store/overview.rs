@@ -16,7 +16,7 @@ use crate::query::ListSpec;
 use crate::scoring::Band;
 
 /// Active risks of one team (or of no team), counted the ways the Teams view shows them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TeamOverview {
     /// `None` is the risks no team owns.
     pub team: Option<String>,
@@ -26,6 +26,8 @@ pub struct TeamOverview {
     /// Active risks without a DRI (owner).
     pub without_owner: u64,
     pub review_due: u64,
+    /// Bad minutes a year of its active risks with estimates.
+    pub bad_minutes: f64,
 }
 
 impl TeamOverview {
@@ -99,7 +101,7 @@ impl Store {
             .collect();
         let due = filter::review_due_condition(today);
         let sql = format!(
-            "SELECT t.name, r.score, r.owner = '', {} AS due, count(*)
+            "SELECT t.name, r.score, r.owner = '', {} AS due, count(*), total(r.bad_minutes)
              FROM risk r LEFT JOIN team t ON t.id = r.team_id
              WHERE r.status IN ('open', 'mitigating', 'accepted')
              GROUP BY t.name, r.score, r.owner = '', due",
@@ -113,6 +115,7 @@ impl Store {
             let no_owner: bool = row.get(2)?;
             let review_due: bool = row.get(3)?;
             let n = u64::try_from(row.get::<_, i64>(4)?).unwrap_or(0);
+            let bad_minutes: f64 = row.get(5)?;
             let Some(o) = index.get(&team).and_then(|i| out.get_mut(*i)) else {
                 continue;
             };
@@ -120,6 +123,7 @@ impl Store {
             let i = Band::ALL.iter().position(|b| *b == band).unwrap_or(0);
             o.by_band[i] += n;
             o.total_score += n * u64::from(score);
+            o.bad_minutes += bad_minutes;
             if no_owner {
                 o.without_owner += n;
             }

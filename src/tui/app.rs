@@ -13,8 +13,10 @@ use super::layout;
 use super::popups::export::ExportPrompt;
 use super::theme::Theme;
 use crate::clock::Clock;
+use crate::domain::incidents::Incident;
 use crate::domain::lifecycle::Rules;
 use crate::domain::merge::{self, FieldConflict, Merge};
+use crate::domain::portfolio::Report;
 use crate::domain::{Event, EventKind, Field, Milestone, Risk, RiskFields, RiskPatch, Status};
 use crate::error::{Error, Result};
 use crate::query::{ListSpec, Query, SortKey, quote_value};
@@ -40,15 +42,17 @@ pub enum Tab {
     Teams,
     Roadmap,
     History,
+    Budget,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Risks,
         Tab::Matrix,
         Tab::Teams,
         Tab::Roadmap,
         Tab::History,
+        Tab::Budget,
     ];
 
     pub fn title(self) -> &'static str {
@@ -58,6 +62,7 @@ impl Tab {
             Tab::Teams => "Teams",
             Tab::Roadmap => "Roadmap",
             Tab::History => "History",
+            Tab::Budget => "Budget",
         }
     }
 
@@ -155,8 +160,8 @@ pub struct RiskList {
     pub offset: usize,
     /// The risks of `ids[offset..]` that fit on screen.
     pub visible: Vec<Risk>,
-    /// The selected risk and its latest history.
-    pub detail: Option<(Risk, Vec<Event>)>,
+    /// The selected risk, its latest history and its incidents.
+    pub detail: Option<(Risk, Vec<Event>, Vec<Incident>)>,
     pub loaded: bool,
 }
 
@@ -206,6 +211,9 @@ pub struct App {
     pub history_risk: Option<i64>,
     /// (active, all) risks in the register.
     pub totals: (u64, u64),
+    /// The error budget, stack rank and burn-down (`riskreg report`'s data).
+    pub budget: Option<Report>,
+    pub budget_cursor: usize,
     pub popup: Option<Popup>,
     pub message: Option<Message>,
     pub undo: Option<Undo>,
@@ -252,6 +260,8 @@ impl App {
             history_cursor: 0,
             history_risk: None,
             totals: (0, 0),
+            budget: None,
+            budget_cursor: 0,
             popup: None,
             message: None,
             undo: None,
@@ -373,7 +383,7 @@ impl App {
                 self.bump(&action);
             }
             Action::MoveStatus => {
-                if let Some((risk, _)) = &self.risks.detail {
+                if let Some((risk, ..)) = &self.risks.detail {
                     let cursor = Status::ALL
                         .iter()
                         .position(|s| *s == risk.fields.status)
@@ -383,7 +393,7 @@ impl App {
             }
             Action::Review => self.review(),
             Action::Delete => {
-                if let Some((risk, _)) = &self.risks.detail {
+                if let Some((risk, ..)) = &self.risks.detail {
                     self.popup = Some(Popup::ConfirmDelete {
                         id: risk.id,
                         title: risk.fields.title.clone(),
@@ -435,6 +445,13 @@ impl App {
             Tab::History => {
                 self.history_cursor = moved(self.history_cursor, self.history.len(), action, page);
             }
+            Tab::Budget => {
+                let n = self
+                    .budget
+                    .as_ref()
+                    .map_or(0, |b| b.top_by_bad_minutes.len());
+                self.budget_cursor = moved(self.budget_cursor, n, action, page);
+            }
         }
     }
 
@@ -466,6 +483,15 @@ impl App {
                 let page = layout::list_rows(self.size).max(1);
                 let first = self.history_cursor / page * page;
                 self.history_cursor = (first + row).min(self.history.len().saturating_sub(1));
+            }
+            Tab::Budget => {
+                let n = self
+                    .budget
+                    .as_ref()
+                    .map_or(0, |b| b.top_by_bad_minutes.len());
+                if row < n {
+                    self.budget_cursor = row;
+                }
             }
             Tab::Matrix => {}
         }
@@ -507,6 +533,20 @@ impl App {
                     self.history_risk = Some(e.risk_id);
                     self.history_cursor = 0;
                     self.reload();
+                }
+            }
+            Tab::Budget => {
+                let chosen = self
+                    .budget
+                    .as_ref()
+                    .and_then(|b| b.top_by_bad_minutes.get(self.budget_cursor))
+                    .map(|r| r.id);
+                if let Some(id) = chosen {
+                    // The Risks tab in bad-minutes order, on the chosen risk.
+                    self.tab = Tab::Risks;
+                    self.sort = SortKey::BadMinutes;
+                    self.pending_select = Some(id);
+                    self.set_filter(String::new());
                 }
             }
         }

@@ -8,6 +8,7 @@ use std::thread::JoinHandle;
 
 use jiff::civil::Date;
 
+use crate::domain::portfolio::Report;
 use crate::domain::{Event, Milestone};
 use crate::error::Result;
 use crate::query::ListSpec;
@@ -47,6 +48,8 @@ pub struct Overview {
     pub teams: Vec<TeamOverview>,
     pub milestones: Vec<Milestone>,
     pub history: Vec<Event>,
+    /// The budget, burn-down and stack rank (the same pass as `riskreg report`).
+    pub report: Report,
 }
 
 #[derive(Debug)]
@@ -84,6 +87,7 @@ pub fn fetch(store: &Store, request: &Request) -> Response {
                     generation: *generation,
                     totals: store.risk_totals()?,
                     teams: store.team_overview(*today)?,
+                    report: crate::ops::portfolio(store, *today)?.0,
                     milestones: store.milestones(*today)?,
                     history: store.events(&EventFilter {
                         risk_id: *history_risk,

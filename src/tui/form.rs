@@ -13,7 +13,7 @@ use crate::scoring::Settings;
 use crate::text::sanitize;
 
 /// The order of the form's fields.
-pub const FIELDS: [Field; 14] = [
+pub const FIELDS: [Field; 22] = [
     Field::Title,
     Field::Likelihood,
     Field::Impact,
@@ -27,6 +27,14 @@ pub const FIELDS: [Field; 14] = [
     Field::NextReview,
     Field::AcceptedUntil,
     Field::Approver,
+    Field::Ettd,
+    Field::Ettr,
+    Field::Users,
+    Field::Ettf,
+    Field::TargetEttd,
+    Field::TargetEttr,
+    Field::TargetUsers,
+    Field::TargetEttf,
     Field::Description,
 ];
 

@@ -79,7 +79,7 @@ pub fn action_for_mouse(app: &App, m: MouseEvent) -> Option<Action> {
                 Tab::Matrix => {
                     matrix::cell_at(body, m.column, m.row).map(|(l, i)| Action::ClickCell(l, i))
                 }
-                Tab::Teams | Tab::Roadmap | Tab::History => {
+                Tab::Teams | Tab::Roadmap | Tab::History | Tab::Budget => {
                     row_in(body, m.row, 2).map(Action::ClickRow)
                 }
             }

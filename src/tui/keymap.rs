@@ -22,7 +22,9 @@ impl Scope {
         match self {
             Scope::Everywhere | Scope::Lists => true,
             Scope::Risks => tab == Tab::Risks,
-            Scope::Choosable => matches!(tab, Tab::Matrix | Tab::Teams | Tab::Roadmap),
+            Scope::Choosable => {
+                matches!(tab, Tab::Matrix | Tab::Teams | Tab::Roadmap | Tab::Budget)
+            }
             Scope::Matrix => tab == Tab::Matrix,
             Scope::History => tab == Tab::History,
         }
@@ -65,7 +67,7 @@ pub const BINDINGS: &[Binding] = &[
         Action::Help,
     ),
     b(
-        "Tab/1-5",
+        "Tab/1-6",
         "switch tab (Shift-Tab back)",
         Scope::Everywhere,
         "",
@@ -182,7 +184,7 @@ pub fn action_for(key: KeyEvent, tab: Tab) -> Option<Action> {
         KeyCode::Char('?') => Action::Help,
         KeyCode::Tab => Action::NextTab,
         KeyCode::BackTab => Action::PrevTab,
-        KeyCode::Char(c @ '1'..='5') => Action::Tab(Tab::ALL[usize::from(c as u8 - b'1')]),
+        KeyCode::Char(c @ '1'..='6') => Action::Tab(Tab::ALL[usize::from(c as u8 - b'1')]),
         KeyCode::Char('j') | KeyCode::Down => Action::Down,
         KeyCode::Char('k') | KeyCode::Up => Action::Up,
         KeyCode::Left | KeyCode::Char('h') if tab == Tab::Matrix => Action::Left,

@@ -37,6 +37,7 @@ impl Widget for &App {
             Tab::Teams => views::teams::render(self, s.body, buf),
             Tab::Roadmap => views::roadmap::render(self, s.body, buf),
             Tab::History => views::history::render(self, s.body, buf),
+            Tab::Budget => views::budget::render(self, s.body, buf),
         }
         render_status(self, s.status, buf);
         render_footer(self, s.footer, buf);

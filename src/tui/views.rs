@@ -1,5 +1,6 @@
 //! One module per tab; each draws from the app's state and never touches the database.
 
+pub mod budget;
 pub mod history;
 pub mod matrix;
 pub mod risks;

@@ -6,34 +6,16 @@ use crate::cli::context::Ctx;
 use crate::cli::output::{Out, emit_one};
 use crate::cli::table;
 use crate::domain::estimates::format_number;
-use crate::domain::incidents::CALIBRATION_DAYS;
-use crate::domain::portfolio::{MilestoneLine, Portfolio, Report, RiskLine, Violation};
+use crate::domain::portfolio::{MilestoneLine, Report, RiskLine, Violation};
 use crate::error::{Error, Result};
 use crate::io::json;
 use crate::io::table::{Cell, Column, Table};
-use crate::query::{ListSpec, Query, SortKey};
 use crate::scoring::Band;
 use crate::text::sanitize;
 
 fn build(ctx: &Ctx) -> Result<(Report, Vec<Violation>)> {
     let store = ctx.open_existing()?;
-    let today = ctx.clock.today;
-    let since = today
-        .checked_sub(jiff::Span::new().days(CALIBRATION_DAYS))
-        .unwrap_or(today);
-    let incidents = store.incidents_by_risk(since)?;
-    let mut portfolio = Portfolio::new(store.settings(), today);
-    let spec = ListSpec {
-        query: Query::default(),
-        all: true,
-        sort: SortKey::Score,
-        limit: None,
-    };
-    store.for_each_risk(&spec, today, |r| {
-        portfolio.add(&r, incidents.get(&r.id).map_or(&[][..], Vec::as_slice));
-        Ok(())
-    })?;
-    Ok(portfolio.finish(&store.milestones(today)?))
+    crate::ops::portfolio(&store, ctx.clock.today)
 }
 
 pub fn report(ctx: &Ctx) -> Result<()> {

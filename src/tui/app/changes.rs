@@ -18,7 +18,7 @@ impl App {
     }
 
     pub(super) fn open_edit(&mut self) {
-        let Some((risk, _)) = &self.risks.detail else {
+        let Some((risk, ..)) = &self.risks.detail else {
             return;
         };
         let (teams, milestones) = self.names();
@@ -217,7 +217,7 @@ impl App {
         patch: RiskPatch,
         what: &str,
     ) -> std::result::Result<(), Error> {
-        let Some((risk, _)) = &self.risks.detail else {
+        let Some((risk, ..)) = &self.risks.detail else {
             return Ok(());
         };
         let (id, revision, before) = (risk.id, risk.revision, risk.fields.clone());
@@ -257,7 +257,7 @@ impl App {
     }
 
     pub(super) fn bump(&mut self, action: &Action) {
-        let Some((risk, _)) = &self.risks.detail else {
+        let Some((risk, ..)) = &self.risks.detail else {
             return;
         };
         let f = &risk.fields;
@@ -322,7 +322,7 @@ impl App {
     }
 
     pub(super) fn review(&mut self) {
-        let Some((risk, _)) = &self.risks.detail else {
+        let Some((risk, ..)) = &self.risks.detail else {
             return;
         };
         let (id, before) = (risk.id, risk.fields.clone());

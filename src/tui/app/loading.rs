@@ -91,6 +91,9 @@ impl App {
             .and_then(|n| self.milestones.iter().position(|m| m.name == n))
             .unwrap_or(0);
         self.history = o.history;
+        let ranked = o.report.top_by_bad_minutes.len();
+        self.budget_cursor = self.budget_cursor.min(ranked.saturating_sub(1));
+        self.budget = Some(o.report);
         self.history_cursor = self
             .history_cursor
             .min(self.history.len().saturating_sub(1));
@@ -123,7 +126,8 @@ impl App {
                     since: None,
                     limit: Some(DETAIL_EVENTS),
                 })?;
-                Ok(r.into_iter().next().map(|risk| (risk, events)))
+                let incidents = self.store.incidents(Some(id))?;
+                Ok(r.into_iter().next().map(|risk| (risk, events, incidents)))
             }),
             None => Ok(None),
         };

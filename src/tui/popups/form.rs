@@ -15,6 +15,8 @@ use crate::tui::theme::Theme;
 use crate::tui::views::cell;
 
 const LABEL_W: u16 = 16;
+/// The description box's smallest height (two lines and its border).
+const DESCRIPTION_MIN: u16 = 4;
 
 fn pick_text(entry: &Entry) -> String {
     let value = entry.text();
@@ -112,14 +114,22 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, form: &Form) {
         .enumerate()
         .filter(|(_, e)| !e.is_multiline())
         .collect();
+    // The one-line fields scroll when they and a small description box do not fit.
+    let room = usize::from(inner.height.saturating_sub(2 + DESCRIPTION_MIN));
+    let shown = single.len().min(room.max(1));
+    let focus_at = single
+        .iter()
+        .position(|(i, _)| *i == form.focus)
+        .unwrap_or(0);
+    let first = (focus_at + 1).saturating_sub(shown);
     let mut y = inner.y;
-    for (i, entry) in single {
+    for (i, entry) in single.iter().skip(first).take(shown) {
         if y >= inner.bottom() {
             break;
         }
         render_entry(
             entry,
-            i == form.focus,
+            *i == form.focus,
             Rect {
                 y,
                 height: 1,

@@ -7,6 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap};
 
 use super::{cell, cell_right, or_dash};
+use crate::domain::estimates;
+use crate::domain::incidents::{Incident, calibrate};
 use crate::domain::lifecycle::is_review_due;
 use crate::domain::{Event, Risk};
 use crate::text::{sanitize, sanitize_line};
@@ -188,7 +190,7 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
 /// The selected risk: its fields, description and latest history. `full` is the Enter view.
 pub fn render_detail(app: &App, area: Rect, buf: &mut Buffer, full: bool) {
     let t = app.theme;
-    let Some((risk, events)) = &app.risks.detail else {
+    let Some((risk, events, incidents)) = &app.risks.detail else {
         Block::bordered().title(" Detail ").render(area, buf);
         return;
     };
@@ -196,13 +198,19 @@ pub fn render_detail(app: &App, area: Rect, buf: &mut Buffer, full: bool) {
     let block = Block::bordered().title(Span::styled(title, t.title()));
     let inner = block.inner(area);
     block.render(area, buf);
-    let lines = detail_lines(app, risk, events, full);
+    let lines = detail_lines(app, risk, events, incidents, full);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
 }
 
-fn detail_lines(app: &App, risk: &Risk, events: &[Event], full: bool) -> Vec<Line<'static>> {
+fn detail_lines(
+    app: &App,
+    risk: &Risk,
+    events: &[Event],
+    incidents: &[Incident],
+    full: bool,
+) -> Vec<Line<'static>> {
     let t = app.theme;
     let f = &risk.fields;
     let today = app.today();
@@ -258,12 +266,37 @@ fn detail_lines(app: &App, risk: &Risk, events: &[Event], full: bool) -> Vec<Lin
         Line::from(third),
         Line::from(fourth),
     ];
+    if let Some(line) = availability_line(app, risk) {
+        lines.push(line);
+    }
+    let linked: Vec<&Incident> = incidents.iter().collect();
+    for flag in calibrate(&f.estimates, &linked, today) {
+        lines.push(Line::styled(
+            format!("re-estimate: {}", flag.describe()),
+            t.warn(),
+        ));
+    }
     if !f.description.is_empty() {
         lines.push(Line::default());
         let description = sanitize(&f.description);
         let max = if full { usize::MAX } else { 3 };
         for l in description.lines().take(max) {
             lines.push(Line::raw(l.to_string()));
+        }
+    }
+    if !incidents.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled("Incidents", t.header()));
+        for i in incidents.iter().take(if full { usize::MAX } else { 3 }) {
+            lines.push(Line::raw(format!(
+                "{} #{} {} — detect {} + repair {} min, {}% of users",
+                i.date,
+                i.id,
+                sanitize_line(&i.title),
+                i.ttd,
+                i.ttr,
+                i.users
+            )));
         }
     }
     if !events.is_empty() {
@@ -274,6 +307,45 @@ fn detail_lines(app: &App, risk: &Risk, events: &[Event], full: bool) -> Vec<Lin
         }
     }
     lines
+}
+
+/// Bad minutes against the budget and the estimates behind them, when there are any.
+fn availability_line(app: &App, risk: &Risk) -> Option<Line<'static>> {
+    let t = app.theme;
+    let f = &risk.fields;
+    let summary = estimates::summary(&f.estimates)?;
+    let mut spans = vec![Span::styled("availability: ", t.dim())];
+    if let Some(bm) = f.bad_minutes_per_year() {
+        let settings = app.settings();
+        let budget = estimates::error_budget_minutes(settings.slo);
+        let too_big = bm > settings.single_risk_share * budget;
+        let share = if budget > 0.0 {
+            bm / budget * 100.0
+        } else {
+            0.0
+        };
+        let text = format!(
+            "{} bad min/yr ({}% of budget{}) ",
+            estimates::format_number(bm, 1),
+            estimates::format_number(share, 1),
+            if too_big { ", TOO BIG" } else { "" }
+        );
+        spans.push(Span::styled(
+            text,
+            if too_big { t.error() } else { t.header() },
+        ));
+    }
+    spans.push(Span::raw(summary));
+    if let Some(then) = f
+        .target_bad_minutes_per_year()
+        .filter(|_| !f.target.is_empty())
+    {
+        spans.push(Span::styled(
+            format!(" → {} at milestone", estimates::format_number(then, 1)),
+            t.ok(),
+        ));
+    }
+    Some(Line::from(spans))
 }
 
 /// One history event as a line: when, who, what.

@@ -16,7 +16,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Constraint::Percentage(40),
     ]));
     let today = app.today();
-    let name_w = left.width.saturating_sub(2 + 10 + 7 + 5 + 6 + 4).max(10);
+    let name_w = left
+        .width
+        .saturating_sub(2 + 10 + 7 + 5 + 6 + 7 + 5)
+        .max(10);
     let rows: Vec<Row> = app
         .milestones
         .iter()
@@ -38,12 +41,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                     .unwrap_or_default();
                 (Span::raw(m.status.to_string()), Span::raw(left))
             };
+            let left_after = app
+                .budget
+                .as_ref()
+                .and_then(|b| b.milestones.iter().find(|l| l.name == m.name))
+                .map(|l| crate::domain::estimates::format_number(l.budget_left_minutes, 0))
+                .unwrap_or_default();
             Row::new(vec![
                 ratatui::widgets::Cell::from(due),
                 ratatui::widgets::Cell::from(cell(&m.name, name_w)),
                 ratatui::widgets::Cell::from(state),
                 ratatui::widgets::Cell::from(cell_right(&m.active_risks.to_string(), 5)),
                 ratatui::widgets::Cell::from(left),
+                ratatui::widgets::Cell::from(cell_right(&left_after, 7)),
             ])
         })
         .collect();
@@ -53,12 +63,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Constraint::Length(7),
         Constraint::Length(5),
         Constraint::Length(6),
+        Constraint::Length(7),
     ];
     let mut state = TableState::default()
         .with_selected((!app.milestones.is_empty()).then_some(app.milestone_cursor));
     StatefulWidget::render(
         Table::new(rows, widths)
-            .header(Row::new(["DUE", "MILESTONE", "STATUS", "RISKS", "LEFT"]).style(t.header()))
+            .header(
+                Row::new(["DUE", "MILESTONE", "STATUS", "RISKS", "LEFT", "BUDGET"])
+                    .style(t.header()),
+            )
             .block(Block::bordered().title(" Roadmap: milestones by due date "))
             .row_highlight_style(t.selected()),
         left,

@@ -21,6 +21,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         "SCORE",
         "NO OWNER",
         "REVIEW DUE",
+        "BM/YR",
     ])
     .style(t.header());
     let rows: Vec<Row> = app
@@ -39,6 +40,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 ratatui::widgets::Cell::from(o.total_score.to_string()),
                 ratatui::widgets::Cell::from(o.without_owner.to_string()),
                 ratatui::widgets::Cell::from(o.review_due.to_string()),
+                ratatui::widgets::Cell::from(crate::domain::estimates::format_number(
+                    o.bad_minutes,
+                    1,
+                )),
             ])
         })
         .collect();
@@ -52,6 +57,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Constraint::Length(6),
         Constraint::Length(8),
         Constraint::Length(10),
+        Constraint::Length(8),
     ];
     let mut state =
         TableState::default().with_selected((!app.teams.is_empty()).then_some(app.team_cursor));
