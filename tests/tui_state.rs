@@ -152,6 +152,7 @@ fn the_sort_picker_changes_the_order_like_the_cli() {
     key(&mut app, KeyCode::Char('s'));
     assert!(matches!(app.popup, Some(Popup::Sort { cursor: 0 })));
     key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
     assert!(app.popup.is_none());
     let cli: Vec<i64> = reg

@@ -426,3 +426,118 @@ impl Portfolio {
         (report, self.violations)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Amount, Estimates, Impact, Likelihood, MilestoneStatus, RiskFields};
+
+    const TODAY: Date = Date::constant(2026, 11, 24);
+
+    fn risk(id: i64, l: u8, i: u8, bad_minutes: Option<f64>) -> Risk {
+        let mut fields = RiskFields::new(
+            format!("risk {id}"),
+            Likelihood::new(l).unwrap(),
+            Impact::new(i).unwrap(),
+        );
+        fields.team = Some("t".into());
+        fields.milestone = Some("m".into());
+        fields.next_review = Some(Date::constant(2027, 1, 1));
+        if let Some(bm) = bad_minutes {
+            // bm minutes once a year, to everyone.
+            fields.estimates = Estimates {
+                ettd: Amount::new(0.0),
+                ettr: Amount::new(bm),
+                users: Amount::new(100.0),
+                ettf: Amount::new(365.25),
+            };
+        }
+        let band = Settings::default().bands.band_for_score(l * i);
+        Risk {
+            id,
+            fields,
+            band,
+            milestone_due: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+            revision: 1,
+        }
+    }
+
+    fn milestone(name: &str, due: Date, active: i64) -> Milestone {
+        Milestone {
+            name: name.into(),
+            due: Some(due),
+            team: None,
+            status: MilestoneStatus::Planned,
+            overdue: due < TODAY,
+            active_risks: active,
+        }
+    }
+
+    fn run(risks: &[Risk], milestones: &[Milestone]) -> (Report, Vec<&'static str>) {
+        let mut p = Portfolio::new(&Settings::default(), TODAY);
+        for r in risks {
+            p.add(r, &[]);
+        }
+        let (report, violations) = p.finish(milestones);
+        (report, violations.iter().map(|v| v.rule).collect())
+    }
+
+    #[test]
+    fn too_big_is_strictly_above_the_single_risk_share() {
+        // 99.8% and 0.25: the limit is 262.98 minutes.
+        let (report, rules) = run(
+            &[risk(1, 1, 1, Some(262.97)), risk(2, 1, 1, Some(262.99))],
+            &[],
+        );
+        let big: Vec<i64> = report.too_big.iter().map(|r| r.id).collect();
+        assert_eq!(big, vec![2]);
+        assert_eq!(rules, vec!["too_big_not_accepted"]);
+        assert_eq!(report.budget.single_risk_limit_minutes, 262.98);
+    }
+
+    #[test]
+    fn over_budget_is_strictly_above_the_budget() {
+        let under: Vec<Risk> = (1..=4).map(|id| risk(id, 1, 1, Some(262.9))).collect();
+        let (report, rules) = run(&under, &[]);
+        assert_eq!(report.budget.used_minutes, 1051.6);
+        assert!(rules.is_empty(), "{rules:?}");
+        let mut over = under.clone();
+        over.push(risk(5, 1, 1, Some(0.5)));
+        let (report, rules) = run(&over, &[]);
+        assert_eq!(report.budget.left_minutes, -0.18);
+        assert_eq!(rules, vec!["over_budget"]);
+    }
+
+    #[test]
+    fn milestones_burn_the_budget_down_in_due_order() {
+        let mut a = risk(1, 2, 2, Some(100.0));
+        a.fields.target.ettr = Amount::new(10.0);
+        let mut b = risk(2, 2, 2, Some(50.0));
+        b.fields.milestone = Some("n".into());
+        b.fields.target.users = Amount::new(10.0);
+        let ms = [
+            milestone("m", Date::constant(2027, 1, 31), 1),
+            milestone("n", Date::constant(2027, 3, 31), 1),
+        ];
+        let (report, _) = run(&[a, b], &ms);
+        let burn: Vec<(f64, f64)> = report
+            .milestones
+            .iter()
+            .map(|m| (m.change_minutes, m.projected_minutes))
+            .collect();
+        assert_eq!(burn, vec![(-90.0, 60.0), (-45.0, 15.0)]);
+        assert_eq!(report.milestones[1].budget_left_minutes, 1036.92);
+    }
+
+    #[test]
+    fn inactive_risks_count_in_totals_only() {
+        let mut closed = risk(1, 5, 5, Some(5000.0));
+        closed.fields.status = Status::Closed;
+        let (report, rules) = run(&[closed], &[]);
+        assert_eq!((report.risks, report.active), (1, 0));
+        assert_eq!(report.budget.used_minutes, 0.0);
+        assert!(rules.is_empty());
+    }
+}

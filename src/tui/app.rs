@@ -72,8 +72,9 @@ impl Tab {
 }
 
 /// The sort picker's choices, in order.
-pub const SORTS: [(SortKey, &str); 4] = [
+pub const SORTS: [(SortKey, &str); 5] = [
     (SortKey::Score, "priority: score, impact, milestone due, id"),
+    (SortKey::BadMinutes, "most bad minutes a year first"),
     (SortKey::Due, "milestone due date first"),
     (SortKey::Updated, "recently updated first"),
     (SortKey::Id, "id"),
