@@ -6,7 +6,7 @@ use crate::cli::context::Ctx;
 use crate::cli::output::{emit, emit_one};
 use crate::domain::estimates::{self, format_number};
 use crate::domain::incidents::{Incident, NewIncident};
-use crate::domain::{Field, FieldError, validate};
+use crate::domain::{Amount, Field, FieldError, validate};
 use crate::error::{Error, Result};
 use crate::io::table::{Cell, Column, Table};
 use crate::text::sanitize;
@@ -19,17 +19,16 @@ pub fn incident(ctx: &Ctx, command: IncidentCommand) -> Result<()> {
     }
 }
 
-/// A measured figure: the same rules as the estimate it is compared with.
-fn figure(name: &str, field: Field, text: &str) -> Result<crate::domain::Amount> {
-    estimates::parse(field, text)?
-        .ok_or_else(|| Error::Field(FieldError::new(name, text, "is required: a number ≥ 0")))
-        .map_err(|e| match e {
-            Error::Field(mut f) => {
-                f.field = name.to_string();
-                Error::Field(f)
-            }
-            other => other,
-        })
+/// A measured figure, checked by the rules of the estimate it is compared with (users 0–100,
+/// minutes ≥ 0), and named as the flag that gave it.
+fn figure(name: &str, field: Field, text: &str) -> Result<Amount> {
+    let named = |mut e: FieldError| {
+        e.field = name.to_string();
+        e
+    };
+    estimates::parse(field, text)
+        .map_err(named)?
+        .ok_or_else(|| FieldError::new(name, text, "is required: a number ≥ 0").into())
 }
 
 fn ids(raw: &[String]) -> Result<Vec<i64>> {
