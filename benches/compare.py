@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """riskreg against the sqlite3 shell "floor", side by side on the same generated data.
 
-Run from anywhere (python3, standard library only; needs `sqlite3` and GNU `time` on PATH):
+Run from anywhere (python3, standard library only; needs `sqlite3`, `cargo` and GNU `time` on
+PATH — GNU time is installed with apt-get when missing and possible):
 
-    python3 benches/compare.py                          # N = 100,000, 7 runs per side
+    python3 benches/compare.py            # N = 1,000, 10,000, 100,000; 7 runs per side;
+                                          # the TUI too; writes BENCHMARKS.md at the repo root
     python3 benches/compare.py --sizes 1000,100000 --markdown /tmp/bench.md
-    python3 benches/compare.py --only top50,startup --runs 11 --keep /tmp/bench-work
+    python3 benches/compare.py --only top50,startup --runs 11 --keep /tmp/bench-work \
+        --skip-tui --no-markdown
 
 What it measures, for each size N (dataset from ../shared/bench/gen_dataset.py, cached per N
 in the work directory):
@@ -33,19 +36,40 @@ a list of risks the ids are compared. The floor sorts `ORDER BY score DESC, id`:
 ties on score by id only, where riskreg's priority order is score desc, impact desc,
 milestone due date asc (none last), id asc. So the floor's rows are looked up in its own
 table (one more untimed query on floor.db) and re-sorted by the priority order, and riskreg
-must return exactly that id sequence: the same rows in the same order. A MISMATCH names the
+must return exactly that id sequence: the same rows in the same order. For top50 the cut at
+50 rows can fall inside a group of equal scores, where the two orders rightly keep different
+rows; the expected rows are then the first 50, in the priority order, of every open risk
+scoring at least the floor's 50th row (one more untimed query). A MISMATCH names the
 rows only one side returned and the first position that differs, and makes the script
 exit 1. A target FAIL exits 0 — this is a report — unless --strict is given. A failing
 command stops the script with its stderr.
 
-The riskreg binary is copied into the work directory first, so a rebuild during the run
-cannot swap it out mid-measurement.
+The TUI (after the CLI operations, for the same N and the same dataset) is measured by the
+`tui` bench (benches/tui.rs), built once with `cargo bench --locked --bench tui --no-run` and
+run as `tui --bench --rows N --machine --csv data-N.csv` --tui-runs times: in-process, frames
+drawn into ratatui's TestBackend at 120×40. Rows: tui_first_screen (open → first frame with
+rows, ≤ 500 ms), tui_keystroke_p99 (key → drawn frame over every key, ≤ 16 ms) and the same
+p99 per kind of key (move, page, jump, filter typing: each held to ≤ 16 ms too, so a slow
+kind cannot hide among the many fast ones), and tui_memory (peak RSS after the bench's own
+import, ≤ 200 MiB). Each is the median over the runs (memory: the highest). They have no
+floor: floor and ratio show "—".
+
+After all sizes, "How cost grows with N" sets each operation's median at the smallest N
+against the largest (and the step between the two largest N): constant (< 2× over 100× N),
+linear (5×–15× per 10× N), worse than linear (> 15× per 10× N), or in between (sublinear:
+a fixed cost still outweighs the part that grows). The marginal cost per 1,000 risks between
+the two largest N shows the part that grows even where start-up hides it.
+
+The riskreg binary (`cargo build --release --locked` first, a no-op when up to date) and the
+tui bench are copied into the work directory first, so a rebuild during the run cannot swap
+them out mid-measurement.
 """
 import argparse
 import contextlib
 import csv
 import datetime as dt
 import json
+import math
 import os
 import platform
 import shutil
@@ -61,6 +85,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_RISKREG = REPO / "target" / "release" / "riskreg"
 DEFAULT_SHARED = REPO.parent / "shared" / "bench"
+DEFAULT_MARKDOWN = REPO / "BENCHMARKS.md"
 FLOOR_STARTUP_SQL = "SELECT id FROM risks LIMIT 1"
 
 
@@ -334,13 +359,42 @@ def explain_mismatch(ours, expected, risks):
     return "; ".join(lines)
 
 
-def check(ws, ours_job, theirs_job):
+# top50.sql's filter and limit, for widening its cut (see widen_cut)
+TOP50_WHERE, TOP50_LIMIT = "status = 'open'", 50
+
+
+def widen_cut(floor_db, floor_ids, risks):
+    """For a LIMIT query (top50), the ids the priority order's top rows must come from.
+
+    The floor cuts its `ORDER BY score DESC, id LIMIT 50` inside a group of equal scores by
+    id, where the priority order breaks that tie by impact first: at the cut the two can
+    rightly pick different rows of the same score. Every row scoring above the floor's last
+    one is in the floor's 50; so the candidates are those plus the whole group at the last
+    score (one more untimed query on floor.db), and the expected rows are the first 50 of
+    them in the priority order."""
+    cut = min(risks[i].score for i in floor_ids)
+    with contextlib.closing(sqlite3.connect(f"file:{floor_db}?mode=ro", uri=True)) as con:
+        rows = con.execute(f"SELECT id FROM risks WHERE {TOP50_WHERE} AND score >= ?", (cut,))
+        return [row[0] for row in rows], cut
+
+
+def check(ws, ours_job, theirs_job, op):
     """MATCH, or MISMATCH with the reason. Expects both jobs to have just run."""
     ours, floor_ids = result_ids(ours_job.result), result_ids(theirs_job.result)
     risks = floor_risks(ws.floor_db, {*ours, *floor_ids})
-    expected = sorted(floor_ids, key=lambda i: priority_key(risks[i]))
+    note = "floor re-sorted by the priority order"
+    if op == "top50" and len(floor_ids) == TOP50_LIMIT:
+        candidates, cut = widen_cut(ws.floor_db, floor_ids, risks)
+        risks = floor_risks(ws.floor_db, {*ours, *candidates})
+        expected = sorted(candidates, key=lambda i: priority_key(risks[i]))[:TOP50_LIMIT]
+        if set(expected) != set(floor_ids):
+            note += (f"; the floor's cut falls inside the score-{cut} tie, so the expected rows"
+                     f" are the first {TOP50_LIMIT} of the {len(candidates)} open risks scoring"
+                     f" ≥ {cut}, in the priority order")
+    else:
+        expected = sorted(floor_ids, key=lambda i: priority_key(risks[i]))
     if ours == expected:
-        return True, f"MATCH (same {len(ours)} rows; floor re-sorted by the priority order)"
+        return True, f"MATCH (same {len(ours)} rows; {note})"
     return False, "MISMATCH: " + explain_mismatch(ours, expected, risks)
 
 
@@ -391,7 +445,7 @@ def measure(op, ws, runs, gnu_time):
     ours, theirs = op_jobs(op, ws)
     execute(ours)
     execute(theirs)
-    verdict = check(ws, ours, theirs) if ours.result else None
+    verdict = check(ws, ours, theirs, op) if ours.result else None
     result = Result(op, [], [])
     sides = [(ours, result.riskreg), (theirs, result.floor)]
     for i in range(runs):
@@ -415,6 +469,289 @@ def markdown_table(rows):
     return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
 
 
+# --- the TUI: benches/tui.rs, in-process ------------------------------------------------------
+
+DASH = "—"
+
+
+@dataclass(frozen=True)
+class TuiMeasure:
+    """One figure of the tui bench: its RESULT key, the row it makes, its unit and target."""
+    op: str
+    key: str
+    unit: str  # "ms" or "MiB"
+    limit: float
+    meaning: str
+
+
+TUI_MEASURES = (
+    TuiMeasure("tui_first_screen", "first_screen_ms", "ms", 500,
+               "open the register, first rows from the loader thread, first frame drawn"),
+    TuiMeasure("tui_keystroke_p99", "keystroke_p99_ms", "ms", 16,
+               "p99 of key → drawn frame over every key below"),
+    TuiMeasure("tui_move_p99", "move_p99_ms", "ms", 16, "p99 of `j` (down one row), 400 keys"),
+    TuiMeasure("tui_page_p99", "page_p99_ms", "ms", 16, "p99 of PgDn/PgUp alternating, 400 keys"),
+    TuiMeasure("tui_jump_p99", "jump_p99_ms", "ms", 16, "p99 of G/g (last/first row), 100 keys"),
+    TuiMeasure("tui_filter_p99", "filter_p99_ms", "ms", 16,
+               "p99 of typing three queries in the filter bar at 60 ms a key"
+               " (≈ 57 keys: close to their maximum)"),
+    TuiMeasure("tui_memory", "peak_mib", "MiB", 200,
+               "peak RSS of the bench process after its own import (VmHWM reset), "
+               "through all of the above"),
+)
+TUI_TIME_KEYS = [m.key for m in TUI_MEASURES if m.unit == "ms"]
+
+
+@dataclass
+class TuiResult:
+    """The tui bench's figures for one N: the median of each time over the runs, the highest
+    memory, and what the bench said about the register."""
+    runs: list  # one dict of RESULT key -> value per run
+
+    def value(self, key):
+        values = [float(r[key]) for r in self.runs]
+        return max(values) if key.endswith("_mib") else statistics.median(values)
+
+    def info(self, key):
+        return self.runs[-1].get(key, "?")
+
+    def measures(self):
+        return [(m, self.value(m.key)) for m in TUI_MEASURES]
+
+    def rows(self):
+        out = []
+        for m, v in self.measures():
+            is_ms = m.unit == "ms"
+            out.append([m.op, f"{v:.1f}" if is_ms else DASH, DASH, DASH,
+                        DASH if is_ms else f"{v:.1f}", DASH, f"≤ {m.limit:g} {m.unit}",
+                        "PASS" if v <= m.limit else "FAIL"])
+        return out
+
+    @property
+    def passed(self):
+        return all(v <= m.limit for m, v in self.measures())
+
+
+def build_tui_bench():
+    """Builds the tui bench once (bench profile) and returns its executable, from cargo's
+    JSON messages: the compiler-artifact of target `tui`, kind bench, profile.test true."""
+    log("building the TUI bench: cargo bench --locked --bench tui --no-run")
+    proc = subprocess.run(
+        ["cargo", "bench", "--locked", "--bench", "tui", "--no-run", "--message-format=json"],
+        cwd=REPO, capture_output=True, text=True)
+    if proc.returncode:
+        raise BenchError(f"cargo bench --bench tui --no-run failed:\n{proc.stderr.strip()}")
+    found = None
+    for line in proc.stdout.splitlines():
+        try:
+            msg = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        target = msg.get("target") or {}
+        if (msg.get("reason") == "compiler-artifact" and target.get("name") == "tui"
+                and "bench" in target.get("kind", [])
+                and (msg.get("profile") or {}).get("test") and msg.get("executable")):
+            found = Path(msg["executable"])
+    if found is None or not found.is_file():
+        raise BenchError("cargo built the tui bench but named no executable for it")
+    return found
+
+
+def parse_results(stdout):
+    """`RESULT key=value` lines, as a dict."""
+    out = {}
+    for line in stdout.splitlines():
+        if line.startswith("RESULT ") and "=" in line:
+            key, value = line.removeprefix("RESULT ").split("=", 1)
+            out[key.strip()] = value.strip()
+    return out
+
+
+def measure_tui(exe, ws, runs):
+    """Runs the tui bench `runs` times on this size's dataset; every run's RESULT lines."""
+    results = []
+    for i in range(runs):
+        argv = [str(exe), "--bench", "--rows", str(ws.n), "--machine",
+                "--shared", str(ws.shared), "--csv", str(ws.csv)]
+        proc = subprocess.run(argv, capture_output=True, text=True, cwd=ws.dir)
+        if proc.returncode:
+            raise BenchError(f"`{' '.join(argv)}` exited {proc.returncode}:\n"
+                             f"{proc.stderr.strip()}\n{proc.stdout.strip()}")
+        got = parse_results(proc.stdout)
+        missing = [k for k in [*TUI_TIME_KEYS, "peak_mib", "imported"] if k not in got]
+        if missing:
+            raise BenchError(f"the tui bench printed no RESULT for {', '.join(missing)}:\n"
+                             f"{proc.stdout.strip()}")
+        log(f"n={ws.n}: tui run {i + 1}/{runs}: first screen {got['first_screen_ms']} ms, "
+            f"keystroke p99 {got['keystroke_p99_ms']} ms, peak {got['peak_mib']} MiB")
+        results.append(got)
+    return TuiResult(results)
+
+
+def tui_check(n, tui):
+    """The bench's register must hold the N risks of the dataset."""
+    imported = tui.info("imported")
+    text = (f"the bench's register holds {imported} risks; the Risks tab opened on "
+            f"{tui.info('risks')} rows (its default view, like `riskreg list` without --all); "
+            f"memory measured over: {tui.info('peak_scope')}")
+    ok = imported == str(n)
+    return ok, ("MATCH: " if ok else f"MISMATCH: expected {n}, ") + text
+
+
+# --- how cost grows with N --------------------------------------------------------------------
+
+def short_n(n):
+    for unit, div in (("M", 1_000_000), ("k", 1_000)):
+        if n >= div and n % div == 0:
+            return f"{n // div}{unit}"
+    return f"{n:,}"
+
+
+@dataclass
+class Series:
+    """One operation's figure at each N: riskreg's, and the floor's where there is one."""
+    op: str
+    unit: str
+    ours: dict = field(default_factory=dict)
+    floor: dict = field(default_factory=dict)
+
+
+def series(sections):
+    found = {}
+    for sec in sections:
+        for r in sec.results:
+            s = found.setdefault(r.op, Series(r.op, "ms"))
+            s.ours[sec.n], s.floor[sec.n] = r.riskreg_ms, r.floor_ms
+        if sec.tui:
+            for m, v in sec.tui.measures():
+                found.setdefault(m.op, Series(m.op, m.unit)).ours[sec.n] = v
+    return list(found.values())
+
+
+def per_ten(factor, n_from, n_to):
+    """A growth factor over n_from → n_to, expressed per 10× N."""
+    return factor ** (1 / math.log10(n_to / n_from))
+
+
+def classify(series_, sizes):
+    """constant / linear / worse / sublinear, from riskreg's figures, and the reason."""
+    lo, hi = sizes[0], sizes[-1]
+    prev = sizes[-2]
+    v = series_.ours
+    overall = v[hi] / v[lo]
+    # constant: < 2× over 100× N, i.e. < √2 per 10× N over the whole span
+    if per_ten(overall, lo, hi) < math.sqrt(2):
+        return "constant"
+    last = per_ten(v[hi] / v[prev], prev, hi)
+    if last > 15:
+        return "worse than linear"
+    if last >= 5:
+        return "linear"
+    return "sublinear (fixed cost + growing part)"
+
+
+GROWTH_HEADER_FIXED = ["op", "unit"]
+
+
+def growth_rows(sections):
+    sizes = [sec.n for sec in sections]
+    lo, prev, hi = sizes[0], sizes[-2], sizes[-1]
+    rows = []
+    for s in series(sections):
+        if not all(n in s.ours for n in sizes):
+            continue
+        v, f = s.ours, s.floor
+        row = [s.op, s.unit, *[f"{v[n]:.1f}" for n in sizes],
+               f"{v[hi] / v[lo]:.1f}×", f"{v[hi] / v[prev]:.1f}×"]
+        if f:
+            row += [f"{f[hi] / f[lo]:.1f}×", f"{f[hi] / f[prev]:.1f}×"]
+        else:
+            row += [DASH, DASH]
+        marginal = (v[hi] - v[prev]) / ((hi - prev) / 1000)
+        row.append(f"{marginal:.3f}")
+        row.append(classify(s, sizes))
+        rows.append(row)
+    return rows
+
+
+def growth_header(sizes):
+    lo, prev, hi = (short_n(n) for n in (sizes[0], sizes[-2], sizes[-1]))
+    return (["op", "unit", *[f"at {short_n(n)}" for n in sizes],
+             f"× {lo}→{hi}", f"× {prev}→{hi}", f"floor × {lo}→{hi}", f"floor × {prev}→{hi}",
+             f"marginal {prev}→{hi} per 1k risks", "class"])
+
+
+GROWTH_RULES = (
+    "Classes (riskreg's figures): constant = grows < 2× over 100× N; linear = 5×–15× per 10× N "
+    "between the two largest N; worse than linear = > 15× per 10× N there; sublinear = in "
+    "between, a fixed cost still outweighs the part that grows. The marginal column is "
+    "(figure at the largest N − figure at the one before) per 1,000 more risks: the part that "
+    "grows, which a fixed cost can hide in the ratios.")
+GROWTH_WHY = (
+    "top50, startup and (at small N) filtered read a bounded number of rows through an index, "
+    "so their time is the process's start-up and opening the database, which do not depend on "
+    "N: \"constant\" is the honest answer for them, not a sign that nothing is measured.")
+
+
+def growth_text(sections):
+    sizes = [sec.n for sec in sections]
+    header = growth_header(sizes)
+    rows = growth_rows(sections)
+    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
+    last = len(header) - 1
+
+    def fmt(row):
+        return "  ".join(val.ljust(w) if c in (0, 1, last) else val.rjust(w)
+                         for c, (val, w) in enumerate(zip(row, widths))).rstrip()
+    return "\n".join([fmt(header), fmt(["-" * w for w in widths]), *map(fmt, rows)])
+
+
+def growth_markdown(sections):
+    sizes = [sec.n for sec in sections]
+    header = growth_header(sizes)
+    rows = growth_rows(sections)
+    last = len(header) - 1
+    lines = ["| " + " | ".join(header) + " |",
+             "|" + "|".join("---" if c in (0, 1, last) else "---:"
+                            for c in range(len(header))) + "|"]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+
+
+def summary_lines(sections):
+    """Correctness, every target FAIL with its absolute gap, and anything worse than linear."""
+    checks = [(sec.n, op, ok) for sec in sections for op, (ok, _) in sec.verdicts.items()]
+    bad = [f"{op} at N = {n:,}" for n, op, ok in checks if not ok]
+    lines = [f"Correctness: {len(checks) - len(bad)} of {len(checks)} checks MATCH"
+             + (f"; MISMATCH: {', '.join(bad)}." if bad else ".")]
+    total, fails = 0, []
+    for sec in sections:
+        for r in sec.results:
+            total += 1
+            if not r.passed:
+                target = TARGETS[r.op]
+                fails.append(f"{r.op} at N = {sec.n:,}: {r.ratio:.2f}× against {target.describe()}"
+                             f" ({r.riskreg_ms:.1f} vs {r.floor_ms:.1f} ms, "
+                             f"{r.riskreg_ms - r.floor_ms:+.1f} ms; peak "
+                             f"{r.riskreg_rss_mib:.1f} MiB)")
+        if sec.tui:
+            for m, v in sec.tui.measures():
+                total += 1
+                if v > m.limit:
+                    fails.append(f"{m.op} at N = {sec.n:,}: {v:.1f} {m.unit} against "
+                                 f"≤ {m.limit:g} {m.unit}")
+    lines.append(f"Targets: {total - len(fails)} of {total} PASS"
+                 + (f"; FAIL: {'; '.join(fails)}." if fails else "."))
+    if len(sections) > 1:
+        sizes = [sec.n for sec in sections]
+        worse = [r[0] for r in growth_rows(sections) if r[-1] == "worse than linear"]
+        lines.append(f"Growth {short_n(sizes[0])} → {short_n(sizes[-1])}: "
+                     + (f"worse than linear: {', '.join(worse)}." if worse
+                        else "nothing grows worse than linearly."))
+    return lines
+
+
+# --- environment and the Markdown report ------------------------------------------------------
+
 def command_line(argv):
     try:
         out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
@@ -433,30 +770,109 @@ def cpu_model():
     return "unknown"
 
 
-def environment(riskreg, runs):
-    return {
-        "machine": command_line(["uname", "-srm"]),
-        "nproc": str(len(os.sched_getaffinity(0))),
-        "cpu": cpu_model(),
-        "riskreg": command_line([str(riskreg), "--version"]),
-        "riskreg source": "git " + command_line(
-            ["git", "-C", str(REPO), "describe", "--always", "--dirty"]),
-        "sqlite3": command_line(["sqlite3", "--version"]),
-        "python": platform.python_version(),
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
-        "runs": f"{runs} per side, interleaved; median wall time; peak RSS = highest of "
-                f"{runs} more runs under GNU time",
+def memory_total():
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return "unknown"
+
+
+def source_state():
+    head = command_line(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
+    try:
+        changed = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain"],
+                                 capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return f"git {head}"
+    paths = [line[3:] for line in changed.splitlines() if line.strip()]
+    if not paths:
+        return f"git {head}, clean"
+    shown = ", ".join(paths[:8]) + (", …" if len(paths) > 8 else "")
+    return f"git {head} with uncommitted changes in {shown}"
+
+
+def environment(riskreg, args):
+    machine = {
+        "uname": command_line(["uname", "-srm"]),
+        "cores (nproc)": str(len(os.sched_getaffinity(0))),
+        "CPU": cpu_model(),
+        "memory": memory_total(),
     }
+    versions = {
+        "riskreg": command_line([str(riskreg), "--version"]),
+        "riskreg source": source_state(),
+        "sqlite3": command_line(["sqlite3", "--version"]),
+        "rustc": command_line(["rustc", "--version"]),
+        "python": platform.python_version(),
+    }
+    run = {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "CLI runs": f"{args.runs} per side, interleaved (the side going first alternates); "
+                    f"median wall time of whole processes; peak RSS = highest of {args.runs} "
+                    f"more runs under GNU time",
+    }
+    if not args.skip_tui:
+        run["TUI runs"] = (f"{args.tui_runs} of the tui bench per N; median of each time, "
+                           f"highest memory")
+    return {"Machine": machine, "Versions": versions, "Run": run}
 
 
-def write_markdown(path, env, sections, wall_s):
-    parts = ["# riskreg vs the sqlite3 floor", ""]
-    parts += [f"- {key}: {value}" for key, value in env.items()]
-    parts += [f"- whole script: {wall_s:.0f} s", ""]
-    for n, results, verdicts in sections:
-        parts += [f"## N = {n:,}", "", markdown_table([r.row() for r in results]), ""]
-        parts += [f"- {op}: {text}" for op, (_, text) in verdicts.items()]
+def reproduce_command():
+    return " ".join(["python3", "benches/compare.py", *sys.argv[1:]])
+
+
+OP_MEANINGS = {
+    "import": "load the N-risk CSV into a fresh database, one transaction "
+              "(riskreg import vs the shell's .import into a typed table + indexes)",
+    "top50": "the 50 highest-priority open risks (riskreg list status:open --limit 50)",
+    "filtered": "team03's risks scoring above 12, not closed "
+                "(riskreg list team:team03 score>12 -status:closed)",
+    "export_csv": "every risk, sorted by priority, to a CSV file (riskreg export --all)",
+    "export_json": "every risk, sorted by priority, to a JSON file (riskreg export --all)",
+    "startup": "cold start: open the database and print one risk (riskreg list --limit 1)",
+}
+
+
+def write_markdown(path, env, sections, wall_s, tui_skipped):
+    parts = ["# riskreg benchmarks: speed at scale against the sqlite3 floor", "",
+             "riskreg and the `sqlite3` shell (the *floor*: the same work done by SQLite's own "
+             "shell on a plain table, `../shared/bench/sqlite-floor/`) run side by side, "
+             "interleaved, in one run, on the same generated data "
+             "(`../shared/bench/gen_dataset.py`). Times are medians of whole processes "
+             "(warm page cache); the ratio is riskreg / floor.", "",
+             "## How to reproduce", "",
+             "From the repository root (needs `cargo`, `sqlite3` and GNU `time`):", "",
+             f"    {reproduce_command()}", "",
+             f"The whole run took {wall_s:.0f} s.", "",
+             "## Summary", ""]
+    parts += [f"- {line}" for line in summary_lines(sections)]
+    parts.append("")
+    for title, items in env.items():
+        parts += [f"## {title}", ""]
+        parts += [f"- {key}: {value}" for key, value in items.items()]
         parts.append("")
+    parts += ["## What each row measures", ""]
+    used = {r.op for sec in sections for r in sec.results}
+    parts += [f"- **{op}**: {text}." for op, text in OP_MEANINGS.items() if op in used]
+    if not tui_skipped:
+        parts += [f"- **{m.op}**: {m.meaning}." for m in TUI_MEASURES]
+        parts += ["", "The TUI rows come from `benches/tui.rs`: in-process, frames drawn into "
+                  "ratatui's TestBackend at 120×40 (riskreg's work per keystroke, without a "
+                  "terminal emulator's); they have no floor, so floor and ratio show —."]
+    parts.append("")
+    for sec in sections:
+        parts += [f"## N = {sec.n:,}", "", markdown_table(sec.rows()), ""]
+        if sec.verdicts:
+            parts += ["Correctness (riskreg's ids against the floor's, re-sorted by the "
+                      "priority order):", ""]
+            parts += [f"- {op}: {text}" for op, (_, text) in sec.verdicts.items()]
+            parts.append("")
+    if len(sections) > 1:
+        parts += ["## How cost grows with N", "", growth_markdown(sections), "",
+                  GROWTH_RULES, "", GROWTH_WHY, ""]
     Path(path).write_text("\n".join(parts))
 
 
@@ -479,21 +895,29 @@ def parse_args():
         return [o for o in OPS if o in chosen]
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=sizes, default=[100_000], help="comma-separated N values")
+    ap.add_argument("--sizes", type=sizes, default=[1_000, 10_000, 100_000],
+                    help="comma-separated N values [default: 1000,10000,100000]")
     ap.add_argument("--runs", type=int, default=7, help="timed runs per side (odd)")
+    ap.add_argument("--tui-runs", type=int, default=3, help="runs of the tui bench per N (odd)")
     ap.add_argument("--riskreg", type=Path, help=f"binary [default: {DEFAULT_RISKREG}, "
-                    "built with cargo build --release --locked if missing]")
+                    "built first with cargo build --release --locked]")
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
                     help="directory with gen_dataset.py and sqlite-floor/")
-    ap.add_argument("--markdown", type=Path, help="also write the results as Markdown here")
+    ap.add_argument("--markdown", type=Path, default=DEFAULT_MARKDOWN,
+                    help=f"write the results as Markdown here [default: {DEFAULT_MARKDOWN}]")
+    ap.add_argument("--no-markdown", action="store_true", help="write no Markdown")
     ap.add_argument("--keep", type=Path, help="work directory to keep (datasets are reused)")
     ap.add_argument("--only", type=ops, default=list(OPS), help=f"subset of {','.join(OPS)}")
+    ap.add_argument("--skip-tui", action="store_true", help="do not measure the TUI")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target FAILs")
     a = ap.parse_args()
     if a.runs < 1 or a.runs % 2 == 0:
         ap.error("--runs must be odd and positive, so the median is one measured run")
+    if a.tui_runs < 1 or a.tui_runs % 2 == 0:
+        ap.error("--tui-runs must be odd and positive")
     if any(n < 1 for n in a.sizes):
         ap.error("--sizes must be positive")
+    a.sizes = sorted(set(a.sizes))
     return a
 
 
@@ -502,38 +926,80 @@ def locate_riskreg(explicit):
         if not explicit.is_file():
             raise BenchError(f"--riskreg {explicit}: no such file")
         return explicit
-    if not DEFAULT_RISKREG.is_file():
-        log("building riskreg: cargo build --release --locked")
-        if subprocess.run(["cargo", "build", "--release", "--locked"], cwd=REPO).returncode:
-            raise BenchError("cargo build --release --locked failed (output above)")
+    log("building riskreg: cargo build --release --locked")
+    if subprocess.run(["cargo", "build", "--release", "--locked"], cwd=REPO).returncode:
+        raise BenchError("cargo build --release --locked failed (output above)")
     return DEFAULT_RISKREG
 
 
+def is_gnu_time(path):
+    return path is not None and "GNU" in command_line([path, "--version"])
+
+
 def find_gnu_time():
-    """GNU time (the `time` package), which reports a child's peak RSS untainted by ours."""
+    """GNU time (the `time` package), which reports a child's peak RSS untainted by ours;
+    installed with apt-get (through sudo when not root) when missing."""
     path = shutil.which("time")
-    if path is None or "GNU" not in command_line([path, "--version"]):
-        raise BenchError("GNU time is not on PATH (apt-get install time): it measures peak RSS")
-    return path
+    if is_gnu_time(path):
+        return path
+    if shutil.which("apt-get"):
+        sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+        if not sudo or shutil.which("sudo"):
+            log(f"GNU time is missing: {' '.join([*sudo, 'apt-get', 'install', '-y', 'time'])}")
+            subprocess.run([*sudo, "apt-get", "install", "-y", "time"],
+                           stdout=subprocess.DEVNULL)
+            path = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists()
+                                            else None)
+            if is_gnu_time(path):
+                return path
+    raise BenchError("GNU time is not on PATH and could not be installed (apt-get install "
+                     "time, as root): it measures each process's peak RSS")
+
+
+@dataclass
+class SizeResult:
+    n: int
+    results: list
+    verdicts: dict
+    tui: TuiResult | None = None
+
+    def rows(self):
+        return [r.row() for r in self.results] + (self.tui.rows() if self.tui else [])
+
+    @property
+    def passed(self):
+        return all(r.passed for r in self.results) and (self.tui is None or self.tui.passed)
 
 
 def benchmark(args, work, gnu_time):
     riskreg = work / "riskreg"
     shutil.copy2(locate_riskreg(args.riskreg), riskreg)
-    env = environment(riskreg, args.runs)
+    tui_exe = None
+    if not args.skip_tui:
+        tui_exe = work / "tui-bench"
+        shutil.copy2(build_tui_bench(), tui_exe)
+    env = environment(riskreg, args)
     sections = []
     for n in args.sizes:
         ws = prepare_workspace(work, args.shared.resolve(), riskreg, n)
-        results, verdicts = [], {}
+        sec = SizeResult(n, [], {})
         for op in args.only:
             log(f"n={n}: {op} ({args.runs} runs per side)")
             result, verdict = measure(op, ws, args.runs, gnu_time)
-            results.append(result)
+            sec.results.append(result)
             if verdict:
-                verdicts[op] = verdict
+                sec.verdicts[op] = verdict
                 print(f"check n={n} {op}: {verdict[1]}", flush=True)
-        print(f"\nN = {n:,}\n{text_table([r.row() for r in results])}\n", flush=True)
-        sections.append((n, results, verdicts))
+        if tui_exe:
+            log(f"n={n}: tui ({args.tui_runs} runs of the tui bench)")
+            sec.tui = measure_tui(tui_exe, ws, args.tui_runs)
+            sec.verdicts["tui"] = tui_check(n, sec.tui)
+            print(f"check n={n} tui: {sec.verdicts['tui'][1]}", flush=True)
+        print(f"\nN = {n:,}\n{text_table(sec.rows())}\n", flush=True)
+        sections.append(sec)
+    if len(sections) > 1:
+        print(f"How cost grows with N\n{growth_text(sections)}\n\n{GROWTH_RULES}\n"
+              f"{GROWTH_WHY}\n", flush=True)
     return env, sections
 
 
@@ -550,13 +1016,17 @@ def main():
         with tempfile.TemporaryDirectory(prefix="riskreg-bench-") as tmp:
             env, sections = benchmark(args, Path(tmp), gnu_time)
     wall_s = time.perf_counter() - started
+    print("\n".join(summary_lines(sections)))
     print(f"whole run: {wall_s:.1f} s")
-    if args.markdown:
-        write_markdown(args.markdown, env, sections, wall_s)
-    mismatched = any(not ok for _, _, v in sections for ok, _ in v.values())
-    failed = any(not r.passed for _, results, _ in sections for r in results)
+    if not args.no_markdown:
+        write_markdown(args.markdown, env, sections, wall_s, args.skip_tui)
+        print(f"wrote {args.markdown}")
+    mismatched = any(not ok for sec in sections for ok, _ in sec.verdicts.values())
+    failed = any(not sec.passed for sec in sections)
     if mismatched:
         print("correctness: MISMATCH (see the check lines above)")
+    if failed:
+        print("targets: FAIL (see the result column above)")
     return 1 if mismatched or (args.strict and failed) else 0
 
 
