@@ -525,3 +525,49 @@ fn milestone_due_changes_reorder_risks_without_touching_them() {
             .all(|r| r.revision == 1)
     );
 }
+
+/// A bulk import into an empty register builds its indexes once at the end: afterwards the
+/// schema is exactly a fresh register's, and an import that fails leaves it untouched too.
+#[test]
+fn bulk_import_rebuilds_the_exact_indexes_and_a_failed_one_keeps_them() {
+    use riskreg::io::import::{ImportOptions, InputFormat, import};
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("fresh.db");
+    drop(Store::open(&fresh, OpenMode::Create).unwrap());
+    let expected = schema_of(&fresh);
+    for (name, csv, ok) in [
+        (
+            "good.db",
+            "title,likelihood,impact,team\nA,1,2,core\nB,3,4,core\n",
+            true,
+        ),
+        ("bad.db", "title,likelihood,impact\nA,1,2\nB,9,4\n", false),
+    ] {
+        let path = dir.path().join(name);
+        let mut store = Store::open(&path, OpenMode::Create).unwrap();
+        let result = import(
+            &mut store,
+            &stamp(),
+            csv.as_bytes(),
+            Some(InputFormat::Csv),
+            &ImportOptions::default(),
+            &mut |_| {},
+        );
+        assert_eq!(result.is_ok(), ok, "{name}: {result:?}");
+        drop(store);
+        assert_eq!(schema_of(&path), expected, "{name}");
+        let conn = Connection::open(&path).unwrap();
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT id FROM risk ORDER BY score DESC, impact DESC, due_order",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("risk_priority"), "{plan}");
+    }
+}

@@ -280,6 +280,9 @@ pub fn import<R: BufRead>(
         ..ImportReport::default()
     };
     let run = |tx: &mut Tx<'_>| -> Result<ImportReport> {
+        // Into an empty register, the indexes are built once at the end instead of row by
+        // row (as the sqlite3 shell's own import does); same transaction, same schema.
+        let deferred = tx.defer_indexes_if_empty()?;
         let mut session = Session {
             highest_id_before: tx.highest_risk_id_ever()?,
             tx,
@@ -291,7 +294,9 @@ pub fn import<R: BufRead>(
             InputFormat::Csv => read_csv(input, options, &mut session, progress)?,
             InputFormat::Json => read_json(input, options, &mut session, progress)?,
         }
-        Ok(session.report)
+        let report = session.report;
+        tx.rebuild_indexes(deferred)?;
+        Ok(report)
     };
     report = if options.dry_run {
         store.dry_run(stamp, run)?

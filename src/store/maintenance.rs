@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::Store;
+use super::{Store, Tx};
 use crate::error::Result;
 
 /// What `riskreg db check` found.
@@ -87,6 +87,47 @@ impl Store {
     pub fn backup_into(&self, empty_file: &Path) -> Result<()> {
         let target = empty_file.to_string_lossy();
         self.conn.execute("VACUUM INTO ?1", [target.as_ref()])?;
+        Ok(())
+    }
+}
+
+/// Indexes dropped for a bulk load, with the exact statements that recreate them.
+pub struct DeferredIndexes(Vec<String>);
+
+impl Tx<'_> {
+    /// Drops the risk and history indexes when both tables are empty, so a bulk load
+    /// appends rows without maintaining them; [`Tx::rebuild_indexes`] puts them back from
+    /// their own stored definitions, so the schema ends exactly as it was.
+    pub fn defer_indexes_if_empty(&mut self) -> Result<DeferredIndexes> {
+        let empty: bool = self.tx.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM risk) AND NOT EXISTS (SELECT 1 FROM event)",
+            [],
+            |r| r.get(0),
+        )?;
+        if !empty {
+            return Ok(DeferredIndexes(Vec::new()));
+        }
+        let mut stmt = self.tx.prepare(
+            "SELECT name, sql FROM sqlite_schema
+             WHERE type = 'index' AND tbl_name IN ('risk', 'event') AND sql IS NOT NULL ORDER BY name",
+        )?;
+        let indexes = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        drop(stmt);
+        let mut create = Vec::with_capacity(indexes.len());
+        for (name, sql) in indexes {
+            self.tx
+                .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+            create.push(sql);
+        }
+        Ok(DeferredIndexes(create))
+    }
+
+    pub fn rebuild_indexes(&mut self, deferred: DeferredIndexes) -> Result<()> {
+        for sql in deferred.0 {
+            self.tx.execute_batch(&sql)?;
+        }
         Ok(())
     }
 }
