@@ -155,6 +155,7 @@ fn top_risks_bin() -> &'static Path {
             .args([
                 "build",
                 "--quiet",
+                "--locked",
                 "--example",
                 "top_risks",
                 "--message-format=json",
