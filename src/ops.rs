@@ -1,10 +1,15 @@
 //! Operations both shells (CLI and TUI) run that combine the store and the pure core.
 
+use std::io::Write;
+use std::path::Path;
+
 use jiff::civil::Date;
 
 use crate::domain::incidents::CALIBRATION_DAYS;
 use crate::domain::portfolio::{Portfolio, Report, Violation};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::io::atomic::AtomicFile;
+use crate::io::{RiskFormat, RiskWriter};
 use crate::query::ListSpec;
 use crate::store::Store;
 
@@ -24,4 +29,65 @@ pub fn portfolio(store: &Store, today: Date) -> Result<(Report, Vec<Violation>)>
         Ok(())
     })?;
     Ok(portfolio.finish(&store.milestones(today)?))
+}
+
+/// Streams the risks `spec` selects to `w` in one of the export formats; returns how many.
+/// `context` names the destination in write errors; `progress` hears the count so far.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the export's settings, each one needed"
+)]
+pub fn write_risks<W: Write>(
+    store: &Store,
+    spec: &ListSpec,
+    today: Date,
+    format: RiskFormat,
+    raw: bool,
+    w: W,
+    context: &str,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64> {
+    let failed = |e| Error::io(context, e);
+    let mut writer = RiskWriter::new(format, w, raw).map_err(failed)?;
+    let mut n = 0u64;
+    store.for_each_risk(spec, today, |r| {
+        writer.write(&r).map_err(failed)?;
+        n += 1;
+        progress(n);
+        Ok(())
+    })?;
+    writer.finish().map_err(failed)?.flush().map_err(failed)?;
+    Ok(n)
+}
+
+/// [`write_risks`] into `path`, atomically: a temporary file, synced and renamed, so the
+/// file is whole or untouched. An existing file is replaced only with `force`.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the export's settings, each one needed"
+)]
+pub fn export_file(
+    store: &Store,
+    spec: &ListSpec,
+    today: Date,
+    format: RiskFormat,
+    path: &Path,
+    force: bool,
+    raw: bool,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64> {
+    let mut file = AtomicFile::create(path, force, "export")?;
+    let context = format!("cannot write {}", path.display());
+    let n = write_risks(
+        store,
+        spec,
+        today,
+        format,
+        raw,
+        file.writer(),
+        &context,
+        progress,
+    )?;
+    file.commit()?;
+    Ok(n)
 }

@@ -38,6 +38,28 @@ pub(super) fn condition(spec: &ListSpec, today: Date, settings: &Settings) -> Co
     Condition { sql, params }
 }
 
+/// `SELECT {columns} FROM … WHERE … ORDER BY … [LIMIT ?]` for a spec, with its parameters:
+/// the one statement shape every listing (rows, ids) runs.
+pub(super) fn select(
+    spec: &ListSpec,
+    today: Date,
+    settings: &Settings,
+    columns: &str,
+) -> Condition {
+    let cond = condition(spec, today, settings);
+    let mut sql = format!(
+        "SELECT {columns} FROM {FROM} WHERE {} ORDER BY {}",
+        cond.sql,
+        order_by(spec.sort)
+    );
+    let mut params = cond.params;
+    if let Some(limit) = spec.limit {
+        sql.push_str(" LIMIT ?");
+        params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+    }
+    Condition { sql, params }
+}
+
 fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }

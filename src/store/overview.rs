@@ -6,10 +6,9 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 use rusqlite::params_from_iter;
-use rusqlite::types::Value;
 
 use super::Store;
-use super::filter::{self, FROM};
+use super::filter;
 use crate::domain::Risk;
 use crate::error::Result;
 use crate::query::ListSpec;
@@ -52,20 +51,10 @@ impl Store {
     /// The ids the spec selects, in its order: eight bytes a risk, so a view of the whole
     /// register stays small and fast.
     pub fn risk_ids(&self, spec: &ListSpec, today: Date) -> Result<Vec<i64>> {
-        let cond = filter::condition(spec, today, &self.settings);
-        let mut sql = format!(
-            "SELECT r.id FROM {FROM} WHERE {} ORDER BY {}",
-            cond.sql,
-            filter::order_by(spec.sort)
-        );
-        let mut params = cond.params;
-        if let Some(limit) = spec.limit {
-            sql.push_str(" LIMIT ?");
-            params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
-        }
-        let mut stmt = self.conn.prepare(&sql)?;
+        let query = filter::select(spec, today, &self.settings, "r.id");
+        let mut stmt = self.conn.prepare(&query.sql)?;
         let ids = stmt
-            .query_map(params_from_iter(params), |r| r.get(0))?
+            .query_map(params_from_iter(query.params), |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<i64>>>()?;
         Ok(ids)
     }

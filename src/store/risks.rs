@@ -1,7 +1,7 @@
 //! Risks: create, read, change, review, delete, and the prioritized, filtered listing.
 
 use jiff::civil::Date;
-use rusqlite::types::{Type, Value};
+use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::filter::{self, FROM};
@@ -161,19 +161,9 @@ impl Store {
         today: Date,
         mut each: impl FnMut(Risk) -> Result<()>,
     ) -> Result<()> {
-        let cond = filter::condition(spec, today, &self.settings);
-        let mut sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE {} ORDER BY {}",
-            cond.sql,
-            filter::order_by(spec.sort)
-        );
-        let mut params = cond.params;
-        if let Some(limit) = spec.limit {
-            sql.push_str(" LIMIT ?");
-            params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
-        }
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(params_from_iter(params))?;
+        let query = filter::select(spec, today, &self.settings, COLUMNS);
+        let mut stmt = self.conn.prepare(&query.sql)?;
+        let mut rows = stmt.query(params_from_iter(query.params))?;
         while let Some(row) = rows.next()? {
             each(risk_from_row(row, &self.settings.bands)?)?;
         }

@@ -12,9 +12,9 @@ use crate::cli::context::Ctx;
 use crate::cli::output::{Out, emit_one, warn};
 use crate::cli::progress::Progress;
 use crate::error::{Error, Result};
-use crate::io::atomic::AtomicFile;
+use crate::io::RiskFormat;
 use crate::io::import::{self, ImportOptions, ImportReport, InputFormat};
-use crate::io::{RiskFormat, RiskWriter};
+use crate::ops;
 use crate::query::{Flag, ListSpec, Query, Term, TermKind, TextField};
 use crate::store::Store;
 use crate::text::sanitize;
@@ -65,6 +65,16 @@ pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     }
 }
 
+/// Progress on stderr while exporting, when stderr is a terminal.
+fn progress(ctx: &Ctx, store: &Store, spec: &ListSpec) -> Result<Progress> {
+    let total = if ctx.term.stderr {
+        Some(store.count_risks(spec, ctx.clock.today)?)
+    } else {
+        None
+    };
+    Ok(Progress::new("exporting", total, ctx.term.stderr))
+}
+
 /// Streams the selected risks to `w`; returns how many were written.
 fn write_risks<W: Write>(
     ctx: &Ctx,
@@ -74,21 +84,17 @@ fn write_risks<W: Write>(
     raw: bool,
     w: W,
 ) -> Result<u64> {
-    let total = if ctx.term.stderr {
-        Some(store.count_risks(spec, ctx.clock.today)?)
-    } else {
-        None
-    };
-    let mut progress = Progress::new("exporting", total, ctx.term.stderr);
-    let mut writer = RiskWriter::new(format, w, raw).map_err(Out::error)?;
-    let mut n = 0u64;
-    store.for_each_risk(spec, ctx.clock.today, |r| {
-        writer.write(&r).map_err(Out::error)?;
-        n += 1;
-        progress.set(n);
-        Ok(())
-    })?;
-    writer.finish().map_err(Out::error)?;
+    let mut progress = progress(ctx, store, spec)?;
+    let n = ops::write_risks(
+        store,
+        spec,
+        ctx.clock.today,
+        format,
+        raw,
+        w,
+        "cannot write to standard output",
+        &mut |n| progress.set(n),
+    )?;
     progress.finish();
     Ok(n)
 }
@@ -102,21 +108,19 @@ fn to_file(
     force: bool,
     raw: bool,
 ) -> Result<u64> {
-    let mut file = AtomicFile::create(path, force, "export")?;
-    let n = {
-        let writer = file.writer();
-        write_risks(ctx, store, spec, format, raw, writer).map_err(|e| retarget(e, path))?
-    };
-    file.commit()?;
+    let mut progress = progress(ctx, store, spec)?;
+    let n = ops::export_file(
+        store,
+        spec,
+        ctx.clock.today,
+        format,
+        path,
+        force,
+        raw,
+        &mut |n| progress.set(n),
+    )?;
+    progress.finish();
     Ok(n)
-}
-
-/// Write errors on a file are about that file, not about stdout.
-fn retarget(e: Error, path: &Path) -> Error {
-    match e {
-        Error::Io { source, .. } => Error::io(format!("cannot write {}", path.display()), source),
-        other => other,
-    }
 }
 
 /// A team name as a file name: letters, digits, `-`, `_` and `.` kept, the rest `_`.

@@ -261,35 +261,26 @@ impl App {
             return;
         };
         let f = &risk.fields;
-        let (patch, what) = match action {
-            Action::RaiseLikelihood => (
-                RiskPatch {
-                    likelihood: Some(f.likelihood.raised()),
-                    ..RiskPatch::default()
-                },
-                format!("likelihood {}", f.likelihood.raised()),
-            ),
-            Action::LowerLikelihood => (
-                RiskPatch {
-                    likelihood: Some(f.likelihood.lowered()),
-                    ..RiskPatch::default()
-                },
-                format!("likelihood {}", f.likelihood.lowered()),
-            ),
-            Action::RaiseImpact => (
-                RiskPatch {
-                    impact: Some(f.impact.raised()),
-                    ..RiskPatch::default()
-                },
-                format!("impact {}", f.impact.raised()),
-            ),
-            Action::LowerImpact => (
-                RiskPatch {
-                    impact: Some(f.impact.lowered()),
-                    ..RiskPatch::default()
-                },
-                format!("impact {}", f.impact.lowered()),
-            ),
+        let mut patch = RiskPatch::default();
+        let what = match action {
+            Action::RaiseLikelihood | Action::LowerLikelihood => {
+                let l = if *action == Action::RaiseLikelihood {
+                    f.likelihood.raised()
+                } else {
+                    f.likelihood.lowered()
+                };
+                patch.likelihood = Some(l);
+                format!("likelihood {l}")
+            }
+            Action::RaiseImpact | Action::LowerImpact => {
+                let i = if *action == Action::RaiseImpact {
+                    f.impact.raised()
+                } else {
+                    f.impact.lowered()
+                };
+                patch.impact = Some(i);
+                format!("impact {i}")
+            }
             _ => return,
         };
         if let Err(e) = self.quick_edit(patch, &what) {

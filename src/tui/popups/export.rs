@@ -13,8 +13,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 use ratatui_textarea::TextArea;
 
 use crate::error::{Error, Result};
-use crate::io::atomic::AtomicFile;
-use crate::io::{RiskFormat, RiskWriter};
+use crate::io::RiskFormat;
 use crate::query::ListSpec;
 use crate::store::Store;
 use crate::text::sanitize_line;
@@ -165,7 +164,7 @@ impl ExportPrompt {
     }
 }
 
-/// Writes the risks `spec` selects to `path`, atomically; returns how many.
+/// Writes the risks `spec` selects to `path`, atomically, as `riskreg export` does.
 pub fn write(
     store: &Store,
     spec: &ListSpec,
@@ -174,22 +173,5 @@ pub fn write(
     format: RiskFormat,
     force: bool,
 ) -> Result<u64> {
-    let mut file = AtomicFile::create(path, force, "export")?;
-    let mut n = 0u64;
-    {
-        let mut writer = RiskWriter::new(format, file.writer(), false)
-            .map_err(|e| Error::io("cannot write the export", e))?;
-        store.for_each_risk(spec, today, |r| {
-            n += 1;
-            writer
-                .write(&r)
-                .map_err(|e| Error::io("cannot write the export", e))
-        })?;
-        let mut inner = writer
-            .finish()
-            .map_err(|e| Error::io("cannot write the export", e))?;
-        std::io::Write::flush(&mut inner).map_err(|e| Error::io("cannot write the export", e))?;
-    }
-    file.commit()?;
-    Ok(n)
+    crate::ops::export_file(store, spec, today, format, path, force, false, &mut |_| {})
 }
