@@ -13,12 +13,25 @@ use riskreg::tui::{Action, App};
 
 use super::{NOW, Reg};
 
-pub const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sample-register.csv");
+/// The sample register, relative to the crate root.
+pub const SAMPLE: &str = "examples/sample-register.csv";
 
-/// A register holding the sample (32 risks, 6 teams, 8 milestones).
+/// A register holding the sample (32 risks, 6 teams, 8 milestones). It is imported from
+/// the crate root by a relative path, so the import note in its history (and every
+/// snapshot showing it) is the same wherever the repository is checked out.
 pub fn sample_reg() -> Reg {
     let reg = Reg::new();
-    reg.ok(&["import", SAMPLE]);
+    let out = reg
+        .cmd()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["import", SAMPLE])
+        .output()
+        .expect("run riskreg import");
+    assert!(
+        out.status.success(),
+        "importing the sample failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     reg
 }
 
