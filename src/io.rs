@@ -2,6 +2,7 @@
 //! for planning documents, and atomic files for all of them.
 
 pub mod atomic;
+pub mod csv_out;
 pub mod formula;
 pub mod import;
 pub mod json;

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use crate::domain::Risk;
 use crate::domain::estimates::{ESTIMATE_FIELDS, format_number};
+use crate::io::csv_out::CsvOut;
 use crate::io::formula;
 
 /// Export columns, in order. Import takes the same names; computed ones are ignored there.
@@ -45,41 +46,10 @@ pub const COLUMNS: [&str; 31] = [
 
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// A csv error as the I/O error it usually is, keeping its kind (a closed pipe must stay
-/// `BrokenPipe` to end quietly).
-pub fn io_error(e: csv::Error) -> io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("{other:?}")),
-    }
-}
-
-/// A CSV writer configured the spreadsheet-safe way.
-pub fn writer<W: Write>(out: W) -> csv::Writer<W> {
-    csv::WriterBuilder::new()
-        .quote_style(csv::QuoteStyle::Always)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out)
-}
-
 pub struct RiskCsv<W: Write> {
-    w: csv::Writer<W>,
+    w: CsvOut<W>,
     raw: bool,
-}
-
-/// A value, or an empty field for none.
-fn optional<W: Write, F, V: std::fmt::Display>(
-    w: &mut csv::Writer<W>,
-    plain: &mut F,
-    v: Option<&V>,
-) -> io::Result<()>
-where
-    F: FnMut(&mut csv::Writer<W>, &dyn std::fmt::Display) -> io::Result<()>,
-{
-    match v {
-        Some(v) => plain(w, v),
-        None => w.write_field("").map_err(io_error),
-    }
+    tags: String,
 }
 
 impl<W: Write> RiskCsv<W> {
@@ -87,70 +57,71 @@ impl<W: Write> RiskCsv<W> {
         if !raw {
             out.write_all(BOM)?;
         }
-        let mut w = writer(out);
-        w.write_record(COLUMNS).map_err(io_error)?;
-        Ok(RiskCsv { w, raw })
+        let mut w = CsvOut::new(out);
+        w.record(COLUMNS)?;
+        Ok(RiskCsv {
+            w,
+            raw,
+            tags: String::new(),
+        })
     }
 
-    /// One risk as one record. Fields are written one by one from borrowed text where
-    /// possible: an export of 100,000 risks should not allocate 31 strings a row.
+    /// A text cell, neutralized unless raw.
+    fn text(&mut self, s: &str) {
+        if self.raw {
+            self.w.field(s);
+        } else {
+            self.w.field(&formula::neutralize(s));
+        }
+    }
+
+    /// One risk as one record, written from borrowed text: an export of 100,000 risks
+    /// should not allocate 31 strings a row.
     pub fn write(&mut self, r: &Risk) -> io::Result<()> {
         let f = &r.fields;
-        let raw = self.raw;
-        let mut num = String::new();
-        let w = &mut self.w;
-        let text = |w: &mut csv::Writer<W>, s: &str| -> io::Result<()> {
-            if raw {
-                w.write_field(s)
-            } else {
-                w.write_field(formula::neutralize(s).as_ref())
+        self.w.value(r.id);
+        self.text(&f.title);
+        self.text(&f.description);
+        self.text(&f.category);
+        self.text(&f.service);
+        self.w.value(f.likelihood);
+        self.w.value(f.impact);
+        self.w.value(r.score());
+        self.w.value(r.band);
+        self.w.value(f.status);
+        self.text(f.team.as_deref().unwrap_or(""));
+        self.text(f.milestone.as_deref().unwrap_or(""));
+        self.w.optional(r.milestone_due);
+        self.text(&f.owner);
+        let mut tags = std::mem::take(&mut self.tags);
+        tags.clear();
+        for (i, tag) in f.tags.iter().enumerate() {
+            if i > 0 {
+                tags.push(',');
             }
-            .map_err(io_error)
-        };
-        let mut plain = |w: &mut csv::Writer<W>, v: &dyn std::fmt::Display| -> io::Result<()> {
-            use std::fmt::Write as _;
-            num.clear();
-            let _ = write!(num, "{v}");
-            w.write_field(&num).map_err(io_error)
-        };
-        plain(w, &r.id)?;
-        text(w, &f.title)?;
-        text(w, &f.description)?;
-        text(w, &f.category)?;
-        text(w, &f.service)?;
-        plain(w, &f.likelihood)?;
-        plain(w, &f.impact)?;
-        plain(w, &r.score())?;
-        plain(w, &r.band)?;
-        plain(w, &f.status)?;
-        text(w, f.team.as_deref().unwrap_or(""))?;
-        text(w, f.milestone.as_deref().unwrap_or(""))?;
-        optional(w, &mut plain, r.milestone_due.as_ref())?;
-        text(w, &f.owner)?;
-        text(w, &f.tags.join(","))?;
-        optional(w, &mut plain, f.next_review.as_ref())?;
-        optional(w, &mut plain, f.accepted_until.as_ref())?;
-        text(w, &f.approver)?;
-        w.write_field(&r.created_at).map_err(io_error)?;
-        w.write_field(&r.updated_at).map_err(io_error)?;
-        plain(w, &r.revision)?;
+            tags.push_str(tag);
+        }
+        self.text(&tags);
+        self.tags = tags;
+        self.w.optional(f.next_review);
+        self.w.optional(f.accepted_until);
+        self.text(&f.approver);
+        self.w.field(&r.created_at);
+        self.w.field(&r.updated_at);
+        self.w.value(r.revision);
         for field in ESTIMATE_FIELDS {
-            optional(w, &mut plain, f.amount(field).flatten().as_ref())?;
+            self.w.optional(f.amount(field).flatten());
         }
         let target = f
             .target_bad_minutes_per_year()
             .filter(|_| !f.target.is_empty());
         for minutes in [f.bad_minutes_per_year(), target] {
-            let shown = minutes.map(|m| format_number(m, 2));
-            optional(w, &mut plain, shown.as_ref())?;
+            self.w.optional(minutes.map(|m| format_number(m, 2)));
         }
-        w.write_record(None::<&[u8]>).map_err(io_error)?;
-        Ok(())
+        self.w.end_record()
     }
 
     pub fn finish(self) -> io::Result<W> {
-        self.w
-            .into_inner()
-            .map_err(|e| io::Error::new(e.error().kind(), e.to_string()))
+        self.w.finish()
     }
 }

@@ -1,8 +1,10 @@
 //! A small tabular model shared by every command that prints rows (teams, milestones,
 //! history, settings…): rendered as a terminal table, CSV or Markdown from one definition.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
+use crate::io::csv_out::CsvOut;
 use crate::io::{formula, markdown, risk_csv};
 use crate::scoring::Band;
 use crate::text::Align;
@@ -100,24 +102,19 @@ impl Table {
         if !raw {
             out.write_all(risk_csv::BOM)?;
         }
-        let mut w = risk_csv::writer(out);
-        let headers: Vec<String> = self
-            .columns
-            .iter()
-            .map(|c| c.header.to_lowercase().replace(' ', "_"))
-            .collect();
-        w.write_record(&headers).map_err(risk_csv::io_error)?;
-        for row in &self.rows {
-            let cells: Vec<String> = row
+        let mut w = CsvOut::new(out);
+        w.record(
+            self.columns
                 .iter()
-                .map(|c| match c {
-                    Cell::Text(s) if !raw => formula::neutralize(s).into_owned(),
-                    other => other.as_str().to_string(),
-                })
-                .collect();
-            w.write_record(&cells).map_err(risk_csv::io_error)?;
+                .map(|c| c.header.to_lowercase().replace(' ', "_")),
+        )?;
+        for row in &self.rows {
+            w.record(row.iter().map(|c| match c {
+                Cell::Text(s) if !raw => formula::neutralize(s),
+                other => Cow::Borrowed(other.as_str()),
+            }))?;
         }
-        w.flush()
+        w.finish()?.flush()
     }
 
     pub fn write_markdown<W: Write>(&self, mut out: W) -> io::Result<()> {
