@@ -29,7 +29,8 @@ child Python spawns inherits Python's own high-water RSS at exec (os.wait4 on it
 >= the benchmark's memory, not the program's), and the GNU time wrapper adds ~0.7 ms, a
 third of a sqlite3 start-up. The two sides are interleaved sample by sample (the one going
 first alternates) so machine noise hits both alike; the table reports the median time, the
-ratio riskreg/floor, the highest peak RSS seen, and PASS/FAIL against the targets.
+ratio riskreg/floor, the highest peak RSS seen, and PASS/FAIL against the targets, which
+are set at N = 100,000; at smaller N the same limits are shown for reference as ok/over.
 
 Before timing, each operation runs once per side untimed (a warm-up), and where the result is
 a list of risks the ids are compared. The floor sorts `ORDER BY score DESC, id`: it breaks
@@ -114,6 +115,16 @@ TARGETS = {
     "startup": Target(2.0),
 }
 OPS = tuple(TARGETS)
+# The issue sets every target at 100,000 risks. At smaller N a process's fixed cost (start,
+# opening the file, WAL set-up, the checkpoint on close) is most of a few milliseconds, and
+# the ratios there are shown for reference: "ok" or "over", not PASS or FAIL.
+TARGET_N = 100_000
+
+
+def verdict(met, n):
+    if n >= TARGET_N:
+        return "PASS" if met else "FAIL"
+    return "ok" if met else "over"
 
 
 class BenchError(Exception):
@@ -430,10 +441,10 @@ class Result:
     def passed(self):
         return TARGETS[self.op].met(self.ratio, self.riskreg_rss_mib)
 
-    def row(self):
+    def row(self, n):
         return [self.op, f"{self.riskreg_ms:.1f}", f"{self.floor_ms:.1f}", f"{self.ratio:.2f}",
                 f"{self.riskreg_rss_mib:.1f}", f"{self.floor_rss_mib:.1f}",
-                TARGETS[self.op].describe(), "PASS" if self.passed else "FAIL"]
+                TARGETS[self.op].describe(), verdict(self.passed, n)]
 
 
 HEADER = ["op", "riskreg median ms", "floor median ms", "ratio", "riskreg peak RSS MiB",
@@ -518,13 +529,13 @@ class TuiResult:
     def measures(self):
         return [(m, self.value(m.key)) for m in TUI_MEASURES]
 
-    def rows(self):
+    def rows(self, n):
         out = []
         for m, v in self.measures():
             is_ms = m.unit == "ms"
             out.append([m.op, f"{v:.1f}" if is_ms else DASH, DASH, DASH,
                         DASH if is_ms else f"{v:.1f}", DASH, f"≤ {m.limit:g} {m.unit}",
-                        "PASS" if v <= m.limit else "FAIL"])
+                        verdict(v <= m.limit, n)])
         return out
 
     @property
@@ -723,24 +734,33 @@ def summary_lines(sections):
     bad = [f"{op} at N = {n:,}" for n, op, ok in checks if not ok]
     lines = [f"Correctness: {len(checks) - len(bad)} of {len(checks)} checks MATCH"
              + (f"; MISMATCH: {', '.join(bad)}." if bad else ".")]
-    total, fails = 0, []
+    total, fails, over = 0, [], []
     for sec in sections:
+        missed = fails if sec.n >= TARGET_N else over
+        if sec.n >= TARGET_N:
+            total += len(sec.results) + (len(sec.tui.measures()) if sec.tui else 0)
         for r in sec.results:
-            total += 1
             if not r.passed:
                 target = TARGETS[r.op]
-                fails.append(f"{r.op} at N = {sec.n:,}: {r.ratio:.2f}× against {target.describe()}"
-                             f" ({r.riskreg_ms:.1f} vs {r.floor_ms:.1f} ms, "
-                             f"{r.riskreg_ms - r.floor_ms:+.1f} ms; peak "
-                             f"{r.riskreg_rss_mib:.1f} MiB)")
+                missed.append(f"{r.op} at N = {sec.n:,}: {r.ratio:.2f}× against "
+                              f"{target.describe()} ({r.riskreg_ms:.1f} vs {r.floor_ms:.1f} ms, "
+                              f"{r.riskreg_ms - r.floor_ms:+.1f} ms; peak "
+                              f"{r.riskreg_rss_mib:.1f} MiB)")
         if sec.tui:
             for m, v in sec.tui.measures():
-                total += 1
                 if v > m.limit:
-                    fails.append(f"{m.op} at N = {sec.n:,}: {v:.1f} {m.unit} against "
-                                 f"≤ {m.limit:g} {m.unit}")
-    lines.append(f"Targets: {total - len(fails)} of {total} PASS"
-                 + (f"; FAIL: {'; '.join(fails)}." if fails else "."))
+                    missed.append(f"{m.op} at N = {sec.n:,}: {v:.1f} {m.unit} against "
+                                  f"≤ {m.limit:g} {m.unit}")
+    if total:
+        lines.append(f"Targets at N = {TARGET_N:,} (where they are set): "
+                     f"{total - len(fails)} of {total} PASS"
+                     + (f"; FAIL: {'; '.join(fails)}." if fails else "."))
+    else:
+        lines.append(f"Targets: not judged (they are set at N = {TARGET_N:,}, "
+                     "which this run did not measure).")
+    if over:
+        lines.append("At smaller N, for reference (a fixed cost of a few milliseconds "
+                     f"dominates there): over the ratio: {'; '.join(over)}.")
     if len(sections) > 1:
         sizes = [sec.n for sec in sections]
         worse = [r[0] for r in growth_rows(sections) if r[-1] == "worse than linear"]
@@ -964,11 +984,13 @@ class SizeResult:
     tui: TuiResult | None = None
 
     def rows(self):
-        return [r.row() for r in self.results] + (self.tui.rows() if self.tui else [])
+        return [r.row(self.n) for r in self.results] + (self.tui.rows(self.n) if self.tui else [])
 
     @property
     def passed(self):
-        return all(r.passed for r in self.results) and (self.tui is None or self.tui.passed)
+        """Whether every target holds; only judged at the targets' scale."""
+        return self.n < TARGET_N or (all(r.passed for r in self.results)
+                                     and (self.tui is None or self.tui.passed))
 
 
 def benchmark(args, work, gnu_time):
