@@ -812,3 +812,57 @@ fn the_form_edits_estimates_with_the_cli_validation() {
         Some(121.75)
     );
 }
+
+/// A slow overview (the portfolio pass over a large register) never holds up the rows a
+/// filter asks for: the loader answers the two kinds of request on separate threads. Here
+/// the overview's delivery is held until the rows have arrived; one thread for both would
+/// wait for ever (and the test time out).
+#[test]
+fn rows_are_answered_while_an_overview_is_still_being_delivered() {
+    use riskreg::query::ListSpec;
+    use riskreg::tui::data::{Request, Response, Worker};
+    use std::sync::Mutex;
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+
+    let reg = sample_reg();
+    let (release_tx, release_rx) = channel::<()>();
+    let release_rx = Mutex::new(release_rx);
+    let (got_tx, got_rx) = channel::<&'static str>();
+    let got_tx = Mutex::new(got_tx);
+    let worker = Worker::start(reg.db.clone(), move |response| {
+        let kind = match response {
+            Response::Rows(Ok(rows)) => {
+                assert_eq!(rows.ids.len(), 28, "the sample's active risks");
+                "rows"
+            }
+            Response::Overview(Ok(_)) => "overview",
+            Response::Rows(Err(e)) | Response::Overview(Err(e)) => panic!("loader failed: {e}"),
+        };
+        let _ = got_tx.lock().unwrap().send(kind);
+        if kind == "overview" {
+            let _ = release_rx
+                .lock()
+                .unwrap()
+                .recv_timeout(Duration::from_secs(20));
+        }
+        true
+    })
+    .expect("start the loader");
+    let today = common::NOW[..10].parse().unwrap();
+    worker.send(Request::Overview {
+        generation: 1,
+        today,
+        history_risk: None,
+    });
+    let wait = Duration::from_secs(10);
+    assert_eq!(got_rx.recv_timeout(wait), Ok("overview"));
+    worker.send(Request::Rows {
+        generation: 1,
+        spec: ListSpec::default(),
+        today,
+    });
+    let rows = got_rx.recv_timeout(wait);
+    release_tx.send(()).unwrap();
+    assert_eq!(rows, Ok("rows"), "rows waited for the overview");
+}

@@ -1,8 +1,9 @@
-//! Reading what the views show, away from the keyboard: the app asks with a [`Request`], a
-//! worker thread with its own connection answers with a [`Response`], and the UI never
+//! Reading what the views show, away from the keyboard: the app asks with a [`Request`],
+//! worker threads with their own connections answer with a [`Response`], and the UI never
 //! waits on a query over a large register. Tests run the same [`fetch`] inline.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
@@ -101,46 +102,75 @@ pub fn fetch(store: &Store, request: &Request) -> Response {
     }
 }
 
-/// Where requests go: answered at once on the caller's connection (tests), or by a worker
-/// thread with its own connection that hands each answer to a callback.
+/// Where requests go: answered at once on the caller's connection (tests), or by the
+/// [`Worker`]'s threads, which hand each answer to a callback.
 pub enum Loader {
     Inline,
     Worker(Worker),
 }
 
+/// Two lanes, one per kind of request, each a thread with its own connection: a slow
+/// overview (the portfolio pass over a large register, after another process commits)
+/// never holds up the rows a filter asks for.
 pub struct Worker {
+    rows: Lane,
+    overview: Lane,
+}
+
+struct Lane {
     requests: Option<Sender<Request>>,
     handle: Option<JoinHandle<()>>,
 }
 
 impl Worker {
-    /// Opens a second connection to `path` on a new thread; `deliver` receives each answer
-    /// and returns false when nobody listens any more.
+    /// Opens two more connections to `path`, each on its own thread; `deliver` receives
+    /// each answer and returns false when nobody listens any more.
     pub fn start(
         path: PathBuf,
-        deliver: impl Fn(Response) -> bool + Send + 'static,
+        deliver: impl Fn(Response) -> bool + Send + Sync + 'static,
     ) -> Result<Worker> {
-        let store = Store::open(&path, OpenMode::Existing)?;
+        let deliver: Arc<dyn Fn(Response) -> bool + Send + Sync> = Arc::new(deliver);
+        Ok(Worker {
+            rows: Lane::start(&path, "riskreg-rows", Arc::clone(&deliver))?,
+            overview: Lane::start(&path, "riskreg-overview", deliver)?,
+        })
+    }
+
+    pub fn send(&self, request: Request) {
+        match request {
+            Request::Rows { .. } => self.rows.send(request),
+            Request::Overview { .. } => self.overview.send(request),
+        }
+    }
+}
+
+impl Lane {
+    fn start(
+        path: &Path,
+        name: &str,
+        deliver: Arc<dyn Fn(Response) -> bool + Send + Sync>,
+    ) -> Result<Lane> {
+        let store = Store::open(path, OpenMode::Existing)?;
         let (req_tx, req_rx) = channel::<Request>();
         let handle = std::thread::Builder::new()
-            .name("riskreg-loader".into())
-            .spawn(move || serve(&store, &req_rx, &deliver))
+            .name(name.into())
+            .spawn(move || serve(&store, &req_rx, deliver.as_ref()))
             .map_err(|e| crate::Error::io("cannot start the loader thread", e))?;
-        Ok(Worker {
+        Ok(Lane {
             requests: Some(req_tx),
             handle: Some(handle),
         })
     }
 
-    pub fn send(&self, request: Request) {
+    fn send(&self, request: Request) {
         if let Some(tx) = &self.requests {
-            // A closed channel means the worker ended; the app keeps its last data.
+            // A closed channel means the lane ended; the app keeps its last data.
             let _ = tx.send(request);
         }
     }
 }
 
-impl Drop for Worker {
+impl Drop for Lane {
     fn drop(&mut self) {
         self.requests = None;
         if let Some(h) = self.handle.take() {
@@ -149,24 +179,15 @@ impl Drop for Worker {
     }
 }
 
-/// The worker's loop: when several requests of a kind queue up (fast typing in the filter
-/// bar), only the newest is answered.
+/// A lane's loop: when requests queue up (fast typing in the filter bar), only the newest
+/// is answered.
 fn serve(store: &Store, requests: &Receiver<Request>, deliver: &dyn Fn(Response) -> bool) {
-    while let Ok(first) = requests.recv() {
-        let mut pending = vec![first];
+    while let Ok(mut newest) = requests.recv() {
         while let Ok(more) = requests.try_recv() {
-            pending.push(more);
+            newest = more;
         }
-        let newest_rows = pending
-            .iter()
-            .rposition(|r| matches!(r, Request::Rows { .. }));
-        let newest_overview = pending
-            .iter()
-            .rposition(|r| matches!(r, Request::Overview { .. }));
-        for i in [newest_rows, newest_overview].into_iter().flatten() {
-            if !deliver(fetch(store, &pending[i])) {
-                return;
-            }
+        if !deliver(fetch(store, &newest)) {
+            return;
         }
     }
 }
