@@ -296,6 +296,45 @@ fn queries_filter_and_bad_queries_point_at_the_term() {
     assert_eq!(err["error"]["details"]["position"], 8);
 }
 
+/// `matrix` and `list` select the same risks for every kind of term (the matrix counts
+/// with the smallest FROM clause its condition needs; terms on the milestone need a join).
+#[test]
+fn matrix_counts_what_list_lists_for_every_kind_of_term() {
+    let reg = sample();
+    for query in [
+        "",
+        "is:overdue",
+        "-is:overdue",
+        "due<2027-01-01",
+        "-due>=2027-01-01",
+        "team:core",
+        "milestone:soon",
+        "is:unowned",
+        "is:review-due",
+        "band:critical",
+        "status:closed",
+        "score>=12 impact<5",
+        "\"write bursts\"",
+        "tag:db",
+    ] {
+        let args: Vec<&str> = query.split(' ').filter(|a| !a.is_empty()).collect();
+        let listed = reg
+            .json(&[&["list"], args.as_slice()].concat())
+            .as_array()
+            .unwrap()
+            .len();
+        let matrix = reg.json(&[&["matrix"], args.as_slice()].concat());
+        let cells: u64 = matrix["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(matrix["total"].as_u64(), Some(listed as u64), "{query:?}");
+        assert_eq!(cells, listed as u64, "{query:?}");
+    }
+}
+
 /// CLI-1: an unknown flag is a usage error from clap.
 #[test]
 fn cli_1_unknown_flag_exits_2() {

@@ -14,12 +14,15 @@ use crate::error::{Error, Result};
 /// "RREG".
 pub const APPLICATION_ID: i32 = 0x5252_4547;
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// Upgrade steps: `UPGRADES[n]` takes a file from version `n + 1` to `n + 2`.
-const UPGRADES: [&str; (SCHEMA_VERSION - 1) as usize] = [include_str!("upgrade-v2.sql")];
+const UPGRADES: [&str; (SCHEMA_VERSION - 1) as usize] = [
+    include_str!("upgrade-v2.sql"),
+    include_str!("upgrade-v3.sql"),
+];
 
 fn header(conn: &Connection) -> rusqlite::Result<(i32, i32, i64)> {
     let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
