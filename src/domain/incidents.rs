@@ -154,22 +154,26 @@ mod tests {
 
     const TODAY: Date = Date::constant(2026, 11, 24);
 
+    /// The flags these incidents raise against `estimates` today.
+    fn flags(estimates: &Estimates, incidents: &[Incident]) -> Vec<Calibration> {
+        let refs: Vec<&Incident> = incidents.iter().collect();
+        calibrate(estimates, &refs, TODAY)
+    }
+
     #[test]
     fn more_incidents_than_the_ettf_allows_is_flagged() {
         let once_a_year = estimates(5.0, 5.0, 365.25);
         let one = [incident("2026-06-01", 5.0, 5.0)];
-        let refs: Vec<&Incident> = one.iter().collect();
         assert!(
-            calibrate(&once_a_year, &refs, TODAY).is_empty(),
+            flags(&once_a_year, &one).is_empty(),
             "one a year is as estimated"
         );
         let two = [
             incident("2026-06-01", 5.0, 5.0),
             incident("2026-10-01", 5.0, 5.0),
         ];
-        let refs: Vec<&Incident> = two.iter().collect();
         assert_eq!(
-            calibrate(&once_a_year, &refs, TODAY),
+            flags(&once_a_year, &two),
             vec![Calibration::MoreOften {
                 allowed_per_year: 1.0,
                 seen: 2
@@ -179,9 +183,8 @@ mod tests {
             incident("2025-11-24", 5.0, 5.0),
             incident("2026-10-01", 5.0, 5.0),
         ];
-        let refs: Vec<&Incident> = old.iter().collect();
         assert!(
-            calibrate(&once_a_year, &refs, TODAY).is_empty(),
+            flags(&once_a_year, &old).is_empty(),
             "an incident 365 days ago is outside the year"
         );
     }
@@ -190,18 +193,16 @@ mod tests {
     fn detect_and_repair_well_above_the_estimate_is_flagged() {
         let e = estimates(10.0, 20.0, 30.0);
         let at_limit = [incident("2026-11-01", 15.0, 30.0)];
-        let refs: Vec<&Incident> = at_limit.iter().collect();
         assert!(
-            calibrate(&e, &refs, TODAY).is_empty(),
+            flags(&e, &at_limit).is_empty(),
             "1.5× is not yet well above"
         );
         let slow = [
             incident("2026-11-01", 30.0, 60.0),
             incident("2026-11-10", 10.0, 20.0),
         ];
-        let refs: Vec<&Incident> = slow.iter().collect();
         assert_eq!(
-            calibrate(&e, &refs, TODAY),
+            flags(&e, &slow),
             vec![Calibration::SlowerThanEstimated {
                 estimated_minutes: 30.0,
                 measured_minutes: 60.0

@@ -14,16 +14,30 @@ pub(super) const FROM: &str =
     "risk r LEFT JOIN team t ON t.id = r.team_id LEFT JOIN milestone m ON m.id = r.milestone_id";
 
 /// The FROM clause of a count or aggregate whose condition reads only the risk: SQLite
-/// then answers it from an index alone (it keeps an unused LEFT JOIN in an aggregate).
+/// then answers it from an index alone (it keeps an unused LEFT JOIN in an aggregate)…
 const FROM_RISK: &str = "risk r";
-/// … and of one whose condition reads the milestone (its due date or status).
+/// … and of one whose condition reads the milestone.
 const FROM_RISK_MILESTONE: &str = "risk r LEFT JOIN milestone m ON m.id = r.milestone_id";
 
-/// An SQL condition with its parameters, in order, and the smallest FROM clause it needs.
+/// An SQL condition with its parameters, in order.
 pub(super) struct Condition {
     pub sql: String,
     pub params: Vec<Value>,
-    pub from: &'static str,
+}
+
+/// The smallest FROM clause for a count or aggregate over what `spec` selects: the risk
+/// alone, with its milestone only when a term reads the milestone (its due date or status).
+pub(super) fn aggregate_from(spec: &ListSpec) -> &'static str {
+    let reads_milestone = spec
+        .query
+        .terms
+        .iter()
+        .any(|t| matches!(t.kind, TermKind::Due(..) | TermKind::Flag(Flag::Overdue)));
+    if reads_milestone {
+        FROM_RISK_MILESTONE
+    } else {
+        FROM_RISK
+    }
 }
 
 const ACTIVE: &str = "r.status IN ('open', 'mitigating', 'accepted')";
@@ -42,17 +56,7 @@ pub(super) fn condition(spec: &ListSpec, today: Date, settings: &Settings) -> Co
     } else {
         clauses.join(" AND ")
     };
-    let reads_milestone = spec
-        .query
-        .terms
-        .iter()
-        .any(|t| matches!(t.kind, TermKind::Due(..) | TermKind::Flag(Flag::Overdue)));
-    let from = if reads_milestone {
-        FROM_RISK_MILESTONE
-    } else {
-        FROM_RISK
-    };
-    Condition { sql, params, from }
+    Condition { sql, params }
 }
 
 /// `SELECT {columns} FROM … WHERE … ORDER BY … [LIMIT ?]` for a spec, with its parameters:
@@ -74,11 +78,7 @@ pub(super) fn select(
         sql.push_str(" LIMIT ?");
         params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     }
-    Condition {
-        sql,
-        params,
-        from: FROM,
-    }
+    Condition { sql, params }
 }
 
 fn placeholders(n: usize) -> String {
@@ -179,7 +179,6 @@ pub(super) fn review_due_condition(today: Date) -> Condition {
             Status::Accepted.as_str()
         ),
         params: vec![today.clone(), today],
-        from: FROM_RISK,
     }
 }
 

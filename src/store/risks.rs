@@ -182,7 +182,11 @@ impl Store {
     /// How many risks the spec selects (its limit aside).
     pub fn count_risks(&self, spec: &ListSpec, today: Date) -> Result<u64> {
         let cond = filter::condition(spec, today, &self.settings);
-        let sql = format!("SELECT count(*) FROM {} WHERE {}", cond.from, cond.sql);
+        let sql = format!(
+            "SELECT count(*) FROM {} WHERE {}",
+            filter::aggregate_from(spec),
+            cond.sql
+        );
         let n: i64 = self
             .conn
             .query_row(&sql, params_from_iter(cond.params), |r| r.get(0))?;
@@ -194,7 +198,8 @@ impl Store {
         let cond = filter::condition(spec, today, &self.settings);
         let sql = format!(
             "SELECT r.likelihood, r.impact, count(*) FROM {} WHERE {} GROUP BY r.likelihood, r.impact",
-            cond.from, cond.sql
+            filter::aggregate_from(spec),
+            cond.sql
         );
         let mut counts = [[0u64; 5]; 5];
         let mut stmt = self.conn.prepare(&sql)?;
