@@ -1,4 +1,4 @@
--- riskreg schema, version 2.
+-- riskreg schema, version 4.
 --
 -- Enum CHECKs are written as OR chains, not IN lists: SQLite builds a temporary b-tree for
 -- every evaluation of an IN list of more than two constants, twice per imported row.
@@ -26,6 +26,9 @@ CREATE TABLE milestone (
     team_id INTEGER REFERENCES team (id),
     status  TEXT NOT NULL DEFAULT 'planned' CHECK (status = 'planned' OR status = 'in-progress' OR status = 'done')
 ) STRICT;
+
+-- Version 4: a team's milestones without a scan of every milestone (team list counts them).
+CREATE INDEX milestone_team ON milestone (team_id);
 
 -- AUTOINCREMENT: an id is never reused, even after its risk is deleted.
 CREATE TABLE risk (

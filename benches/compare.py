@@ -222,12 +222,27 @@ class Workspace:
 
 
 def ensure_dataset(work, shared, n):
-    """The generated CSV for N, reused if the work directory already has it."""
+    """The generated CSV for N, reused if the work directory already has it. riskreg accepts
+    a risk only with its approver and end date (on every way in, import included), so the
+    generator's accepted rows get both in two added columns; the floor imports the same file
+    and ignores them."""
     path = work / f"data-{n}.csv"
     if not path.exists():
         partial = path.with_suffix(".partial")
+        generated = path.with_suffix(".generated")
         log(f"generating {n} risks -> {path}")
-        execute(Job([sys.executable, str(shared / "gen_dataset.py"), str(n), str(partial)]))
+        execute(Job([sys.executable, str(shared / "gen_dataset.py"), str(n), str(generated)]))
+        with open(generated, newline="", encoding="utf-8") as src, \
+                open(partial, "w", newline="", encoding="utf-8") as dst:
+            rows = csv.reader(src)
+            out = csv.writer(dst, lineterminator="\n")
+            header = next(rows)
+            status = header.index("status")
+            out.writerow(header + ["approver", "accepted_until"])
+            for row in rows:
+                accepted = row[status] == "accepted"
+                out.writerow(row + (["cto", "2099-12-31"] if accepted else ["", ""]))
+        generated.unlink()
         partial.rename(path)
     return path
 

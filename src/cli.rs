@@ -98,13 +98,44 @@ fn report(e: &Error, json: bool) {
     let text = if json {
         crate::io::json::to_compact_string(&e.to_json())
     } else {
-        match e {
-            Error::CommandLine(m) => sanitize(m.trim_end()).into_owned(),
-            other => format!("riskreg: {}", sanitize(&other.to_string())),
-        }
+        format!("riskreg: {}", sanitize(&e.message()))
     };
     use std::io::Write;
     let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// clap's usage error (message, tips, the usage and a pointer to help, over several lines)
+/// as one line: the message, any tip, and the `--help` of the command it is about. The full
+/// usage stays behind `--help`.
+fn usage_line(rendered: &str, command: &str) -> String {
+    let mut message = String::new();
+    let mut details = Vec::new();
+    let mut in_message = false;
+    for line in rendered.lines() {
+        let trimmed = line.trim();
+        if let Some(m) = trimmed.strip_prefix("error: ") {
+            message = m.trim_end_matches(':').to_string();
+            in_message = true;
+        } else if trimmed.is_empty() {
+            in_message = false;
+        } else if let Some(tip) = trimmed.strip_prefix("tip: ") {
+            details.push(crate::text::truncate(tip, 200).into_owned());
+        } else if in_message {
+            details.push(crate::text::truncate(trimmed, 200).into_owned());
+        }
+    }
+    let mut one = crate::text::truncate(&message, 300).into_owned();
+    if !details.is_empty() {
+        one.push_str(": ");
+        one.push_str(&details.join(", "));
+    }
+    let help = if command.is_empty() {
+        "riskreg --help".to_string()
+    } else {
+        format!("riskreg {command} --help")
+    };
+    one.push_str(&format!(" (see `{help}`)"));
+    one
 }
 
 #[allow(clippy::panic, reason = "the test hook's whole purpose")]
@@ -123,7 +154,13 @@ fn run(args: &[OsString]) -> Result<()> {
             out.write_str(&e.render().to_string())?;
             return out.finish();
         }
-        Err(e) => return Err(Error::CommandLine(e.render().to_string())),
+        Err(e) => {
+            let command = args::subcommand_name(args).unwrap_or_default();
+            return Err(Error::CommandLine(usage_line(
+                &e.render().to_string(),
+                &command,
+            )));
+        }
     };
     let ctx = Ctx::from_cli(&cli)?;
     panic_if_asked();

@@ -65,6 +65,5 @@ pub fn actor() -> String {
         .filter(|s| !s.trim().is_empty())
         .or_else(|| whoami::username().ok())
         .unwrap_or_else(|| "unknown".to_string());
-    validate::line("actor", &raw, validate::NAME_MAX)
-        .unwrap_or_else(|_| crate::text::sanitize_line(&raw).into_owned())
+    validate::line("actor", &raw, validate::NAME_MAX).unwrap_or_else(|_| crate::text::echo(&raw))
 }

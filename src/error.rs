@@ -11,12 +11,19 @@ use crate::query::QueryError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The most columns of an input value an error's JSON details repeat.
+const DETAIL_MAX: usize = 200;
+
+/// The most columns of one error message: input echoed in it is cut long before this, and
+/// this bounds whatever else a message could pick up.
+pub const MESSAGE_MAX: usize = 2_000;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The command line is wrong in a way clap cannot see (a missing --yes, a bad id).
     #[error("{0}")]
     Usage(String),
-    /// clap's own message (it starts with "error:" and shows the usage).
+    /// clap's own message, made one line (see `riskreg COMMAND --help` for the usage).
     #[error("{0}")]
     CommandLine(String),
     #[error("invalid query: {0}")]
@@ -143,11 +150,18 @@ impl Error {
         }
     }
 
+    /// The message as printed: bounded to [`MESSAGE_MAX`] columns.
+    pub fn message(&self) -> String {
+        crate::text::truncate(&self.to_string(), MESSAGE_MAX).into_owned()
+    }
+
     /// Structured details for `--format json` (the error's `details` object).
     pub fn details(&self) -> Option<Map<String, Value>> {
         let value = match self {
             Error::Query(e) => json!({"position": e.position, "term": e.term}),
-            Error::Field(e) => json!({"field": e.field, "value": e.value}),
+            Error::Field(e) => {
+                json!({"field": e.field, "value": crate::text::truncate(&e.value, DETAIL_MAX)})
+            }
             Error::Import { line, column, .. } => json!({"line": line, "column": column}),
             Error::NotOurs { path, .. }
             | Error::InputMissing { path, .. }
@@ -174,7 +188,7 @@ impl Error {
     pub fn to_json(&self) -> Value {
         let mut error = Map::new();
         error.insert("code".into(), json!(self.code()));
-        error.insert("message".into(), json!(self.to_string()));
+        error.insert("message".into(), json!(self.message()));
         if let Some(details) = self.details() {
             // LU-3 reads `expected`/`current` and csv errors `line` at the top of the error.
             if matches!(self, Error::RevisionConflict { .. } | Error::Import { .. }) {

@@ -60,6 +60,79 @@ pub fn write_risks<W: Write>(
     Ok(n)
 }
 
+/// [`write_risks`] into several files, all or nothing: every file is written and synced
+/// beside its target before the first is renamed into place, so a full disk or a failure
+/// leaves none of them (and removes a directory `created` for them). Returns each file's
+/// count.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the export's settings, each one needed"
+)]
+pub fn export_files(
+    store: &Store,
+    files: &[(std::path::PathBuf, ListSpec)],
+    today: Date,
+    format: RiskFormat,
+    force: bool,
+    raw: bool,
+    created: Option<&Path>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Vec<u64>> {
+    let written = (|| -> Result<(Vec<AtomicFile>, Vec<u64>)> {
+        let mut pending = Vec::with_capacity(files.len());
+        let mut counts = Vec::with_capacity(files.len());
+        let mut done = 0u64;
+        for (path, spec) in files {
+            let mut file = AtomicFile::create(path, force, "export")?;
+            let context = format!("cannot write {}", path.display());
+            let n = write_risks(
+                store,
+                spec,
+                today,
+                format,
+                raw,
+                file.writer(),
+                &context,
+                &mut |n| progress(done + n),
+            )?;
+            file.sync()?;
+            done += n;
+            counts.push(n);
+            pending.push(file);
+        }
+        Ok((pending, counts))
+    })();
+    let remove_created = || {
+        if let Some(dir) = created {
+            let _ = std::fs::remove_dir(dir);
+        }
+    };
+    let (pending, counts) = match written {
+        Ok(w) => w,
+        Err(e) => {
+            remove_created();
+            return Err(e);
+        }
+    };
+    let mut placed: Vec<std::path::PathBuf> = Vec::new();
+    for file in pending {
+        let dest = file.dest().to_path_buf();
+        let existed = dest.exists();
+        if let Err(e) = file.persist() {
+            // Take back what this export placed, so the set stays all or nothing.
+            for path in &placed {
+                let _ = std::fs::remove_file(path);
+            }
+            remove_created();
+            return Err(e);
+        }
+        if !existed {
+            placed.push(dest);
+        }
+    }
+    Ok(counts)
+}
+
 /// [`write_risks`] into `path`, atomically: a temporary file, synced and renamed, so the
 /// file is whole or untouched. An existing file is replaced only with `force`.
 #[allow(

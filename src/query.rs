@@ -12,6 +12,7 @@ use jiff::civil::Date;
 use crate::domain::{Status, validate};
 use crate::scoring::Band;
 use crate::suggest;
+use crate::text::echo;
 
 /// Text fields matched by equality (case-insensitive).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,9 +192,52 @@ const FIELDS: [&str; 14] = [
     "is",
 ];
 
+/// The most terms one query may hold, and the most values all its terms may list: far
+/// beyond any query a person or script writes, and well inside what the database accepts
+/// in one statement (an expression tree about a thousand deep, 32,766 parameters).
+pub const MAX_TERMS: usize = 100;
+pub const MAX_VALUES: usize = 1_000;
+
 impl Query {
     pub fn parse(input: &str) -> Result<Query> {
-        Parser::new(input).parse()
+        let query = Parser::new(input).parse()?;
+        query.check_size()?;
+        Ok(query)
+    }
+
+    /// Refuses a query larger than [`MAX_TERMS`] terms or [`MAX_VALUES`] values, naming
+    /// the first term past the limit.
+    fn check_size(&self) -> Result<()> {
+        if let Some(term) = self.terms.get(MAX_TERMS) {
+            return Err(QueryError {
+                message: format!(
+                    "too many terms: a query holds at most {MAX_TERMS}, this one has {}; list values with commas (team:a,b,c) or split the query",
+                    self.terms.len()
+                ),
+                position: term.position,
+                term: String::new(),
+            });
+        }
+        let mut values = 0;
+        for term in &self.terms {
+            values += match &term.kind {
+                TermKind::Match(_, v) => v.len(),
+                TermKind::Status(v) => v.len(),
+                TermKind::Band(v) => v.len(),
+                TermKind::NumberIn(_, v) => v.len(),
+                _ => 1,
+            };
+            if values > MAX_VALUES {
+                return Err(QueryError {
+                    message: format!(
+                        "too many values: a query lists at most {MAX_VALUES} in all; split it into several queries"
+                    ),
+                    position: term.position,
+                    term: String::new(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Parses command-line arguments as one query, joined by spaces.
@@ -238,7 +282,7 @@ fn err(message: impl Into<String>, position: usize, term: &[char]) -> QueryError
     QueryError {
         message: message.into(),
         position: position + 1,
-        term: term.iter().collect(),
+        term: echo(&term.iter().collect::<String>()),
     }
 }
 
@@ -351,7 +395,10 @@ fn parse_field(
     let equality = matches!(op, None | Some(Cmp::Eq));
     let no_comparisons = |what: &str| {
         err(
-            format!("'{name}' takes {name}:{what}, not a comparison"),
+            format!(
+                "'{shown}' takes {shown}:{what}, not a comparison",
+                shown = echo(name)
+            ),
             field_pos,
             token,
         )
@@ -382,7 +429,7 @@ fn parse_field(
             .map(|v| {
                 v.parse::<i64>().map_err(|_| {
                     err(
-                        format!("'{name}' needs a whole number, got '{v}'"),
+                        format!("'{}' needs a whole number, got '{}'", echo(name), echo(v)),
                         value_pos,
                         token,
                     )
@@ -393,7 +440,7 @@ fn parse_field(
             None | Some(Cmp::Eq) => Ok(TermKind::NumberIn(field, numbers)),
             Some(cmp) if numbers.len() == 1 => Ok(TermKind::Number(field, cmp, numbers[0])),
             Some(cmp) => Err(err(
-                format!("'{name}{}' takes one number", cmp.as_str()),
+                format!("'{}{}' takes one number", echo(name), cmp.as_str()),
                 value_pos,
                 token,
             )),
@@ -409,7 +456,7 @@ fn parse_field(
                 .map(|v| {
                     Status::parse(v).map_err(|e| {
                         err(
-                            format!("unknown status '{v}': {}", e.reason),
+                            format!("unknown status '{}': {}", echo(v), e.reason),
                             value_pos,
                             token,
                         )
@@ -428,7 +475,8 @@ fn parse_field(
                     Band::parse(v).ok_or_else(|| {
                         err(
                             format!(
-                                "unknown band '{v}': must be one of low, medium, high, critical{}",
+                                "unknown band '{}': must be one of low, medium, high, critical{}",
+                                echo(v),
                                 suggest::did_you_mean(v, Band::ALL.map(Band::as_str))
                             ),
                             value_pos,
@@ -473,7 +521,8 @@ fn parse_field(
                 .ok_or_else(|| {
                     err(
                         format!(
-                            "unknown flag 'is:{v}'{}; flags: {}",
+                            "unknown flag 'is:{}'{}; flags: {}",
+                            echo(v),
                             suggest::did_you_mean(&lower, Flag::ALL.iter().map(|(_, n)| *n)),
                             Flag::ALL
                                 .iter()
@@ -488,7 +537,8 @@ fn parse_field(
         }
         _ => {
             let mut message = format!(
-                "unknown field '{name}'{}",
+                "unknown field '{}'{}",
+                echo(name),
                 suggest::did_you_mean(name, FIELDS)
             );
             if !message.ends_with('?') {
@@ -523,7 +573,7 @@ fn split_values(name: &str, value: &[char], pos: usize, token: &[char]) -> Resul
             };
             if text.trim().is_empty() {
                 return Err(err(
-                    format!("missing value after '{name}:'"),
+                    format!("missing value after '{}:'", echo(name)),
                     pos + start,
                     token,
                 ));
@@ -631,6 +681,21 @@ mod tests {
             vec![(false, Text("quote \" inside".into()))]
         );
         assert!(Query::parse("  ").unwrap().is_empty());
+    }
+
+    #[test]
+    fn oversized_queries_are_refused_at_the_first_term_too_many() {
+        let many = vec!["word"; MAX_TERMS + 1].join(" ");
+        let e = Query::parse(&many).unwrap_err();
+        assert!(e.message.contains("too many terms"), "{}", e.message);
+        assert_eq!(e.position, MAX_TERMS * 5 + 1);
+        assert!(Query::parse(&vec!["word"; MAX_TERMS].join(" ")).is_ok());
+        let values = (0..=MAX_VALUES)
+            .map(|i| format!("t{i}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let e = Query::parse(&format!("tag:{values}")).unwrap_err();
+        assert!(e.message.contains("too many values"), "{}", e.message);
     }
 
     #[test]

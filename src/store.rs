@@ -58,6 +58,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     settings: Settings,
+    /// Why this register can only be read (a read-only file or directory), if it can.
+    read_only: Option<String>,
 }
 
 /// A write transaction (IMMEDIATE). Dropped without [`Store::write`] finishing, it rolls back.
@@ -87,35 +89,71 @@ impl Store {
             }
         }
         let path = std::fs::canonicalize(path).map_err(|e| Error::input(path, e))?;
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| open_error(&path, e))?;
+        refuse_unreadable(&path)?;
+        adopt_empty_file(&path)?;
+        match Store::connect(&path, Access::ReadWrite) {
+            Err(e) if readonly_directory(&path, &e) => Store::connect(&path, Access::Immutable),
+            other => other,
+        }
+    }
+
+    /// Opens, configures, identifies and upgrades the register at a canonical path.
+    fn connect(path: &Path, access: Access) -> Result<Store> {
+        let conn = match access {
+            Access::ReadWrite => Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            ),
+            Access::Immutable => {
+                let mut uri = url_path(path);
+                uri.insert_str(0, "file:");
+                uri.push_str("?immutable=1");
+                Connection::open_with_flags(
+                    uri,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | OpenFlags::SQLITE_OPEN_URI
+                        | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+            }
+        }
+        .map_err(|e| open_error(path, e))?;
         let mut store = Store {
             conn,
-            path,
+            path: path.to_path_buf(),
             settings: Settings::default(),
+            read_only: None,
         };
-        store.configure()?;
+        store.configure(access)?;
         migrate::migrate(&mut store.conn, &store.path)?;
         store.settings = store.load_settings()?;
         Ok(store)
     }
 
-    fn configure(&mut self) -> Result<()> {
+    fn configure(&mut self, access: Access) -> Result<()> {
         let conn = &mut self.conn;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Identify the file before anything below writes to it.
         migrate::check_identity(conn, &self.path)?;
-        conn.pragma_update(None, "page_size", 16384)?;
-        let mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::Database(format!(
-                "could not switch {} to WAL mode (got {mode}); is it on a network or read-only filesystem?",
-                self.path.display()
-            )));
+        self.read_only = match access {
+            Access::Immutable => Some(format!(
+                "its directory {} is read-only, and SQLite needs to create its journal files there",
+                self.path.parent().unwrap_or(Path::new("/")).display()
+            )),
+            Access::ReadWrite if conn.is_readonly(rusqlite::MAIN_DB)? => {
+                Some("the file is read-only".to_string())
+            }
+            Access::ReadWrite => None,
+        };
+        if self.read_only.is_none() {
+            conn.pragma_update(None, "page_size", 16384)?;
+            let mode: String =
+                conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(Error::Database(format!(
+                    "could not switch {} to WAL mode (got {mode}); is it on a network or read-only filesystem?",
+                    self.path.display()
+                )));
+            }
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
@@ -128,7 +166,12 @@ impl Store {
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         conn.set_transaction_behavior(TransactionBehavior::Immediate);
         conn.set_prepared_statement_cache_capacity(64);
-        conn.create_scalar_function(
+        self.register_functions()
+    }
+
+    /// The SQL functions riskreg's queries call.
+    fn register_functions(&mut self) -> Result<()> {
+        self.conn.create_scalar_function(
             "rr_contains",
             2,
             FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
@@ -149,12 +192,24 @@ impl Store {
         &self.settings
     }
 
+    /// A change refused before it starts, when this register can only be read.
+    fn refuse_if_read_only(&self) -> Result<()> {
+        match &self.read_only {
+            Some(why) => Err(Error::PermissionDenied(format!(
+                "cannot change {}: {why}",
+                self.path.display()
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// Runs `f` in one IMMEDIATE transaction and commits it; any error rolls everything back.
     pub fn write<T>(
         &mut self,
         stamp: &Stamp,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<T> {
+        self.refuse_if_read_only()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -169,12 +224,17 @@ impl Store {
         Ok(value)
     }
 
-    /// Runs `f` in a transaction and rolls it back: what a `--dry-run` sees.
+    /// Runs `f` in a transaction and rolls it back: what a `--dry-run` sees. A register that
+    /// can only be read is copied into memory first, so a dry run works on it too.
     pub fn dry_run<T>(
         &mut self,
         stamp: &Stamp,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<T> {
+        if self.read_only.is_some() {
+            let mut copy = self.memory_copy()?;
+            return copy.dry_run(stamp, f);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -185,6 +245,26 @@ impl Store {
             names: None,
         };
         f(&mut tx)
+    }
+
+    /// The register copied into memory through SQLite's backup API: changes to the copy
+    /// never reach the file.
+    fn memory_copy(&self) -> Result<Store> {
+        let mut conn = Connection::open_in_memory()?;
+        rusqlite::backup::Backup::new(&self.conn, &mut conn)?.run_to_completion(
+            1024,
+            Duration::ZERO,
+            None,
+        )?;
+        let mut copy = Store {
+            conn,
+            path: self.path.clone(),
+            settings: self.settings.clone(),
+            read_only: None,
+        };
+        copy.conn.pragma_update(None, "foreign_keys", true)?;
+        copy.register_functions()?;
+        Ok(copy)
     }
 
     /// Changes a setting after validating it; stored with the register.
@@ -292,6 +372,74 @@ fn create_file_0600(path: &Path) -> Result<()> {
     }
 }
 
+/// How a register is opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    ReadWrite,
+    /// Read-only and without locks, for a register whose directory is read-only: SQLite
+    /// cannot create the WAL index beside it, and with no WAL file there nobody is writing.
+    Immutable,
+}
+
+/// Refuses, as permission denied (77), a register this user may not read: another user's
+/// private file is not "missing".
+fn refuse_unreadable(path: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    if rustix::fs::access(path, rustix::fs::Access::READ_OK).is_ok() {
+        return Ok(());
+    }
+    let owner = std::fs::metadata(path)
+        .map(|m| format!(" (owner uid {}, mode {:o})", m.uid(), m.mode() & 0o777))
+        .unwrap_or_default();
+    Err(Error::PermissionDenied(format!(
+        "cannot read {}{owner}: permission denied; ask its owner for access, or choose another --db",
+        path.display()
+    )))
+}
+
+/// An existing empty file becomes a register only if it is private: one that others may
+/// read is made 0600 first, as a register riskreg creates would be, or refused.
+fn adopt_empty_file(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    if meta.len() != 0 || meta.permissions().mode() & 0o077 == 0 {
+        return Ok(());
+    }
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|e| {
+        Error::PermissionDenied(format!(
+            "{} is an empty file that others can read, and riskreg cannot make it private ({e}); chmod 600 it, or choose another --db",
+            path.display()
+        ))
+    })
+}
+
+/// Whether opening failed only because the directory is read-only: SQLite cannot create
+/// the WAL index there. Reading is still safe when no WAL file exists (nobody writes).
+fn readonly_directory(path: &Path, e: &Error) -> bool {
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    matches!(e, Error::PermissionDenied(_) | Error::InputMissing { .. })
+        && path
+            .parent()
+            .is_some_and(|dir| rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).is_err())
+        && !wal.exists()
+}
+
+/// A path as the path part of an SQLite URI: `%`, `?` and `#` escaped.
+fn url_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn open_error(path: &Path, e: rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
         Some(ErrorCode::CannotOpen) => Error::InputMissing {
@@ -350,8 +498,13 @@ impl From<rusqlite::Error> for Error {
             Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::AuthorizationForStatementDenied) => {
                 Error::PermissionDenied(format!("cannot write the register: {e}"))
             }
-            Some(ErrorCode::DiskFull | ErrorCode::SystemIoFailure) => Error::Io {
-                context: "database I/O failed".into(),
+            Some(ErrorCode::DiskFull) => Error::Io {
+                context: "the disk is full; free some space and retry (nothing was changed)"
+                    .into(),
+                source: std::io::Error::other(e.to_string()),
+            },
+            Some(ErrorCode::SystemIoFailure) => Error::Io {
+                context: "the register could not be read or written (is the disk full or failing?); nothing was changed".into(),
                 source: std::io::Error::other(e.to_string()),
             },
             Some(ErrorCode::CannotOpen) => Error::InputMissing {

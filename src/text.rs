@@ -16,9 +16,16 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
-/// Characters that are never shown raw: C0, DEL, C1 and bidi controls.
+/// The Unicode line and paragraph separators (U+2028, U+2029): line breaks that are not
+/// control characters, so `char::is_control` misses them too; a terminal or a layout that
+/// takes them for a break draws the rest of the text on another line.
+pub fn is_line_separator(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Characters that are never shown raw: C0, DEL, C1, bidi controls and line separators.
 pub fn is_unsafe_char(c: char) -> bool {
-    c.is_control() || is_bidi_control(c)
+    c.is_control() || is_bidi_control(c) || is_line_separator(c)
 }
 
 /// Makes text safe for a terminal while keeping line breaks: tabs become spaces and every
@@ -50,6 +57,15 @@ fn escape_unsafe(s: &str, single_line: bool) -> Cow<'_, str> {
     }
     Cow::Owned(out)
 }
+
+/// Input echoed back in a message: one line, escaped, and cut to a readable length, so an
+/// error about a 50 KB argument is still one short line.
+pub fn echo(s: &str) -> String {
+    truncate(&sanitize_line(s), ECHO_MAX).into_owned()
+}
+
+/// How many columns of an input an error message repeats.
+pub const ECHO_MAX: usize = 60;
 
 /// The number of terminal columns `s` occupies.
 pub fn width(s: &str) -> usize {
@@ -110,6 +126,21 @@ mod tests {
     fn sanitize_escapes_c0_c1_del_and_bidi() {
         let s = sanitize("\u{1b}]0;x\u{7}\u{9b}31m\u{7f}a\u{202e}b");
         assert_eq!(s, "\\u{1b}]0;x\\u{7}\\u{9b}31m\\u{7f}a\\u{202e}b");
+    }
+
+    #[test]
+    fn echoed_input_is_one_short_line() {
+        assert_eq!(echo("a\nb"), "a↵b");
+        let long = "x".repeat(50_000);
+        assert_eq!(width(&echo(&long)), ECHO_MAX);
+        assert!(echo(&long).ends_with('…'));
+    }
+
+    #[test]
+    fn line_separators_are_escaped_on_every_path() {
+        assert_eq!(sanitize("a\u{2028}b\u{2029}c"), "a\\u{2028}b\\u{2029}c");
+        assert_eq!(sanitize_line("a\u{2028}b"), "a\\u{2028}b");
+        assert!(is_unsafe_char('\u{2028}') && is_unsafe_char('\u{2029}'));
     }
 
     #[test]

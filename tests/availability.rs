@@ -75,8 +75,12 @@ fn bad_estimates_are_refused_with_the_field_and_value() {
         ("--ettr", "NaN", "ettr"),
         ("--users", "101", "users"),
         ("--ettf", "0", "ettf"),
-        ("--per-year", "0", "ettf"),
+        ("--per-year", "0", "per_year"),
         ("--target-users", "-5", "target_users"),
+        ("--ettr", "600000", "ettr"),
+        ("--ettf", "1e-320", "ettf"),
+        ("--per-year", "1e9", "per_year"),
+        ("--target-per-year", "0.00001", "target_per_year"),
     ] {
         let out = reg.fails(
             &[

@@ -419,7 +419,9 @@ fn review_due_in_sql_matches_the_domain_rule() {
                                     id: None,
                                     created_at: None,
                                 },
-                                Rules::Import,
+                                // Every state, incomplete acceptances included (as a
+                                // register from before they were refused may hold).
+                                Rules::Restore,
                                 EventKind::Import,
                                 "",
                             )?;

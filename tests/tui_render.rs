@@ -205,11 +205,13 @@ fn tui_4_resize_fuzz() {
     }
 }
 
-const HOSTILE_TITLE: &str = "\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{1b}[31mred \u{202e}evil";
+const HOSTILE_TITLE: &str =
+    "\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{1b}[31mred \u{202e}evil\u{2028}broken\u{2029}layout";
 const HOSTILE_OWNER: &str = "\u{9b}31m";
 
 /// ESC-3: text written straight into the file (bypassing validation) reaches the screen
-/// escaped: no control or bidi character in any cell of the list or the detail.
+/// escaped: no control, bidi or line-separator character in any cell of the list or the
+/// detail.
 #[test]
 fn esc_3_no_control_or_bidi_character_reaches_the_buffer() {
     let reg = sample_reg();
@@ -246,6 +248,10 @@ fn esc_3_no_control_or_bidi_character_reaches_the_buffer() {
             assert!(
                 !s.chars().any(riskreg::text::is_bidi_control),
                 "bidi control on screen:\n{s}"
+            );
+            assert!(
+                !s.chars().any(riskreg::text::is_line_separator),
+                "a line separator on screen:\n{s}"
             );
             if i < 2 {
                 assert!(s.contains("\\u{1b}"), "the escape shows escaped:\n{s}");

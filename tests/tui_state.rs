@@ -866,3 +866,161 @@ fn rows_are_answered_while_an_overview_is_still_being_delivered() {
     release_tx.send(()).unwrap();
     assert_eq!(rows, Ok("rows"), "rows waited for the overview");
 }
+
+/// Saving the edit form without changing anything writes nothing, even when a field holds
+/// what the form cannot show as typed (a tab in the description) or an estimate with more
+/// digits than people read.
+#[test]
+fn saving_an_unchanged_form_writes_nothing() {
+    let reg = Reg::new();
+    let id = reg.add(
+        "Tabbed",
+        3,
+        3,
+        &[
+            "--description",
+            "a\tb\n\tindented",
+            "--per-year",
+            "1000",
+            "--owner",
+            "ana",
+        ],
+    );
+    let mut app = app_on(&reg, 120, 40);
+    let before = reg.json(&["show", &id.to_string()]);
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none(), "saved and closed");
+    let after = reg.json(&["show", &id.to_string()]);
+    assert_eq!(
+        after, before,
+        "revision, description and estimates untouched"
+    );
+    assert_eq!(
+        reg.json(&["history", &id.to_string()])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// At 100,000 risks with another process writing every 400 ms, the overview (totals,
+/// teams, roadmap, budget) appears after its first full pass and keeps up: a newer request
+/// may overtake a pass on its way, but the pass is shown (marked as updating), never thrown
+/// away and restarted. Before, the status line stayed at "0 active · 0 total" for as long
+/// as the writes went on.
+#[test]
+fn the_overview_appears_at_100k_risks_under_steady_outside_writes() {
+    use riskreg::store::{OpenMode, Store};
+    use riskreg::tui::data::{self, Loader, Request, Response, Worker};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::mpsc::channel;
+    use std::time::{Duration, Instant};
+
+    let reg = Reg::new();
+    drop(Store::open(&reg.db, OpenMode::Create).unwrap());
+    reg.conn()
+        .execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20)
+             INSERT INTO team (name) SELECT 'team' || i FROM n;
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+             INSERT INTO risk (title, likelihood, impact, status, team_id, owner, created_at,
+                               updated_at, ettd_min, ettr_min, users_pct, ettf_days)
+             SELECT 'risk ' || i, 1 + i % 5, 1 + (i / 5) % 5,
+                    CASE i % 4 WHEN 0 THEN 'closed' ELSE 'open' END, 1 + i % 20, '',
+                    '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z',
+                    CASE WHEN i % 2 = 0 THEN 5 END, 10, 50, 365.25 FROM n;",
+        )
+        .unwrap();
+    let today: jiff::civil::Date = common::NOW[..10].parse().unwrap();
+
+    // How long one overview pass takes here, alone: the yardstick for a slow (debug) build.
+    let probe = Store::open(&reg.db, OpenMode::Existing).unwrap();
+    let started = Instant::now();
+    let one = data::fetch(
+        &probe,
+        &Request::Overview {
+            generation: 1,
+            today,
+            history_risk: None,
+        },
+    );
+    let pass = started.elapsed();
+    if let Response::Overview(Err(e)) = &one {
+        panic!("{e}");
+    }
+    assert!(matches!(one, Response::Overview(Ok(_))));
+    drop(probe);
+    let limit = Duration::from_secs(3).max(pass * 2 + Duration::from_millis(500));
+
+    let writing = Arc::new(AtomicBool::new(true));
+    let writer = {
+        let writing = Arc::clone(&writing);
+        let db = reg.db.clone();
+        std::thread::spawn(move || {
+            let conn = rusqlite::Connection::open(db).unwrap();
+            conn.busy_timeout(Duration::from_secs(5)).unwrap();
+            let mut n = 0u64;
+            while writing.load(Ordering::Relaxed) {
+                n += 1;
+                conn.execute("UPDATE risk SET owner = ?1 WHERE id = 1", [format!("w{n}")])
+                    .unwrap();
+                std::thread::sleep(Duration::from_millis(400));
+            }
+            n
+        })
+    };
+
+    let (tx, rx) = channel::<Response>();
+    let worker = Worker::start(reg.db.clone(), move |r| tx.send(r).is_ok()).unwrap();
+    let store = Store::open(&reg.db, OpenMode::Existing).unwrap();
+    let clock = riskreg::clock::Clock::at(common::NOW.parse().unwrap());
+    let started = Instant::now();
+    let mut app = riskreg::tui::App::new(
+        store,
+        Loader::Worker(worker),
+        Some(clock),
+        "tester".into(),
+        riskreg::tui::theme::Theme { color: false },
+    )
+    .unwrap();
+    let mut first = None;
+    let mut passes_seen = 0;
+    let mut last_applied_total = None;
+    let deadline = limit + pass * 4 + Duration::from_secs(2);
+    while started.elapsed() < deadline && !(first.is_some() && passes_seen >= 3) {
+        if let Ok(r) = rx.recv_timeout(Duration::from_millis(50)) {
+            if matches!(r, Response::Overview(Ok(_))) {
+                passes_seen += 1;
+            }
+            app.apply(r);
+        }
+        app.update(Action::Tick);
+        if app.totals.1 == 100_000 && first.is_none() {
+            first = Some(started.elapsed());
+            last_applied_total = Some(app.totals);
+        }
+    }
+    writing.store(false, Ordering::Relaxed);
+    let writes = writer.join().unwrap();
+    let first = first.unwrap_or_else(|| {
+        panic!(
+            "no overview in {:?} (one pass takes {pass:?}; {writes} outside writes)",
+            started.elapsed()
+        )
+    });
+    assert!(
+        first <= limit,
+        "the overview took {first:?} (limit {limit:?})"
+    );
+    assert_eq!(last_applied_total, Some((75_000, 100_000)));
+    assert!(app.budget.is_some(), "the Budget tab has its figures");
+    assert_eq!(app.teams.len(), 20);
+    assert!(
+        passes_seen >= 3,
+        "it kept up with the writes: {passes_seen} passes"
+    );
+    assert!(writes >= 3, "the writer kept writing: {writes}");
+}

@@ -523,26 +523,57 @@ pub enum DbCommand {
 /// flags (or a flag's value) is moved behind a `--`, where clap takes it as a query term.
 /// A single-dash argument is a flag only when it is exactly a known short flag (`-n`, `-o`),
 /// or one followed by digits (`-n5`); `-nope` is the negated term `nope`.
-pub fn separate_query_terms(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    use clap::CommandFactory;
-    let mut root = Cli::command();
-    root.build();
-    let text = |a: &std::ffi::OsString| a.to_str().map(str::to_string);
-    // Find the subcommand, skipping global flags (and their values) before it.
+/// Where the subcommand is in `args`, skipping global flags (and their values) before it.
+fn subcommand_index(root: &clap::Command, args: &[std::ffi::OsString]) -> Option<usize> {
     let mut i = 1;
     while i < args.len() {
-        match text(&args[i]) {
-            Some(a) if a == "--" => return args,
+        match args[i].to_str() {
+            Some("--") => return None,
             Some(a) if a.starts_with('-') => {
-                i += if flag_kind(&root, &a) == Some(true) {
+                i += if flag_kind(root, a) == Some(true) {
                     2
                 } else {
                     1
                 };
             }
-            _ => break,
+            _ => return Some(i),
         }
     }
+    None
+}
+
+fn built_command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut root = Cli::command();
+    root.build();
+    root
+}
+
+/// The subcommand `args` name (`team add` for a nested one), if it is one of riskreg's,
+/// for pointing at its `--help`.
+pub fn subcommand_name(args: &[std::ffi::OsString]) -> Option<String> {
+    let root = built_command();
+    let i = subcommand_index(&root, args)?;
+    let mut command = &root;
+    let mut names = Vec::new();
+    for arg in &args[i..] {
+        match arg.to_str().and_then(|a| command.find_subcommand(a)) {
+            Some(sub) => {
+                names.push(sub.get_name().to_string());
+                command = sub;
+            }
+            None => break,
+        }
+    }
+    (!names.is_empty()).then(|| names.join(" "))
+}
+
+pub fn separate_query_terms(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let root = built_command();
+    let text = |a: &std::ffi::OsString| a.to_str().map(str::to_string);
+    let Some(i) = subcommand_index(&root, &args) else {
+        return args;
+    };
     let Some(name) = args.get(i).and_then(text) else {
         return args;
     };

@@ -18,7 +18,7 @@ use super::context::Ctx;
 use crate::domain::{Amount, Field, RiskPatch, validate};
 use crate::error::{Error, Result};
 use crate::query::SortKey;
-use crate::text::sanitize_line;
+use crate::text::echo;
 
 /// A risk id as typed: `42` or `#42`.
 pub fn parse_id(s: &str) -> Result<i64> {
@@ -30,7 +30,7 @@ pub fn parse_id(s: &str) -> Result<i64> {
         .ok_or_else(|| {
             Error::Usage(format!(
                 "'{}' is not a risk id; ids are positive whole numbers, as `riskreg list` shows them",
-                sanitize_line(s)
+                echo(s)
             ))
         })
 }

@@ -36,10 +36,30 @@ impl Amount {
     }
 }
 
+impl Amount {
+    /// The amount for people to read: at most four decimals, trailing zeros dropped (`5`,
+    /// `12.5`, `30.4375`). Never stored or exported: [`Amount`]'s `Display` is exact.
+    pub fn rounded(self) -> String {
+        format_number(self.0, 4)
+    }
+}
+
 impl fmt::Display for Amount {
-    /// At most four decimals, trailing zeros dropped: `5`, `12.5`, `30.4375`.
+    /// The shortest text that reads back as exactly this amount (what history, CSV and the
+    /// form hold), so a value survives every round trip unchanged: `5`, `0.36525`, `1e-7`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&format_number(self.0, 4))
+        f.write_str(&exact_number(self.0))
+    }
+}
+
+/// The shortest decimal text that parses back to exactly `v`; very small and very large
+/// magnitudes in exponent form (`1e-9`), so no cell holds hundreds of zeros.
+pub fn exact_number(v: f64) -> String {
+    let magnitude = v.abs();
+    if magnitude != 0.0 && !(1e-6..1e15).contains(&magnitude) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
     }
 }
 
@@ -72,10 +92,11 @@ impl Estimates {
         *self == Estimates::default()
     }
 
-    /// Expected minutes of unavailability a year, when all four estimates are there.
+    /// Expected minutes of unavailability a year, when all four estimates are there (and
+    /// make a finite figure: values from before the estimates were bounded may not).
     pub fn bad_minutes_per_year(&self) -> Option<f64> {
         let (d, r, u, f) = (self.ettd?, self.ettr?, self.users?, self.ettf?);
-        Some((d.0 + r.0) * u.0 / 100.0 * incidents_per_year(f.0))
+        Some((d.0 + r.0) * u.0 / 100.0 * incidents_per_year(f.0)).filter(|m| m.is_finite())
     }
 }
 
@@ -84,17 +105,22 @@ impl Estimates {
 pub fn summary(e: &Estimates) -> Option<String> {
     let mut parts = Vec::new();
     match (e.ettd, e.ettr) {
-        (Some(d), Some(r)) => parts.push(format!("detect {d} min + repair {r} min")),
-        (Some(d), None) => parts.push(format!("detect {d} min")),
-        (None, Some(r)) => parts.push(format!("repair {r} min")),
+        (Some(d), Some(r)) => parts.push(format!(
+            "detect {} min + repair {} min",
+            d.rounded(),
+            r.rounded()
+        )),
+        (Some(d), None) => parts.push(format!("detect {} min", d.rounded())),
+        (None, Some(r)) => parts.push(format!("repair {} min", r.rounded())),
         (None, None) => {}
     }
     if let Some(u) = e.users {
-        parts.push(format!("{u}% of users"));
+        parts.push(format!("{}% of users", u.rounded()));
     }
     if let Some(f) = e.ettf {
         parts.push(format!(
-            "every {f} days ({} a year)",
+            "every {} days ({} a year)",
+            f.rounded(),
             format_number(incidents_per_year(f.0), 2)
         ));
     }
@@ -122,8 +148,16 @@ pub const ESTIMATE_FIELDS: [Field; 8] = [
     Field::TargetEttf,
 ];
 
-/// Parses an estimate as typed: empty clears it; otherwise a number ≥ 0, users at most 100,
-/// days between occurrences more than 0.
+/// Minutes in a year: the longest a detection or a repair can meaningfully take.
+pub const MINUTES_PER_YEAR: f64 = MINUTES_PER_DAY * DAYS_PER_YEAR;
+/// The shortest time between occurrences the model takes: one minute, in days.
+pub const ETTF_MIN_DAYS: f64 = 1.0 / MINUTES_PER_DAY;
+/// The longest: ten thousand years, in days.
+pub const ETTF_MAX_DAYS: f64 = 10_000.0 * DAYS_PER_YEAR;
+
+/// Parses an estimate as typed: empty clears it; otherwise a number in the field's
+/// physically meaningful range (minutes 0 to a year, users 0–100 %, days between
+/// occurrences a minute to ten thousand years), so every figure derived from it is finite.
 pub fn parse(field: Field, text: &str) -> Result<Option<Amount>, FieldError> {
     let t = text.trim();
     if t.is_empty() {
@@ -149,27 +183,68 @@ pub fn parse(field: Field, text: &str) -> Result<Option<Amount>, FieldError> {
             text,
             "is days between occurrences and must be more than 0 (for a frequency use --per-year N)",
         )),
+        Field::Ettf | Field::TargetEttf if !(ETTF_MIN_DAYS..=ETTF_MAX_DAYS).contains(&v) => {
+            Err(FieldError::new(
+                name,
+                text,
+                format!(
+                    "is days between occurrences: from {} (one minute) to {} (ten thousand years)",
+                    exact_number(ETTF_MIN_DAYS),
+                    exact_number(ETTF_MAX_DAYS)
+                ),
+            ))
+        }
+        Field::Ettd | Field::Ettr | Field::TargetEttd | Field::TargetEttr
+            if v > MINUTES_PER_YEAR =>
+        {
+            Err(FieldError::new(
+                name,
+                text,
+                format!(
+                    "is minutes and at most {} (a year)",
+                    exact_number(MINUTES_PER_YEAR)
+                ),
+            ))
+        }
         _ => Ok(Amount::new(v)),
     }
 }
 
-/// `--per-year N`: N occurrences a year, stored as days between them (365.25 / N).
+/// `--per-year N`: N occurrences a year, stored as days between them (365.25 / N). N runs
+/// from once in ten thousand years to once a minute, the range ETTF allows.
 pub fn parse_per_year(field: Field, text: &str) -> Result<Option<Amount>, FieldError> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
+    let flag = match field {
+        Field::TargetEttf => "target_per_year",
+        _ => "per_year",
+    };
+    let least = DAYS_PER_YEAR / ETTF_MAX_DAYS;
+    let most = DAYS_PER_YEAR / ETTF_MIN_DAYS;
     let n = t
         .parse::<f64>()
         .ok()
         .filter(|v| v.is_finite() && *v > 0.0)
         .ok_or_else(|| {
             FieldError::new(
-                field.name(),
+                flag,
                 text,
-                "occurrences a year must be a number more than 0, e.g. 12 or 0.5",
+                "is occurrences a year and must be a number more than 0, e.g. 12 or 0.5",
             )
         })?;
+    if !(least..=most).contains(&n) {
+        return Err(FieldError::new(
+            flag,
+            text,
+            format!(
+                "is occurrences a year: from {} (once in ten thousand years) to {} (once a minute)",
+                exact_number(least),
+                exact_number(most)
+            ),
+        ));
+    }
     Ok(Amount::new(DAYS_PER_YEAR / n))
 }
 
@@ -264,9 +339,59 @@ mod tests {
 
     #[test]
     fn amounts_print_without_noise() {
-        assert_eq!(Amount::new(5.0).unwrap().to_string(), "5");
-        assert_eq!(Amount::new(12.5).unwrap().to_string(), "12.5");
-        assert_eq!(Amount::new(365.25 / 12.0).unwrap().to_string(), "30.4375");
-        assert_eq!(Amount::new(1.0 / 3.0).unwrap().to_string(), "0.3333");
+        assert_eq!(Amount::new(5.0).unwrap().rounded(), "5");
+        assert_eq!(Amount::new(12.5).unwrap().rounded(), "12.5");
+        assert_eq!(Amount::new(365.25 / 12.0).unwrap().rounded(), "30.4375");
+        assert_eq!(Amount::new(1.0 / 3.0).unwrap().rounded(), "0.3333");
+    }
+
+    #[test]
+    fn exact_text_reads_back_as_the_same_number() {
+        for v in [
+            0.0,
+            5.0,
+            0.36525,
+            1e-5,
+            1e-7,
+            1.0 / 3.0,
+            365.25 / 7.0,
+            ETTF_MIN_DAYS,
+            ETTF_MAX_DAYS,
+            MINUTES_PER_YEAR,
+            f64::MIN_POSITIVE,
+            1e-320,
+        ] {
+            let text = Amount::new(v).unwrap().to_string();
+            assert_eq!(text.parse::<f64>().unwrap(), v, "{text}");
+            assert!(text.len() <= 24, "{text} is short");
+        }
+        assert_eq!(Amount::new(365.25 / 1000.0).unwrap().to_string(), "0.36525");
+        assert_eq!(Amount::new(1e-5).unwrap().to_string(), "0.00001");
+        assert_eq!(Amount::new(1e-7).unwrap().to_string(), "1e-7");
+    }
+
+    #[test]
+    fn estimates_are_bounded_to_what_the_model_can_use() {
+        assert!(parse(Field::Ettr, "525960").is_ok());
+        assert!(parse(Field::Ettr, "525961").is_err());
+        assert!(parse(Field::TargetEttd, "1e300").is_err());
+        assert!(parse(Field::Ettf, "1e-320").is_err());
+        assert!(parse(Field::Ettf, "0.000694").is_err(), "under a minute");
+        assert!(parse(Field::Ettf, "0.0007").is_ok());
+        assert!(parse(Field::Ettf, "3652500").is_ok());
+        assert!(parse(Field::Ettf, "3652501").is_err());
+        assert!(parse_per_year(Field::Ettf, "525960").is_ok());
+        assert!(parse_per_year(Field::Ettf, "525961").is_err());
+        assert!(parse_per_year(Field::Ettf, "0.0001").is_ok());
+        assert!(parse_per_year(Field::Ettf, "0.00009").is_err());
+        let e = parse_per_year(Field::Ettf, "0").unwrap_err();
+        assert_eq!(e.field, "per_year", "named as the flag the user typed");
+        let worst = Estimates {
+            ettd: parse(Field::Ettd, "525960").unwrap(),
+            ettr: parse(Field::Ettr, "525960").unwrap(),
+            users: parse(Field::Users, "100").unwrap(),
+            ettf: parse(Field::Ettf, "0.0007").unwrap(),
+        };
+        assert!(worst.bad_minutes_per_year().unwrap().is_finite());
     }
 }

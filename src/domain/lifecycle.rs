@@ -6,9 +6,10 @@ use jiff::civil::Date;
 use super::{FieldError, RiskFields, RiskPatch, Status};
 use crate::scoring::Settings;
 
-/// How strictly a change is checked. People editing one risk get every rule; an import
-/// loads a spreadsheet's state as it is (an accepted risk without approver or date is then
-/// review-due at once, and `check` reports it).
+/// How strictly a change is checked. People editing one risk get every rule. An import
+/// loads a spreadsheet's state as it is, except that an acceptance needs its approver and
+/// end date on every way in; a risk it creates may carry an acceptance that has already
+/// ended (an export of the register loads back whole), which `check` then reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rules {
     Interactive,
@@ -31,8 +32,12 @@ pub fn plan_create(
     today: Date,
     settings: &Settings,
 ) -> Result<RiskFields, FieldError> {
-    if rules == Rules::Interactive && fields.status == Status::Accepted {
-        check_acceptance(&fields, today)?;
+    if fields.status == Status::Accepted {
+        match rules {
+            Rules::Interactive => check_acceptance(&fields, today)?,
+            Rules::Import => check_acceptance_complete(&fields)?,
+            Rules::Restore => {}
+        }
     }
     if fields.next_review.is_none() {
         fields.next_review = Some(first_review(&fields, today, settings));
@@ -52,24 +57,18 @@ pub fn plan_edit(
     settings: &Settings,
 ) -> Result<RiskFields, FieldError> {
     let mut next = current.patched(patch);
-    if rules == Rules::Interactive {
-        if !can_move(current.status, next.status) {
-            return Err(FieldError::new(
-                "status",
-                next.status.as_str(),
-                format!(
-                    "a {} risk can only be reopened (status open) first",
-                    current.status
-                ),
-            ));
-        }
-        let acceptance_touched = next.status == Status::Accepted
-            && (current.status != Status::Accepted
-                || patch.approver.is_some()
-                || patch.accepted_until.is_some());
-        if acceptance_touched {
-            check_acceptance(&next, today)?;
-        }
+    if rules == Rules::Interactive && !can_move(current.status, next.status) {
+        return Err(FieldError::new(
+            "status",
+            next.status.as_str(),
+            format!(
+                "a {} risk can only be reopened (status open) first",
+                current.status
+            ),
+        ));
+    }
+    if rules != Rules::Restore && acceptance_changed(current, &next) {
+        check_acceptance(&next, today)?;
     }
     if patch.next_review.is_none() {
         let bands = &settings.bands;
@@ -95,7 +94,33 @@ fn first_review(fields: &RiskFields, today: Date, settings: &Settings) -> Date {
         .next_review(settings.bands.band_for_score(fields.score()), today)
 }
 
+/// Whether `next` accepts the risk anew or changes who accepted it or until when: only
+/// then are the acceptance's rules checked, so an untouched old acceptance never blocks an
+/// unrelated edit.
+fn acceptance_changed(current: &RiskFields, next: &RiskFields) -> bool {
+    next.status == Status::Accepted
+        && (current.status != Status::Accepted
+            || current.approver != next.approver
+            || current.accepted_until != next.accepted_until)
+}
+
+/// An acceptance names who accepted and until when, and that day is not past.
 fn check_acceptance(fields: &RiskFields, today: Date) -> Result<(), FieldError> {
+    check_acceptance_complete(fields)?;
+    match fields.accepted_until {
+        Some(d) if d < today => Err(FieldError::new(
+            "accepted_until",
+            &d.to_string(),
+            format!(
+                "is in the past (today is {today}); an acceptance must run until today or later"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// An acceptance names who accepted and until when.
+fn check_acceptance_complete(fields: &RiskFields) -> Result<(), FieldError> {
     if fields.approver.is_empty() {
         return Err(FieldError::new(
             "approver",
@@ -108,13 +133,6 @@ fn check_acceptance(fields: &RiskFields, today: Date) -> Result<(), FieldError> 
             "accepted_until",
             "",
             "accepting a risk needs the date the acceptance ends (--accepted-until YYYY-MM-DD)",
-        )),
-        Some(d) if d < today => Err(FieldError::new(
-            "accepted_until",
-            &d.to_string(),
-            format!(
-                "is in the past (today is {today}); an acceptance must run until today or later"
-            ),
         )),
         Some(_) => Ok(()),
     }
@@ -233,7 +251,33 @@ mod tests {
             )
             .is_ok()
         );
-        assert!(plan_edit(&base, &accept("", None), Rules::Import, TODAY, &s).is_ok());
+        assert_eq!(
+            plan_edit(&base, &accept("", None), Rules::Import, TODAY, &s)
+                .unwrap_err()
+                .field,
+            "approver",
+            "an import accepts under the same rules"
+        );
+        let mut lapsed = base.clone();
+        lapsed.status = Status::Accepted;
+        lapsed.approver = "cto".into();
+        lapsed.accepted_until = Some(yesterday);
+        let rename = RiskPatch {
+            owner: Some("ana".into()),
+            ..RiskPatch::default()
+        };
+        assert!(
+            plan_edit(&lapsed, &rename, Rules::Interactive, TODAY, &s).is_ok(),
+            "an untouched acceptance never blocks another change"
+        );
+        assert!(plan_create(lapsed.clone(), Rules::Import, TODAY, &s).is_ok());
+        lapsed.approver.clear();
+        assert_eq!(
+            plan_create(lapsed, Rules::Import, TODAY, &s)
+                .unwrap_err()
+                .field,
+            "approver"
+        );
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub const LINE_MAX: usize = 200;
 pub const NAME_MAX: usize = 100;
 pub const TAG_MAX: usize = 40;
 pub const DESCRIPTION_MAX: usize = 20_000;
+/// A history note: one line, a sentence or two.
+pub const NOTE_MAX: usize = 1_000;
 
 /// A value refused by validation: which field, the value as given, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,6 +74,8 @@ fn char_name(c: char) -> &'static str {
         '\u{9b}' => "CSI (8-bit control sequence introducer)",
         '\u{202e}' => "RIGHT-TO-LEFT OVERRIDE",
         '\u{202d}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{2028}' => "LINE SEPARATOR",
+        '\u{2029}' => "PARAGRAPH SEPARATOR",
         c if is_bidi_control(c) => "a bidirectional formatting character",
         _ => "a control character",
     }
@@ -146,10 +150,17 @@ pub fn title(s: &str) -> Result<String, FieldError> {
     name("title", s, TITLE_MAX)
 }
 
-/// A description: may span lines (line endings become `\n`) and hold tabs; nothing else
-/// that controls a terminal.
+/// The note a change carries into history (`--note`, the TUI's "why"): one line.
+pub fn note(s: &str) -> Result<String, FieldError> {
+    line("note", s, NOTE_MAX)
+}
+
+/// A description: may span lines (line endings, and the Unicode line and paragraph
+/// separators, become `\n`) and hold tabs; nothing else that controls a terminal.
 pub fn description(s: &str) -> Result<String, FieldError> {
-    let v = nfc(&s.replace("\r\n", "\n").replace('\r', "\n"));
+    let v = nfc(&s
+        .replace("\r\n", "\n")
+        .replace(['\r', '\u{2028}', '\u{2029}'], "\n"));
     refuse_unsafe("description", s, &v, &['\n', '\t'])?;
     refuse_too_long("description", s, &v, DESCRIPTION_MAX)?;
     Ok(v)
@@ -289,6 +300,8 @@ mod tests {
             "\u{7f}",
             "a\u{0}b",
             "\u{2067}x",
+            "a\u{2028}b",
+            "a\u{2029}b",
         ] {
             assert!(line("owner", bad, LINE_MAX).is_err(), "{bad:?}");
         }
@@ -297,6 +310,7 @@ mod tests {
     #[test]
     fn descriptions_keep_lines_and_tabs_but_not_escapes() {
         assert_eq!(description("a\r\nb\rc\td").unwrap(), "a\nb\nc\td");
+        assert_eq!(description("a\u{2028}b\u{2029}c").unwrap(), "a\nb\nc");
         assert!(description("a\u{1b}[31m").is_err());
     }
 

@@ -13,6 +13,10 @@ use crate::error::{Error, Result};
 /// Prefix of every temporary file riskreg writes; `db check` lists stale ones.
 pub const TEMP_PREFIX: &str = ".riskreg-";
 
+/// A temporary file younger than this is never taken for stale: it may be one that another
+/// process has just created and not yet locked.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A file being written atomically to `dest`.
 pub struct AtomicFile {
     tmp: NamedTempFile,
@@ -40,6 +44,7 @@ impl AtomicFile {
                 message: format!("directory {} does not exist", dir.display()),
             });
         }
+        remove_stale_temp_files(&dir);
         let tmp = tempfile::Builder::new()
             .prefix(&format!("{TEMP_PREFIX}{purpose}-"))
             .tempfile_in(&dir)
@@ -49,6 +54,18 @@ impl AtomicFile {
                     e,
                 )
             })?;
+        // Held until the file is renamed or dropped: a temporary file nobody holds is left
+        // by a process that died, and the next export into this directory removes it.
+        rustix::fs::flock(
+            tmp.as_file(),
+            rustix::fs::FlockOperation::NonBlockingLockExclusive,
+        )
+        .map_err(|e| {
+            Error::io(
+                format!("cannot lock a temporary file in {}", dir.display()),
+                e.into(),
+            )
+        })?;
         Ok(AtomicFile {
             tmp,
             dest: dest.to_path_buf(),
@@ -72,9 +89,22 @@ impl AtomicFile {
 
     /// Syncs the data, renames it into place and syncs the directory.
     pub fn commit(self) -> Result<()> {
+        self.sync()?;
+        self.persist()
+    }
+
+    /// Makes the written data durable; a full disk often shows only here.
+    pub fn sync(&self) -> Result<()> {
+        self.tmp
+            .as_file()
+            .sync_all()
+            .map_err(|e| Error::io(format!("cannot write {}", self.dest.display()), e))
+    }
+
+    /// Renames the (synced) file into place and syncs the directory.
+    pub fn persist(self) -> Result<()> {
         let dest = self.dest;
         let io = |e: std::io::Error| Error::io(format!("cannot write {}", dest.display()), e);
-        self.tmp.as_file().sync_all().map_err(io)?;
         let persisted = if self.force {
             self.tmp.persist(&dest)
         } else {
@@ -91,5 +121,50 @@ impl AtomicFile {
             File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
         }
         Ok(())
+    }
+}
+
+/// Temporary files of riskreg's own naming in `dir` that no live process holds: what a
+/// killed export, split export or backup left behind.
+pub fn stale_temp_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut stale = Vec::new();
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        let path = entry.path();
+        let old_enough = entry
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= STALE_AFTER);
+        if old_enough && !held_by_a_live_process(&path) {
+            stale.push(path);
+        }
+    }
+    stale.sort();
+    stale
+}
+
+/// Whether another process holds the lock an [`AtomicFile`] takes on its temporary file.
+fn held_by_a_live_process(path: &Path) -> bool {
+    match File::open(path) {
+        Ok(file) => {
+            rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockShared).is_err()
+        }
+        Err(_) => true,
+    }
+}
+
+/// Removes stale temporary files (see [`stale_temp_files`]); best effort, since the export
+/// that calls it must not fail over someone else's leftovers.
+fn remove_stale_temp_files(dir: &Path) {
+    for path in stale_temp_files(dir) {
+        let _ = std::fs::remove_file(path);
     }
 }

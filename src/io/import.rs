@@ -112,6 +112,11 @@ const COMPUTED: [&str; 5] = [
 
 const REQUIRED: [Col; 3] = [Col::Title, Col::Likelihood, Col::Impact];
 
+/// The largest risk id a file may bring: 2^53 − 1, the largest whole number every JSON
+/// reader (JavaScript, a pandas float column) holds exactly. Far below SQLite's limit, so an
+/// imported id can never exhaust the id counter for the risks created after it.
+pub const MAX_ID: i64 = (1 << 53) - 1;
+
 /// Free-text columns: formula neutralization is reversed on these (CSV only).
 const TEXT: [Col; 9] = [
     Col::Title,
@@ -235,6 +240,22 @@ impl Record {
         self.cells[col as usize].as_ref().map(|(v, _)| v.as_str())
     }
 
+    /// The `revision` cell: the risk's revision when the row was exported, if given.
+    fn revision(&self) -> Result<Option<i64>> {
+        let parsed = self.parse(Col::Revision, |s| {
+            let t = s.trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            t.parse::<i64>()
+                .ok()
+                .filter(|v| *v >= 1)
+                .map(Some)
+                .ok_or_else(|| FieldError::new("revision", s, "must be a whole number from 1"))
+        })?;
+        Ok(parsed.flatten())
+    }
+
     /// The cell, if present and not blank.
     fn value(&self, col: Col) -> Option<&str> {
         self.get(col).filter(|v| !v.trim().is_empty())
@@ -279,6 +300,12 @@ pub fn import<R: BufRead>(
         dry_run: options.dry_run,
         ..ImportReport::default()
     };
+    // JSON is read and checked in full before the register is locked, so a large file
+    // never holds other writers off while it is parsed.
+    let (json, csv) = match format {
+        InputFormat::Json => (Some(read_json(input, options, &mut report)?), None),
+        InputFormat::Csv => (None, Some(input)),
+    };
     let run = |tx: &mut Tx<'_>| -> Result<ImportReport> {
         // Into an empty register, the indexes are built once at the end instead of row by
         // row (as the sqlite3 shell's own import does); same transaction, same schema.
@@ -290,9 +317,14 @@ pub fn import<R: BufRead>(
             seen: HashMap::new(),
             note: &options.note,
         };
-        match format {
-            InputFormat::Csv => read_csv(input, options, &mut session, progress)?,
-            InputFormat::Json => read_json(input, options, &mut session, progress)?,
+        if let Some(records) = json {
+            for record in &records {
+                session.apply(record)?;
+                progress(session.report.rows);
+            }
+        }
+        if let Some(input) = csv {
+            read_csv(input, options, &mut session, progress)?;
         }
         let report = session.report;
         tx.rebuild_indexes(deferred)?;
@@ -356,7 +388,7 @@ fn map_headers(
             let known: Vec<&str> = IMPORTED.iter().map(|(_, n)| *n).chain(COMPUTED).collect();
             return Err(header_error(format!(
                 "unknown column '{}' (column {}){}; expected columns: {}. Pass --ignore-unknown to skip it",
-                crate::text::sanitize_line(raw),
+                crate::text::echo(raw),
                 i + 1,
                 crate::suggest::did_you_mean(&name, known),
                 expected_columns()
@@ -474,12 +506,12 @@ fn csv_error(e: &csv::Error) -> Error {
     }
 }
 
+/// Reads a JSON array (or NDJSON) of risk objects into records, mapping each key once.
 fn read_json<R: Read>(
     mut input: R,
     options: &ImportOptions,
-    session: &mut Session<'_, '_>,
-    progress: &mut dyn FnMut(u64),
-) -> Result<()> {
+    report: &mut ImportReport,
+) -> Result<Vec<Record>> {
     let mut text = String::new();
     input
         .read_to_string(&mut text)
@@ -521,17 +553,22 @@ fn read_json<R: Read>(
         }
         out
     };
+    // Every distinct key in order of first appearance, each looked up once: a file whose
+    // records all carry different keys costs linear time, not quadratic.
     let mut headers: Vec<String> = Vec::new();
+    let mut position: HashMap<String, usize> = HashMap::new();
     for (_, item) in &items {
         if let Value::Object(map) = item {
             for k in map.keys() {
-                if !headers.contains(k) {
+                if !position.contains_key(k) {
+                    position.insert(k.clone(), headers.len());
                     headers.push(k.clone());
                 }
             }
         }
     }
-    let columns = map_headers(&headers, options, &mut session.report)?;
+    let columns = map_headers(&headers, options, report)?;
+    let mut records = Vec::with_capacity(items.len());
     for (origin, item) in items {
         let probe = Record {
             origin,
@@ -542,7 +579,7 @@ fn read_json<R: Read>(
         };
         let mut cells = [const { None }; IMPORTED.len()];
         for (key, value) in map {
-            let Some(Some(col)) = headers.iter().position(|h| *h == key).map(|i| columns[i]) else {
+            let Some(Some(col)) = position.get(&key).map(|i| columns[*i]) else {
                 continue;
             };
             let text = match value {
@@ -562,10 +599,9 @@ fn read_json<R: Read>(
             };
             cells[col as usize] = Some((text, 0));
         }
-        session.apply(&Record { origin, cells })?;
-        progress(session.report.rows);
+        records.push(Record { origin, cells });
     }
-    Ok(())
+    Ok(records)
 }
 
 impl Session<'_, '_> {
@@ -578,13 +614,15 @@ impl Session<'_, '_> {
             }
             t.parse::<i64>()
                 .ok()
-                .filter(|v| *v > 0)
+                .filter(|v| (1..=MAX_ID).contains(v))
                 .map(Some)
                 .ok_or_else(|| {
                     FieldError::new(
                         "id",
                         s,
-                        "must be a positive whole number (or empty for a new risk)",
+                        format!(
+                            "must be a whole number from 1 to {MAX_ID} (or empty for a new risk)"
+                        ),
                     )
                 })
         })?;
@@ -601,13 +639,25 @@ impl Session<'_, '_> {
             ));
         }
         let patch = self.patch(rec)?;
-        match id {
-            Some(id) => match self.tx.risk_revision(id)? {
-                Some(revision) => self.update(rec, id, revision, &patch),
-                None => self.create(rec, Some(id), &patch),
-            },
-            None => self.create(rec, None, &patch),
+        let Some(id) = id else {
+            return self.create(rec, None, &patch);
+        };
+        if let Some(revision) = self.tx.risk_revision(id)? {
+            return self.update(rec, id, revision, &patch);
         }
+        if id <= self.highest_id_before
+            && let Some(exported_at) = rec.revision()?
+        {
+            // The row describes a risk this register had and deleted since the export:
+            // writing it back would bring the risk back to life under a new id.
+            return Err(rec.error(
+                Some(Col::Id),
+                format!(
+                    "risk {id} was deleted after this row was exported (at revision {exported_at}); drop the row, or clear its id and revision cells to record it again as a new risk"
+                ),
+            ));
+        }
+        self.create(rec, Some(id), &patch)
     }
 
     fn update(
@@ -617,22 +667,13 @@ impl Session<'_, '_> {
         current_revision: i64,
         patch: &RiskPatch,
     ) -> Result<()> {
-        let expected = rec.parse(Col::Revision, |s| {
-            let t = s.trim();
-            if t.is_empty() {
-                return Ok(None);
-            }
-            t.parse::<i64>()
-                .map(Some)
-                .map_err(|_| FieldError::new("revision", s, "must be a whole number"))
-        })?;
-        if let Some(expected) = expected.flatten()
+        if let Some(expected) = rec.revision()?
             && expected != current_revision
         {
             return Err(rec.error(
                 Some(Col::Revision),
                 format!(
-                    "risk {id} is at revision {current_revision}, but this row was exported at revision {expected}: someone changed it since. Export again and reapply your edits, or drop the revision column to overwrite"
+                    "risk {id} is at revision {current_revision}, but this row was exported at revision {expected}: someone changed it since. Export again and reapply your edits to the new export"
                 ),
             ));
         }

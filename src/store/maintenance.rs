@@ -65,6 +65,18 @@ impl Store {
         })
     }
 
+    /// The id counters (`sqlite_sequence`): for each table whose ids are never reused, the
+    /// highest id it ever gave out.
+    pub fn id_counters(&self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, seq FROM sqlite_sequence ORDER BY name")?;
+        let counters = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(counters)
+    }
+
     pub fn stats(&self) -> Result<Stats> {
         let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
         Ok(Stats {

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 /// "RREG".
 pub const APPLICATION_ID: i32 = 0x5252_4547;
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i32 = 3;
+pub const SCHEMA_VERSION: i32 = 4;
 
 const SCHEMA: &str = include_str!("../../schema.sql");
 
@@ -22,6 +22,7 @@ const SCHEMA: &str = include_str!("../../schema.sql");
 const UPGRADES: [&str; (SCHEMA_VERSION - 1) as usize] = [
     include_str!("upgrade-v2.sql"),
     include_str!("upgrade-v3.sql"),
+    include_str!("upgrade-v4.sql"),
 ];
 
 fn header(conn: &Connection) -> rusqlite::Result<(i32, i32, i64)> {
@@ -69,6 +70,12 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version == SCHEMA_VERSION {
             return Ok(());
+        }
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(Error::PermissionDenied(format!(
+                "{} needs an upgrade from schema version {version} to {SCHEMA_VERSION}, but riskreg cannot write it; open it once with write access",
+                path.display()
+            )));
         }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Another process may have migrated meanwhile: decide again inside the lock.

@@ -90,7 +90,7 @@ impl Store {
             .collect();
         let due = filter::review_due_condition(today);
         let sql = format!(
-            "SELECT t.name, r.score, r.owner = '', {} AS due, count(*), total(r.bad_minutes)
+            "SELECT t.name, r.score, r.owner = '', coalesce({}, 0) AS due, count(*), total(r.bad_minutes)
              FROM risk r LEFT JOIN team t ON t.id = r.team_id
              WHERE r.status IN ('open', 'mitigating', 'accepted')
              GROUP BY t.name, r.score, r.owner = '', due",

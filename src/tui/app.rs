@@ -224,7 +224,11 @@ pub struct App {
     /// How many times the data was reloaded (tests count reload storms with it).
     pub reloads: u64,
     rows_generation: u64,
+    /// The generation of the rows on screen.
+    rows_applied: u64,
     overview_generation: u64,
+    /// The generation of the overview on screen (0: none yet).
+    overview_applied: u64,
     welcomed: bool,
     pending_select: Option<i64>,
 }
@@ -271,7 +275,9 @@ impl App {
             data_version,
             reloads: 0,
             rows_generation: 0,
+            rows_applied: 0,
             overview_generation: 0,
+            overview_applied: 0,
             welcomed: false,
             pending_select: None,
         };

@@ -37,6 +37,8 @@ pub enum Request {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rows {
     pub generation: u64,
+    /// The filter and sort these rows answer.
+    pub spec: ListSpec,
     pub ids: Vec<i64>,
     pub matrix: [[u64; 5]; 5],
 }
@@ -44,6 +46,8 @@ pub struct Rows {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Overview {
     pub generation: u64,
+    /// The risk whose history `history` is (none: all of it).
+    pub history_risk: Option<i64>,
     /// (active, all) risks in the register.
     pub totals: (u64, u64),
     pub teams: Vec<TeamOverview>,
@@ -72,6 +76,7 @@ pub fn fetch(store: &Store, request: &Request) -> Response {
                 matrix_spec.limit = None;
                 Ok(Rows {
                     generation: *generation,
+                    spec: spec.clone(),
                     ids: store.risk_ids(spec, *today)?,
                     matrix: store.matrix(&matrix_spec, *today)?,
                 })
@@ -86,6 +91,7 @@ pub fn fetch(store: &Store, request: &Request) -> Response {
             let overview = || -> Result<Overview> {
                 Ok(Overview {
                     generation: *generation,
+                    history_risk: *history_risk,
                     totals: store.risk_totals()?,
                     teams: store.team_overview(*today)?,
                     report: crate::ops::portfolio(store, *today)?.0,

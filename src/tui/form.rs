@@ -10,7 +10,7 @@ use crate::domain::lifecycle::{self, Rules};
 use crate::domain::merge::set_from_text;
 use crate::domain::{Field, FieldError, Impact, Likelihood, Risk, RiskFields, RiskPatch, Status};
 use crate::scoring::Settings;
-use crate::text::sanitize;
+use crate::text::{is_unsafe_char, sanitize};
 
 /// The order of the form's fields.
 pub const FIELDS: [Field; 22] = [
@@ -79,6 +79,11 @@ pub struct Entry {
     pub field: Field,
     pub input: Input,
     pub error: Option<String>,
+    /// The field's stored value, and the text the form first showed for it: an entry left
+    /// as it was shown keeps the stored value byte for byte, even where the form had to show
+    /// it escaped.
+    original: String,
+    shown: String,
 }
 
 impl Entry {
@@ -86,6 +91,16 @@ impl Entry {
         match &self.input {
             Input::Text(t) => t.lines().join("\n"),
             Input::Pick { options, index } => options.get(*index).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// The value to save: the stored one when the entry still shows what it first showed.
+    fn value(&self) -> String {
+        let text = self.text();
+        if text == self.shown {
+            self.original.clone()
+        } else {
+            text
         }
     }
 
@@ -126,8 +141,21 @@ fn level_options() -> Vec<String> {
     (1..=5).map(|n: u8| n.to_string()).collect()
 }
 
+/// A value as the form shows it: as it is, unless it holds something a terminal would act on
+/// besides line breaks and tabs (which the text area draws itself).
+fn displayable(value: &str) -> String {
+    if value
+        .chars()
+        .any(|c| is_unsafe_char(c) && c != '\n' && c != '\t')
+    {
+        sanitize(value).into_owned()
+    } else {
+        value.to_string()
+    }
+}
+
 fn text_area(value: &str) -> TextArea<'static> {
-    let lines: Vec<String> = sanitize(value).split('\n').map(str::to_string).collect();
+    let lines: Vec<String> = value.split('\n').map(str::to_string).collect();
     let mut t = TextArea::new(lines);
     t.set_cursor_line_style(ratatui::style::Style::default());
     t.move_cursor(ratatui_textarea::CursorMove::Bottom);
@@ -163,13 +191,17 @@ impl Form {
                     ),
                     Field::Team => pick(with_none(teams), &value),
                     Field::Milestone => pick(with_none(milestones), &value),
-                    _ => Input::Text(Box::new(text_area(&value))),
+                    _ => Input::Text(Box::new(text_area(&displayable(&value)))),
                 };
-                Entry {
+                let mut entry = Entry {
                     field,
                     input,
                     error: None,
-                }
+                    original: value,
+                    shown: String::new(),
+                };
+                entry.shown = entry.text();
+                entry
             })
             .collect();
         Form {
@@ -224,7 +256,7 @@ impl Form {
     pub fn set_value(&mut self, field: Field, value: &str) {
         if let Some(e) = self.entries.iter_mut().find(|e| e.field == field) {
             match &mut e.input {
-                Input::Text(t) => **t = text_area(value),
+                Input::Text(t) => **t = text_area(&displayable(value)),
                 Input::Pick { options, index } => {
                     if let Some(i) = options.iter().position(|o| o.eq_ignore_ascii_case(value)) {
                         *index = i;
@@ -276,7 +308,7 @@ impl Form {
         let mut all = RiskPatch::default();
         let mut ok = true;
         for entry in &mut self.entries {
-            entry.error = set_from_text(&mut all, entry.field, &entry.text())
+            entry.error = set_from_text(&mut all, entry.field, &entry.value())
                 .err()
                 .map(|e| e.reason);
             ok &= entry.error.is_none();
@@ -386,6 +418,35 @@ mod tests {
         let (fields, _) = f.validate(today(), &Settings::default()).unwrap();
         assert_eq!(fields.title, "Primary DB has no failover");
         assert_eq!((fields.likelihood.get(), fields.impact.get()), (3, 3));
+    }
+
+    #[test]
+    fn an_untouched_form_saves_every_field_byte_for_byte() {
+        let mut fields = RiskFields::new(
+            "Replica lag".into(),
+            Likelihood::new(2).unwrap(),
+            Impact::new(4).unwrap(),
+        );
+        fields.description = "a\tb\n\ttabbed line".into();
+        fields.owner = "ana".into();
+        fields.tags = vec!["db".into(), "net".into()];
+        fields.next_review = Some(today());
+        fields.estimates.ettf = crate::domain::Amount::new(365.25 / 1000.0);
+        fields.estimates.ettd = crate::domain::Amount::new(1e-7);
+        fields.target.users = crate::domain::Amount::new(1.0 / 3.0);
+        let risk = Risk {
+            id: 7,
+            fields: fields.clone(),
+            band: crate::scoring::Band::Medium,
+            milestone_due: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+            revision: 3,
+        };
+        let mut f = Form::for_edit(&risk, &[], &[]);
+        let (saved, patch) = f.validate(today(), &Settings::default()).unwrap();
+        assert_eq!(saved, fields);
+        assert!(patch.is_empty(), "nothing to write: {patch:?}");
     }
 
     #[test]

@@ -62,10 +62,19 @@ fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
 fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
     let (active, total) = app.totals;
-    let counts = format!(
-        " {} shown · {active} active · {total} total ",
-        app.risks.ids.len()
-    );
+    let counts = if !app.overview_loaded() {
+        format!(" {} shown · counting… ", app.risks.ids.len())
+    } else if app.overview_stale() {
+        format!(
+            " {} shown · {active} active · {total} total (updating) ",
+            app.risks.ids.len()
+        )
+    } else {
+        format!(
+            " {} shown · {active} active · {total} total ",
+            app.risks.ids.len()
+        )
+    };
     let line = match &app.message {
         Some(m) => {
             let style = if m.kind == MessageKind::Error {

@@ -113,6 +113,14 @@ impl Reg {
         self.conn().query_row(sql, [], |r| r.get(0)).expect("count")
     }
 
+    /// A count from another register file.
+    pub fn count_in(&self, db: &Path, sql: &str) -> i64 {
+        rusqlite::Connection::open(db)
+            .expect("open db")
+            .query_row(sql, [], |r| r.get(0))
+            .expect("count")
+    }
+
     pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
         let p = self.path(name);
         std::fs::write(&p, bytes).expect("write file");
@@ -165,17 +173,22 @@ pub fn on_pty(reg: &Reg, command: &str) -> Vec<u8> {
 /// do not depend on Python.
 pub fn dataset_csv(n: usize) -> String {
     let mut s = String::from(
-        "id,title,description,category,likelihood,impact,team,milestone,status,created_at\n",
+        "id,title,description,category,likelihood,impact,team,milestone,status,created_at,approver,accepted_until\n",
     );
     for i in 1..=n {
+        let status = ["open", "mitigating", "accepted", "closed"][i % 4];
+        let acceptance = if status == "accepted" {
+            "cto,2027-06-30"
+        } else {
+            ","
+        };
         s.push_str(&format!(
-            "{i},\"Risk {i}: service {} degrades, under load\",\"Line one, with \"\"quotes\"\"\nline two\",capacity,{},{},team{:02},2026q{}-ga,{},2026-01-{:02}T00:00:00Z\n",
+            "{i},\"Risk {i}: service {} degrades, under load\",\"Line one, with \"\"quotes\"\"\nline two\",capacity,{},{},team{:02},2026q{}-ga,{status},2026-01-{:02}T00:00:00Z,{acceptance}\n",
             i % 7,
             1 + i % 5,
             1 + (i / 5) % 5,
             1 + i % 3,
             1 + i % 4,
-            ["open", "mitigating", "accepted", "closed"][i % 4],
             1 + i % 28
         ));
     }
@@ -183,3 +196,40 @@ pub fn dataset_csv(n: usize) -> String {
 }
 
 pub mod tui;
+
+/// The command prefix that runs a program as an unprivileged user, so file permissions
+/// apply: `setpriv` to `nobody` when the suite runs as root (as CI does), nothing when it
+/// already runs as an ordinary user.
+pub fn unprivileged() -> Vec<String> {
+    if rustix::process::geteuid().is_root() {
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--",
+        ]
+        .map(String::from)
+        .to_vec()
+    } else {
+        Vec::new()
+    }
+}
+
+/// Whether the suite runs as root (so it can give files to another owner).
+pub fn is_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+/// Runs riskreg on `db` as an unprivileged user (see [`unprivileged`]).
+pub fn run_unprivileged(reg: &Reg, db: &Path, args: &[&str]) -> Output {
+    let prefix = unprivileged();
+    let mut c = std::process::Command::new(prefix.first().map_or(BIN, String::as_str));
+    isolate(&mut c, reg.dir.path());
+    c.env("HOME", "/nonexistent");
+    if !prefix.is_empty() {
+        c.args(&prefix[1..]).arg(BIN);
+    }
+    c.arg("--db").arg(db).args(args);
+    c.output().expect("run riskreg unprivileged")
+}

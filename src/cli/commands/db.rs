@@ -9,7 +9,8 @@ use crate::cli::args::DbCommand;
 use crate::cli::context::Ctx;
 use crate::cli::output::emit_one;
 use crate::error::{Error, Result};
-use crate::io::atomic::{AtomicFile, TEMP_PREFIX};
+use crate::io::atomic::{AtomicFile, stale_temp_files};
+use crate::io::import::MAX_ID;
 use crate::text::sanitize;
 
 pub fn db(ctx: &Ctx, command: DbCommand) -> Result<()> {
@@ -65,14 +66,16 @@ fn check(ctx: &Ctx, quick: bool) -> Result<()> {
     }
     let stats = store.stats()?;
     let warnings = warnings(store.path());
+    let problems = problems(&store)?;
     let path = store.path().display().to_string();
     let value = json!({
         "schema_version": 1,
         "path": path,
-        "healthy": true,
+        "healthy": problems.is_empty(),
         "integrity": report.integrity,
         "foreign_keys": report.foreign_keys,
         "stats": stats,
+        "problems": problems,
         "warnings": warnings,
     });
     emit_one(ctx, &value, || {
@@ -93,15 +96,58 @@ fn check(ctx: &Ctx, quick: bool) -> Result<()> {
             stats.events,
             stats.bytes / 1024
         ));
+        for p in &problems {
+            s.push_str(&format!("problem: {}\n", sanitize(p)));
+        }
         for w in &warnings {
             s.push_str(&format!("warning: {}\n", sanitize(w)));
         }
         s
-    })
+    })?;
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Refused {
+            code: crate::cli::CHECK_FAILED,
+            message: format!(
+                "db check found {} problem{} (listed above)",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            ),
+        })
+    }
 }
 
-/// Things worth knowing that are not corruption: loose permissions, a network filesystem
-/// (where SQLite's locking cannot be trusted) and temporary files left by a crash.
+/// An id counter past this (2^62, half of what ids can hold) is near its limit: imports
+/// bring ids up to [`MAX_ID`], so only an older riskreg could have pushed it there.
+const COUNTER_WARNING: i64 = 1 << 62;
+
+/// What is wrong though the file is intact, each one a reason for `db check` to fail:
+/// temporary files left by a killed export or backup, and an id counter so close to its
+/// limit that new risks could not be created.
+fn problems(store: &crate::store::Store) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for (table, seq) in store.id_counters()? {
+        if seq > COUNTER_WARNING {
+            out.push(format!(
+                "the {table} id counter is at {seq}, far beyond the largest id an import may bring ({MAX_ID}); only {} more {table} ids remain before new ones cannot be created",
+                i64::MAX - seq
+            ));
+        }
+    }
+    if let Some(dir) = store.path().parent() {
+        for path in stale_temp_files(dir) {
+            out.push(format!(
+                "stale temporary file {} (left by an interrupted export or backup); delete it, or run another export into that directory",
+                path.display()
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Things worth knowing that are not corruption: loose permissions and a network filesystem
+/// (where SQLite's locking cannot be trusted).
 fn warnings(db: &Path) -> Vec<String> {
     let mut out = Vec::new();
     if let Ok(meta) = std::fs::metadata(db)
@@ -117,19 +163,6 @@ fn warnings(db: &Path) -> Vec<String> {
         out.push(format!(
             "the register is on a {fs} filesystem; SQLite's locking is unreliable there, so keep it on a local disk"
         ));
-    }
-    if let Some(dir) = db.parent()
-        && let Ok(entries) = std::fs::read_dir(dir)
-    {
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with(TEMP_PREFIX) {
-                out.push(format!(
-                    "stale temporary file {} (left by an interrupted export or backup); it is safe to delete",
-                    dir.join(&name).display()
-                ));
-            }
-        }
     }
     out
 }

@@ -33,7 +33,7 @@ pub fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
     let (likelihood, impact) = levels(args.likelihood, args.impact)?;
     let patch = field_patch(ctx, &args.fields)?;
     let fields = RiskFields::new(title, likelihood, impact).patched(&patch);
-    let note = args.fields.note.unwrap_or_default();
+    let note = history_note(args.fields.note.as_deref())?;
     let mut store = ctx.open_for_write()?;
     let id = store.write(&ctx.stamp(), |tx| {
         tx.create_risk(
@@ -63,7 +63,7 @@ pub fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
             "nothing to change: give at least one field, e.g. --owner NAME (see `riskreg edit --help`)".into(),
         ));
     }
-    let note = args.fields.note.unwrap_or_default();
+    let note = history_note(args.fields.note.as_deref())?;
     let mut store = ctx.open_existing()?;
     let edit = store.write(&ctx.stamp(), |tx| {
         tx.update_risk(id, args.expect_revision, &patch, Rules::Interactive, &note)
@@ -94,10 +94,16 @@ fn shown(value: &str) -> String {
     }
 }
 
+/// A `--note` for history, checked like a one-line field; none is "".
+pub(super) fn history_note(note: Option<&str>) -> Result<String> {
+    Ok(note.map(validate::note).transpose()?.unwrap_or_default())
+}
+
 pub fn review(ctx: &Ctx, id: &str, note: Option<&str>) -> Result<()> {
     let id = parse_id(id)?;
+    let note = history_note(note)?;
     let mut store = ctx.open_existing()?;
-    let risk = store.write(&ctx.stamp(), |tx| tx.review_risk(id, note.unwrap_or("")))?;
+    let risk = store.write(&ctx.stamp(), |tx| tx.review_risk(id, &note))?;
     emit_one(ctx, &risk, || {
         format!(
             "reviewed risk {id}; next review {} (revision {})\n",
@@ -112,6 +118,7 @@ pub fn review(ctx: &Ctx, id: &str, note: Option<&str>) -> Result<()> {
 
 pub fn delete(ctx: &Ctx, id: &str, yes: bool, note: Option<&str>) -> Result<()> {
     let id = parse_id(id)?;
+    let note = history_note(note)?;
     let mut store = ctx.open_existing()?;
     if !yes {
         let risk = store.risk(id)?;
@@ -130,7 +137,7 @@ pub fn delete(ctx: &Ctx, id: &str, yes: bool, note: Option<&str>) -> Result<()> 
             });
         }
     }
-    let risk = store.write(&ctx.stamp(), |tx| tx.delete_risk(id, note.unwrap_or("")))?;
+    let risk = store.write(&ctx.stamp(), |tx| tx.delete_risk(id, &note))?;
     emit_one(ctx, &risk, || {
         format!(
             "deleted risk {id} \"{}\" (its history is kept)\n",
@@ -171,13 +178,14 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
     };
     let store = ctx.open_existing()?;
     let today = ctx.clock.today;
-    let mut out = Out::new();
     if let Some(format) = risk_format(ctx.format()) {
+        let mut out = Out::raw_text(ctx);
         let mut writer = RiskWriter::new(format, out.writer(), false).map_err(Out::error)?;
         store.for_each_risk(&spec, today, |r| writer.write(&r).map_err(Out::error))?;
         writer.finish().map_err(Out::error)?;
         return out.finish();
     }
+    let mut out = Out::new();
     let mut t = risk_table();
     let mut any_estimates = false;
     store.for_each_risk(&spec, today, |r| {
@@ -262,7 +270,7 @@ pub fn show(ctx: &Ctx, id: &str) -> Result<()> {
     if let Some(format @ (crate::io::RiskFormat::Csv | crate::io::RiskFormat::Markdown)) =
         risk_format(ctx.format())
     {
-        let mut out = Out::new();
+        let mut out = Out::raw_text(ctx);
         let mut writer = RiskWriter::new(format, out.writer(), false).map_err(Out::error)?;
         writer.write(&risk).map_err(Out::error)?;
         writer.finish().map_err(Out::error)?;
@@ -294,9 +302,9 @@ fn incident_section(r: &Risk, incidents: &[Incident], today: jiff::civil::Date) 
             i.date,
             i.id,
             sanitize(&i.title),
-            i.ttd,
-            i.ttr,
-            i.users
+            i.ttd.rounded(),
+            i.ttr.rounded(),
+            i.users.rounded()
         ));
     }
     let linked: Vec<&Incident> = incidents.iter().collect();

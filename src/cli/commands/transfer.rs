@@ -58,7 +58,7 @@ pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
             Ok(())
         }
         _ => {
-            let mut out = Out::new();
+            let mut out = Out::raw_text(ctx);
             write_risks(ctx, &store, &spec, format, args.raw, out.writer())?;
             out.finish()
         }
@@ -189,15 +189,29 @@ fn split_by_team(
             path: existing.clone(),
         });
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::CannotCreate {
-        path: dir.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    let mut summary = Vec::new();
-    for (path, group) in &planned {
-        let n = to_file(ctx, store, group, format, path, force, raw)?;
-        summary.push(serde_json::json!({"file": path.display().to_string(), "risks": n}));
-    }
+    let created = create_private_dir(dir)?;
+    let total = if ctx.term.stderr {
+        Some(store.count_risks(spec, ctx.clock.today)?)
+    } else {
+        None
+    };
+    let mut progress = Progress::new("exporting", total, ctx.term.stderr);
+    let counts = ops::export_files(
+        store,
+        &planned,
+        ctx.clock.today,
+        format,
+        force,
+        raw,
+        created.then_some(dir),
+        &mut |n| progress.set(n),
+    )?;
+    progress.finish();
+    let summary: Vec<serde_json::Value> = planned
+        .iter()
+        .zip(counts)
+        .map(|((path, _), n)| serde_json::json!({"file": path.display().to_string(), "risks": n}))
+        .collect();
     emit_one(
         ctx,
         &serde_json::json!({"schema_version": 1, "files": summary}),
@@ -214,6 +228,24 @@ fn split_by_team(
                 .collect()
         },
     )
+}
+
+/// Creates the directory for a split export, private (0700) like every file riskreg writes;
+/// whether it was created (and so may be removed if the export fails).
+fn create_private_dir(dir: &Path) -> Result<bool> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.is_dir() {
+        return Ok(false);
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::CannotCreate {
+            path: dir.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    Ok(true)
 }
 
 pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {

@@ -44,18 +44,38 @@ impl App {
         }
     }
 
-    /// Applies an answer of the loader; stale ones (an older filter) are dropped.
+    /// Applies an answer of the loader. Any answer newer than the one on screen is shown,
+    /// even when a newer request is already on its way: under a steady stream of other
+    /// processes' commits a long overview pass is always overtaken, and dropping it would
+    /// leave the figures empty for as long as the writes go on. Rows of another filter or
+    /// sort (the person typed on) are dropped.
     pub fn apply(&mut self, response: Response) {
         match response {
-            Response::Rows(Ok(rows)) if rows.generation == self.rows_generation => {
+            Response::Rows(Ok(rows))
+                if rows.generation > self.rows_applied
+                    && self.spec().is_ok_and(|s| s == rows.spec) =>
+            {
+                self.rows_applied = rows.generation;
                 self.apply_rows(rows);
             }
-            Response::Overview(Ok(o)) if o.generation == self.overview_generation => {
+            Response::Overview(Ok(o)) if o.generation > self.overview_applied => {
+                self.overview_applied = o.generation;
                 self.apply_overview(o);
             }
             Response::Rows(Err(e)) | Response::Overview(Err(e)) => self.error(&e),
             _ => {}
         }
+    }
+
+    /// Whether the overview on screen (totals, teams, roadmap, budget) predates the latest
+    /// change: a newer pass is on its way.
+    pub fn overview_stale(&self) -> bool {
+        self.overview_applied < self.overview_generation
+    }
+
+    /// Whether any overview has arrived yet.
+    pub fn overview_loaded(&self) -> bool {
+        self.overview_applied > 0
     }
 
     pub(super) fn apply_rows(&mut self, rows: Rows) {
@@ -90,7 +110,9 @@ impl App {
         self.milestone_cursor = chosen
             .and_then(|n| self.milestones.iter().position(|m| m.name == n))
             .unwrap_or(0);
-        self.history = o.history;
+        if o.history_risk == self.history_risk {
+            self.history = o.history;
+        }
         let ranked = o.report.top_by_bad_minutes.len();
         self.budget_cursor = self.budget_cursor.min(ranked.saturating_sub(1));
         self.budget = Some(o.report);

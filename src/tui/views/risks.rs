@@ -293,9 +293,9 @@ fn detail_lines(
                 i.date,
                 i.id,
                 sanitize_line(&i.title),
-                i.ttd,
-                i.ttr,
-                i.users
+                i.ttd.rounded(),
+                i.ttr.rounded(),
+                i.users.rounded()
             )));
         }
     }
