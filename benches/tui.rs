@@ -186,7 +186,7 @@ fn main() -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     app.resize(Rect::new(0, 0, 120, 40));
     settle_until(&mut app, &rx, |a| {
-        a.risks.loaded && !a.risks.visible.is_empty()
+        a.tabs.risks.loaded && !a.tabs.risks.visible.is_empty()
     });
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).map_err(|e| e.to_string())?;
     terminal
@@ -195,7 +195,7 @@ fn main() -> Result<(), String> {
     let first_screen = start.elapsed();
     settle_until(&mut app, &rx, |a| a.totals.1 > 0);
 
-    println!("riskreg TUI at {} risks (120×40)", app.risks.ids.len());
+    println!("riskreg TUI at {} risks (120×40)", app.tabs.risks.ids.len());
     println!("first screen           {:>7} ms", ms(first_screen));
     let down: Vec<Event> = (0..args.keys).map(|_| key(KeyCode::Char('j'))).collect();
     let moves = report("move (j)", run_keys(&mut app, &mut terminal, &rx, &down)?);
@@ -274,7 +274,7 @@ fn main() -> Result<(), String> {
     if args.machine {
         let lines = [
             ("imported", imported.to_string()),
-            ("risks", app.risks.ids.len().to_string()),
+            ("risks", app.tabs.risks.ids.len().to_string()),
             ("first_screen_ms", ms(first_screen)),
             ("move_p50_ms", ms(percentile(&moves, 0.5))),
             ("move_p99_ms", ms(percentile(&moves, 0.99))),

@@ -12,8 +12,6 @@ use std::ffi::OsString;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 
-use clap::Parser;
-
 pub use args::Cli;
 use args::Command;
 use context::Ctx;
@@ -146,7 +144,10 @@ fn panic_if_asked() {
 }
 
 fn run(args: &[OsString]) -> Result<()> {
-    let cli = match Cli::try_parse_from(args::separate_query_terms(args.to_vec())) {
+    let parsed = args::command()
+        .try_get_matches_from(args::separate_query_terms(args.to_vec()))
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             // --help and --version: to stdout, exit 0.

@@ -1,7 +1,9 @@
 //! The register's vocabulary: risks and their fields, statuses, likelihood and impact, teams,
 //! milestones and history events. Pure: no database, no terminal, no clock.
 
+pub mod detail;
 pub mod estimates;
+pub mod figures;
 pub mod incidents;
 pub mod lifecycle;
 pub mod merge;

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::io::atomic::AtomicFile;
 use crate::io::{RiskFormat, RiskWriter};
 use crate::query::ListSpec;
-use crate::store::Store;
+use crate::store::{Stamp, Store};
 
 /// One pass over the whole register: the report and the policy violations.
 pub fn portfolio(store: &Store, today: Date) -> Result<(Report, Vec<Violation>)> {
@@ -163,4 +163,64 @@ pub fn export_file(
     )?;
     file.commit()?;
     Ok(n)
+}
+
+/// The sample register's risks (with estimates, targets, teams, milestones and an
+/// acceptance) and the incidents that realised some of them.
+pub const SAMPLE_RISKS: &str = include_str!("../examples/sample-register.csv");
+pub const SAMPLE_INCIDENTS: &str = include_str!("../examples/sample-incidents.csv");
+
+/// Loads the sample register into a register that holds nothing yet (no risks, teams or
+/// milestones), in one transaction; says what it loaded. A register with anything in it is
+/// refused: the sample is for a new, demo register.
+pub fn load_sample(store: &mut Store, stamp: &Stamp) -> Result<String> {
+    use crate::domain::incidents::{IncidentText, NewIncident};
+    use crate::io::import::{self, ImportOptions, InputFormat};
+    let stats = store.stats()?;
+    if stats.risks > 0 || stats.teams > 0 || stats.milestones > 0 {
+        return Err(Error::Refused {
+            code: "not_empty",
+            message: format!(
+                "{} already holds risks, teams or milestones; load the sample into a new register: riskreg --db /tmp/riskreg-demo.db sample",
+                store.path().display()
+            ),
+        });
+    }
+    let options = ImportOptions {
+        note: "sample register".into(),
+        ..ImportOptions::default()
+    };
+    let prepared = import::prepare(SAMPLE_RISKS.as_bytes(), Some(InputFormat::Csv), &options)?;
+    let sample_error = |e: Error| Error::Internal(format!("the built-in sample is invalid: {e}"));
+    store.write(stamp, |tx| {
+        let report = prepared.apply(tx, &options, &mut |_| {})?;
+        let mut reader = csv::Reader::from_reader(SAMPLE_INCIDENTS.as_bytes());
+        let mut incidents = 0u64;
+        for row in reader.records() {
+            let row = row.map_err(|e| sample_error(Error::Internal(e.to_string())))?;
+            let cell = |i: usize| row.get(i).unwrap_or("");
+            let new = NewIncident::from_text(&IncidentText {
+                title: cell(0),
+                date: cell(1),
+                ttd: cell(2),
+                ttr: cell(3),
+                users: cell(4),
+                link: cell(5),
+                note: cell(6),
+            })
+            .map_err(|e| sample_error(e.into()))?;
+            let risks: Vec<i64> = cell(7)
+                .split_whitespace()
+                .filter_map(|id| id.parse().ok())
+                .collect();
+            tx.add_incident(&new, &risks)?;
+            incidents += 1;
+        }
+        Ok(format!(
+            "{} risks, {} teams, {} milestones, {incidents} incidents",
+            report.created,
+            report.teams_created.len(),
+            report.milestones_created.len()
+        ))
+    })
 }

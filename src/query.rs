@@ -61,6 +61,8 @@ impl Cmp {
 pub enum Flag {
     /// No owning team.
     Unowned,
+    /// No owner: no person is the DRI.
+    NoOwner,
     /// The risk's milestone is past due and not done.
     Overdue,
     /// The review date has come, or an acceptance has lapsed.
@@ -69,13 +71,165 @@ pub enum Flag {
     TooBig,
 }
 
-impl Flag {
-    const ALL: [(Flag, &'static str); 4] = [
-        (Flag::Unowned, "unowned"),
-        (Flag::Overdue, "overdue"),
-        (Flag::ReviewDue, "review-due"),
-        (Flag::TooBig, "too-big"),
-    ];
+/// One `is:` flag as the parser reads it and help describes it.
+pub struct FlagTerm {
+    pub flag: Flag,
+    pub name: &'static str,
+    pub meaning: &'static str,
+}
+
+/// Every `is:` flag: the parser's list, from which help is generated.
+pub const FLAGS: [FlagTerm; 5] = [
+    FlagTerm {
+        flag: Flag::Unowned,
+        name: "unowned",
+        meaning: "no owning team",
+    },
+    FlagTerm {
+        flag: Flag::NoOwner,
+        name: "no-owner",
+        meaning: "no owner (no person is the DRI)",
+    },
+    FlagTerm {
+        flag: Flag::Overdue,
+        name: "overdue",
+        meaning: "its milestone is past due and not done",
+    },
+    FlagTerm {
+        flag: Flag::ReviewDue,
+        name: "review-due",
+        meaning: "review date reached, or acceptance lapsed",
+    },
+    FlagTerm {
+        flag: Flag::TooBig,
+        name: "too-big",
+        meaning: "bad minutes above the single-risk share of the budget",
+    },
+];
+
+/// One field a term can name, as the parser reads it and help describes it.
+pub struct FieldTerm {
+    pub name: &'static str,
+    /// How it is written, e.g. `team:core,data`.
+    pub example: &'static str,
+    pub meaning: &'static str,
+}
+
+/// Every field a term can name: the parser's list (it suggests the closest of these for a
+/// typo), from which help is generated.
+pub const FIELD_TERMS: [FieldTerm; 14] = [
+    FieldTerm {
+        name: "team",
+        example: "team:core,data",
+        meaning: "owned by one of these teams (comma = or)",
+    },
+    FieldTerm {
+        name: "milestone",
+        example: "milestone:2027q1-failover",
+        meaning: "on one of these roadmap milestones",
+    },
+    FieldTerm {
+        name: "status",
+        example: "status:open,mitigating",
+        meaning: "in one of these statuses (see below)",
+    },
+    FieldTerm {
+        name: "owner",
+        example: "owner:ana",
+        meaning: "this person is the owner (DRI)",
+    },
+    FieldTerm {
+        name: "category",
+        example: "category:capacity",
+        meaning: "in this category",
+    },
+    FieldTerm {
+        name: "service",
+        example: "service:checkout",
+        meaning: "affects this service",
+    },
+    FieldTerm {
+        name: "tag",
+        example: "tag:db",
+        meaning: "carries this tag",
+    },
+    FieldTerm {
+        name: "band",
+        example: "band:high,critical",
+        meaning: "in one of these bands",
+    },
+    FieldTerm {
+        name: "score",
+        example: "score>=12",
+        meaning: "likelihood × impact compared (= < <= > >=, or a list 12,15)",
+    },
+    FieldTerm {
+        name: "likelihood",
+        example: "likelihood>3",
+        meaning: "likelihood 1–5 compared",
+    },
+    FieldTerm {
+        name: "impact",
+        example: "impact<=2",
+        meaning: "impact 1–5 compared",
+    },
+    FieldTerm {
+        name: "bm",
+        example: "bm>=100",
+        meaning: "bad minutes a year compared (risks without estimates never match)",
+    },
+    FieldTerm {
+        name: "due",
+        example: "due<2026-12-31",
+        meaning: "its milestone's due date compared",
+    },
+    FieldTerm {
+        name: "is",
+        example: "is:FLAG",
+        meaning: "a flag, below",
+    },
+];
+
+/// The QUERIES section of `list --help`, `export --help` and the TUI's help: every term the
+/// parser knows, from its own lists.
+pub fn help_lines() -> Vec<(String, String)> {
+    let mut lines: Vec<(String, String)> = FIELD_TERMS
+        .iter()
+        .filter(|f| f.name != "is")
+        .map(|f| (f.example.to_string(), f.meaning.to_string()))
+        .collect();
+    lines.extend(
+        FLAGS
+            .iter()
+            .map(|f| (format!("is:{}", f.name), f.meaning.to_string())),
+    );
+    lines.push(("-term".into(), "negates a term".into()));
+    lines.push((
+        "word \"a phrase\"".into(),
+        "title or description contains the text (any case)".into(),
+    ));
+    lines
+}
+
+/// What `help_lines` says about which statuses match.
+pub const STATUS_RULE: &str = "Only active risks (open, mitigating, accepted) match, unless a \
+     term names a status (status:closed) or --all is given; a negated status term \
+     (-status:accepted) narrows within the active risks.";
+
+/// The QUERIES section as text, for `--help`.
+pub fn help_text() -> String {
+    let lines = help_lines();
+    let width = lines
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from("Queries (terms are ANDed):\n");
+    for (term, meaning) in lines {
+        out.push_str(&format!("  {term:<width$}  {meaning}\n"));
+    }
+    out.push_str(&format!("  {STATUS_RULE}\n"));
+    out
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -169,28 +323,16 @@ pub struct ListSpec {
 }
 
 impl ListSpec {
-    /// By default only active risks match, unless the query names a status or `all` is set.
+    /// By default only active risks match, unless a positive status term or `all` widens the
+    /// match; a negated status term narrows within the active risks.
     pub fn active_only(&self) -> bool {
         !self.all && !self.query.names_status()
     }
 }
 
-const FIELDS: [&str; 14] = [
-    "team",
-    "milestone",
-    "status",
-    "owner",
-    "category",
-    "service",
-    "tag",
-    "band",
-    "score",
-    "likelihood",
-    "impact",
-    "bm",
-    "due",
-    "is",
-];
+fn field_names() -> impl Iterator<Item = &'static str> + Clone {
+    FIELD_TERMS.iter().map(|f| f.name)
+}
 
 /// The most terms one query may hold, and the most values all its terms may list: far
 /// beyond any query a person or script writes, and well inside what the database accepts
@@ -250,11 +392,11 @@ impl Query {
         self.terms.is_empty()
     }
 
-    /// Whether any term (negated or not) is about status.
+    /// Whether a positive term names a status (which lifts the active-only default).
     pub fn names_status(&self) -> bool {
         self.terms
             .iter()
-            .any(|t| matches!(t.kind, TermKind::Status(_)))
+            .any(|t| !t.negated && matches!(t.kind, TermKind::Status(_)))
     }
 }
 
@@ -514,19 +656,19 @@ fn parse_field(
                 ));
             };
             let lower = v.to_lowercase();
-            Flag::ALL
+            FLAGS
                 .iter()
-                .find(|(_, n)| *n == lower)
-                .map(|(f, _)| TermKind::Flag(*f))
+                .find(|f| f.name == lower)
+                .map(|f| TermKind::Flag(f.flag))
                 .ok_or_else(|| {
                     err(
                         format!(
                             "unknown flag 'is:{}'{}; flags: {}",
                             echo(v),
-                            suggest::did_you_mean(&lower, Flag::ALL.iter().map(|(_, n)| *n)),
-                            Flag::ALL
+                            suggest::did_you_mean(&lower, FLAGS.iter().map(|f| f.name)),
+                            FLAGS
                                 .iter()
-                                .map(|(_, n)| format!("is:{n}"))
+                                .map(|f| format!("is:{}", f.name))
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ),
@@ -539,10 +681,13 @@ fn parse_field(
             let mut message = format!(
                 "unknown field '{}'{}",
                 echo(name),
-                suggest::did_you_mean(name, FIELDS)
+                suggest::did_you_mean(name, field_names())
             );
             if !message.ends_with('?') {
-                message.push_str(&format!("; fields: {}", FIELDS.join(", ")));
+                message.push_str(&format!(
+                    "; fields: {}",
+                    field_names().collect::<Vec<_>>().join(", ")
+                ));
             }
             message.push_str("; to search for text containing ':' or '<', put it in quotes");
             Err(err(message, field_pos, token))
@@ -684,6 +829,24 @@ mod tests {
     }
 
     #[test]
+    fn help_names_every_term_the_parser_knows() {
+        let text = help_text();
+        for f in &FIELD_TERMS {
+            if f.name != "is" {
+                assert!(text.contains(f.example), "{}", f.name);
+                let parsed = Query::parse(f.example);
+                assert!(parsed.is_ok(), "{}: {parsed:?}", f.example);
+            }
+        }
+        for f in &FLAGS {
+            let term = format!("is:{}", f.name);
+            assert!(text.contains(&term), "{term}");
+            assert_eq!(kinds(&term), vec![(false, TermKind::Flag(f.flag))]);
+        }
+        assert!(text.contains("bm>=100") && text.contains("is:too-big"));
+    }
+
+    #[test]
     fn oversized_queries_are_refused_at_the_first_term_too_many() {
         let many = vec!["word"; MAX_TERMS + 1].join(" ");
         let e = Query::parse(&many).unwrap_err();
@@ -743,7 +906,12 @@ mod tests {
         };
         assert!(spec("team:x", false).active_only());
         assert!(!spec("status:closed", false).active_only());
-        assert!(!spec("-status:closed", false).active_only());
+        assert!(
+            spec("-status:closed", false).active_only(),
+            "a negated status narrows within the active risks"
+        );
+        assert!(spec("-status:accepted", false).active_only());
+        assert!(!spec("-status:accepted status:closed", false).active_only());
         assert!(!spec("", true).active_only());
     }
 

@@ -203,6 +203,28 @@ pub const SETTING_KEYS: [(&str, &str); 9] = [
 ];
 
 impl Settings {
+    /// Minutes a year the SLO allows to be bad: 99.8% → 1051.92.
+    pub fn budget_minutes(&self) -> f64 {
+        crate::domain::estimates::error_budget_minutes(self.slo)
+    }
+
+    /// Bad minutes a year above which one risk is too big on its own: its share of the
+    /// budget. The one place this limit is computed.
+    pub fn too_big_limit_minutes(&self) -> f64 {
+        self.single_risk_share * self.budget_minutes()
+    }
+
+    pub fn is_too_big(&self, bad_minutes: f64) -> bool {
+        bad_minutes > self.too_big_limit_minutes()
+    }
+
+    /// The percentage of the budget `bad_minutes` use; `None` when the SLO allows no bad
+    /// minutes at all (100%), where a share means nothing.
+    pub fn budget_share_percent(&self, bad_minutes: f64) -> Option<f64> {
+        let budget = self.budget_minutes();
+        (budget > 0.0).then(|| bad_minutes / budget * 100.0)
+    }
+
     pub fn get(&self, key: &str) -> Result<String, SettingError> {
         Ok(match key {
             "slo" => self.slo.to_string(),

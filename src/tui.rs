@@ -14,9 +14,10 @@ pub mod input;
 pub mod keymap;
 pub mod layout;
 pub mod popups;
+pub mod tabs;
 pub mod theme;
-pub mod ui;
-pub mod views;
+mod ui;
+pub mod widgets;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

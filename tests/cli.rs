@@ -257,10 +257,19 @@ fn queries_filter_and_bad_queries_point_at_the_term() {
         titles(&["list", "-team:core", "-status:accepted"]),
         [
             "Card processor has no fallback",
-            "Old queue retired",
             "Status page hosted on our own CDN"
         ],
-        "naming a status lifts the active-only default"
+        "a negated status narrows within the active risks (the closed one stays out)"
+    );
+    assert_eq!(
+        titles(&["list", "status:closed"]),
+        ["Old queue retired"],
+        "a positive status term widens the match"
+    );
+    assert_eq!(
+        titles(&["list", "-status:open", "--all"]),
+        ["Old queue retired", "Legacy cron host has one disk"],
+        "--all widens, and the negated term narrows within it"
     );
     assert_eq!(
         titles(&["list", "is:unowned"]),

@@ -18,7 +18,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 use riskreg::tui::App;
-use riskreg::tui::app::Tab;
+use riskreg::tui::tabs::Tab;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
@@ -130,7 +130,7 @@ fn snapshot_every_popup() {
 fn snapshot_conflict() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 120, 40);
-    let id = app.risks.selected_id().unwrap();
+    let id = app.tabs.risks.selected_id().unwrap();
     key(&mut app, KeyCode::Char('e'));
     common::tui::key_with(
         &mut app,
@@ -229,11 +229,11 @@ fn esc_3_no_control_or_bidi_character_reaches_the_buffer() {
         .unwrap();
     for (w, h) in SIZES {
         let mut app = app_on(&reg, w, h);
-        let pos = app.risks.ids.iter().position(|x| *x == id).unwrap();
+        let pos = app.tabs.risks.ids.iter().position(|x| *x == id).unwrap();
         for _ in 0..pos {
             key(&mut app, KeyCode::Down);
         }
-        assert_eq!(app.risks.selected_id(), Some(id));
+        assert_eq!(app.tabs.risks.selected_id(), Some(id));
         let mut screens = vec![screen(&app)];
         key(&mut app, KeyCode::Enter);
         screens.push(screen(&app));
@@ -274,7 +274,7 @@ fn width_2_wide_characters_at_the_cell_edge() {
         &["--team", team],
     );
     let app = app_on(&reg, 80, 24);
-    assert!(app.risks.visible.iter().any(|r| r.id == id));
+    assert!(app.tabs.risks.visible.iter().any(|r| r.id == id));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|f| f.render_widget(&app, f.area())).unwrap();
     let buf = terminal.backend().buffer();
@@ -290,9 +290,11 @@ fn width_2_wide_characters_at_the_cell_edge() {
             .unwrap()
     };
     let (team_x, milestone_x) = (column("TEAM"), column("MILESTONE"));
-    let row = (header as u16 + 1..24)
-        .find(|y| buf[(4, *y)].symbol() == "3" && buf[(3, *y)].symbol() == "3")
-        .expect("risk 33's row");
+    let row = text
+        .lines()
+        .position(|l| l.trim_start().starts_with(&format!("{id} ")))
+        .map(|y| y as u16)
+        .expect("the new risk's row");
     let sym = |x: u16| buf[(x, row)].symbol().to_string();
     // The title stops before the gap: its last cell is the ellipsis or a filler space.
     assert_eq!(sym(team_x - 1), " ", "gap before TEAM");
@@ -330,7 +332,7 @@ proptest! {
 fn snapshot_deleted_meanwhile() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 80, 24);
-    let id = app.risks.selected_id().unwrap();
+    let id = app.tabs.risks.selected_id().unwrap();
     key(&mut app, KeyCode::Char('e'));
     reg.ok(&["delete", &id.to_string(), "--yes"]);
     key(&mut app, KeyCode::Enter);

@@ -14,7 +14,8 @@ use common::Reg;
 use common::tui::{act, app_on, chars, ids, key, key_with, sample_reg};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use riskreg::tui::Action;
-use riskreg::tui::app::{Popup, Tab};
+use riskreg::tui::app::Popup;
+use riskreg::tui::tabs::Tab;
 
 fn title_of(reg: &Reg, id: i64) -> String {
     reg.json(&["show", &id.to_string()])["title"]
@@ -40,7 +41,7 @@ fn the_list_is_the_cli_priority_order() {
         .collect();
     assert_eq!(ids(&app), cli);
     assert_eq!(app.totals, (28, 32));
-    assert_eq!(app.risks.selected_id(), Some(cli[0]));
+    assert_eq!(app.tabs.risks.selected_id(), Some(cli[0]));
 }
 
 #[test]
@@ -49,31 +50,34 @@ fn moving_paging_and_jumping_keep_the_selection_visible() {
     let mut app = app_on(&reg, 80, 24);
     let rows = riskreg::tui::layout::risk_rows(app.size);
     act(&mut app, Action::Down);
-    assert_eq!(app.risks.selected, 1);
+    assert_eq!(app.tabs.risks.cursor.at, 1);
     act(&mut app, Action::Up);
     act(&mut app, Action::Up);
-    assert_eq!(app.risks.selected, 0, "stops at the top");
+    assert_eq!(app.tabs.risks.cursor.at, 0, "stops at the top");
     act(&mut app, Action::Bottom);
-    assert_eq!(app.risks.selected, app.risks.ids.len() - 1);
+    assert_eq!(app.tabs.risks.cursor.at, app.tabs.risks.ids.len() - 1);
     assert!(
-        app.risks.offset + rows > app.risks.selected,
+        app.tabs.risks.cursor.offset + rows > app.tabs.risks.cursor.at,
         "bottom row visible"
     );
     assert_eq!(
-        app.risks.visible.last().map(|r| r.id),
-        app.risks.selected_id()
+        app.tabs.risks.visible.last().map(|r| r.id),
+        app.tabs.risks.selected_id()
     );
     act(&mut app, Action::Top);
-    assert_eq!((app.risks.selected, app.risks.offset), (0, 0));
-    act(&mut app, Action::PageDown);
-    assert_eq!(app.risks.selected, rows);
-    act(&mut app, Action::PageUp);
-    assert_eq!(app.risks.selected, 0);
-    act(&mut app, Action::ClickRow(2));
-    assert_eq!(app.risks.selected, 2);
     assert_eq!(
-        app.risks.detail.as_ref().map(|(r, ..)| r.id),
-        app.risks.selected_id()
+        (app.tabs.risks.cursor.at, app.tabs.risks.cursor.offset),
+        (0, 0)
+    );
+    act(&mut app, Action::PageDown);
+    assert_eq!(app.tabs.risks.cursor.at, rows);
+    act(&mut app, Action::PageUp);
+    assert_eq!(app.tabs.risks.cursor.at, 0);
+    act(&mut app, Action::ClickRow(2));
+    assert_eq!(app.tabs.risks.cursor.at, 2);
+    assert_eq!(
+        app.tabs.risks.detail.as_ref().map(|(r, ..)| r.id),
+        app.tabs.risks.selected_id()
     );
 }
 
@@ -175,7 +179,10 @@ fn the_add_form_validates_inline_and_saves_through_the_core() {
     let Some(Popup::Form(form)) = &app.popup else {
         panic!("form stays open")
     };
-    assert!(form.entries[0].error.is_some(), "empty title refused");
+    assert!(
+        form.fields.entries[0].error.is_some(),
+        "empty title refused"
+    );
     chars(&mut app, "Redis cache stampede on deploy");
     key(&mut app, KeyCode::Tab);
     chars(&mut app, "5"); // likelihood
@@ -189,7 +196,7 @@ fn the_add_form_validates_inline_and_saves_through_the_core() {
     chars(&mut app, "ana");
     key(&mut app, KeyCode::Enter);
     assert!(app.popup.is_none(), "saved");
-    let id = app.risks.selected_id().unwrap();
+    let id = app.tabs.risks.selected_id().unwrap();
     let shown = reg.json(&["show", &id.to_string()]);
     assert_eq!(shown["title"], "Redis cache stampede on deploy");
     assert_eq!(
@@ -213,10 +220,12 @@ fn bad_values_in_the_form_are_refused_like_the_cli_refuses_them() {
     let Some(Popup::Form(form)) = &app.popup else {
         panic!("still open")
     };
-    let err = form.entries[0].error.clone().unwrap();
+    let err = form.fields.entries[0].error.clone().unwrap();
     let cli = reg.fails(&["add", "a\u{202e}b", "-l", "1", "-i", "1"], 65);
     assert!(common::stderr(&cli).contains(&err), "same reason: {err}");
     key(&mut app, KeyCode::Esc);
+    assert!(app.popup.is_some(), "asks before throwing the typing away");
+    key(&mut app, KeyCode::Char('y'));
     assert!(app.popup.is_none());
     assert_eq!(app.totals.1, 32, "nothing saved");
 }
@@ -225,7 +234,7 @@ fn bad_values_in_the_form_are_refused_like_the_cli_refuses_them() {
 fn edit_form_saves_changes_and_records_history() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 120, 40);
-    let id = app.risks.selected_id().unwrap();
+    let id = app.tabs.risks.selected_id().unwrap();
     key(&mut app, KeyCode::Char('e'));
     key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL); // clear the title line
     chars(&mut app, "Renamed in the TUI");
@@ -242,7 +251,7 @@ fn quick_keys_bump_levels_move_status_review_and_delete() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 120, 40);
     act(&mut app, Action::Bottom);
-    let id = app.risks.selected_id().unwrap();
+    let id = app.tabs.risks.selected_id().unwrap();
     let l = field(&reg, id, "likelihood").as_i64().unwrap();
     let i = field(&reg, id, "impact").as_i64().unwrap();
     key(&mut app, KeyCode::Char('+'));
@@ -252,7 +261,7 @@ fn quick_keys_bump_levels_move_status_review_and_delete() {
     key(&mut app, KeyCode::Char('-'));
     key(&mut app, KeyCode::Char('<'));
     assert_eq!(field(&reg, id, "likelihood").as_i64(), Some(l.clamp(1, 4)));
-    let sel = app.risks.selected_id().unwrap();
+    let sel = app.tabs.risks.selected_id().unwrap();
     key(&mut app, KeyCode::Char('m'));
     assert!(matches!(app.popup, Some(Popup::Status { .. })));
     key(&mut app, KeyCode::Home); // no-op key in the picker
@@ -289,7 +298,7 @@ fn quick_keys_bump_levels_move_status_review_and_delete() {
 fn accepting_from_the_status_picker_asks_for_approver_and_date() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 120, 40);
-    let id = app.risks.selected_id().unwrap();
+    let id = app.tabs.risks.selected_id().unwrap();
     key(&mut app, KeyCode::Char('m'));
     for _ in 0..5 {
         key(&mut app, KeyCode::Up);
@@ -301,7 +310,7 @@ fn accepting_from_the_status_picker_asks_for_approver_and_date() {
     let Some(Popup::Form(form)) = &app.popup else {
         panic!("the form opens for the approver")
     };
-    assert_eq!(form.focused().unwrap().field.name(), "approver");
+    assert_eq!(form.fields.focused().unwrap().key, "approver");
     assert_ne!(field(&reg, id, "status"), "accepted", "nothing written yet");
     chars(&mut app, "cto");
     key(&mut app, KeyCode::BackTab);
@@ -316,7 +325,7 @@ fn accepting_from_the_status_picker_asks_for_approver_and_date() {
 fn undo_takes_back_an_edit_a_delete_and_an_add_in_history() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 120, 40);
-    let id = app.risks.selected_id().unwrap();
+    let id = app.tabs.risks.selected_id().unwrap();
     let before = reg.json(&["show", &id.to_string()]);
     key(&mut app, KeyCode::Char('-'));
     assert_ne!(field(&reg, id, "likelihood"), before["likelihood"]);
@@ -334,12 +343,12 @@ fn undo_takes_back_an_edit_a_delete_and_an_add_in_history() {
     let back = reg.json(&["show", &id.to_string()]);
     assert_eq!(back["title"], before["title"]);
     assert_eq!(back["created_at"], before["created_at"]);
-    assert_eq!(app.risks.selected_id(), Some(id));
+    assert_eq!(app.tabs.risks.selected_id(), Some(id));
 
     key(&mut app, KeyCode::Char('a'));
     chars(&mut app, "Short-lived risk");
     key(&mut app, KeyCode::Enter);
-    let new_id = app.risks.selected_id().unwrap();
+    let new_id = app.tabs.risks.selected_id().unwrap();
     assert_ne!(new_id, id);
     key(&mut app, KeyCode::Char('u'));
     assert_eq!(
@@ -365,7 +374,7 @@ fn undo_takes_back_an_edit_a_delete_and_an_add_in_history() {
 fn undo_refuses_to_overwrite_someone_elses_later_change() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 120, 40);
-    let id = app.risks.selected_id().unwrap();
+    let id = app.tabs.risks.selected_id().unwrap();
     key(&mut app, KeyCode::Char('-'));
     reg.ok(&["edit", &id.to_string(), "--owner", "someone-else"]);
     key(&mut app, KeyCode::Char('u'));
@@ -382,11 +391,11 @@ fn matrix_teams_roadmap_and_history_choices_filter_the_risks() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 120, 40);
     key(&mut app, KeyCode::Char('2'));
-    assert_eq!(app.matrix_cell, (5, 5));
+    assert_eq!(app.tabs.matrix.cell, (5, 5));
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Char('h'));
-    assert_eq!(app.matrix_cell, (4, 4));
-    let count = app.matrix[3][3];
+    assert_eq!(app.tabs.matrix.cell, (4, 4));
+    let count = app.tabs.matrix.counts[3][3];
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.tab, Tab::Risks);
     assert_eq!(app.filter.applied, "likelihood:4 impact:4");
@@ -394,30 +403,30 @@ fn matrix_teams_roadmap_and_history_choices_filter_the_risks() {
 
     key(&mut app, KeyCode::Char('3'));
     key(&mut app, KeyCode::Down);
-    let team = app.teams[1].team.clone().unwrap();
+    let team = app.tabs.teams.rows[1].team.clone().unwrap();
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.filter.applied, format!("team:{team}"));
-    assert_eq!(ids(&app).len() as u64, app.teams[1].active());
+    assert_eq!(ids(&app).len() as u64, app.tabs.teams.rows[1].active());
 
     key(&mut app, KeyCode::Char('4'));
-    let m = app.milestones[0].clone();
+    let m = app.tabs.roadmap.milestones[0].clone();
     assert!(m.overdue, "the sample's first milestone is overdue");
-    assert_eq!(app.milestone_risks.len() as i64, m.active_risks);
+    assert_eq!(app.tabs.roadmap.risks.len() as i64, m.active_risks);
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.filter.applied, format!("milestone:{}", m.name));
     assert_eq!(ids(&app).len() as i64, m.active_risks);
 
-    let id = app.risks.selected_id().unwrap();
+    let id = app.tabs.risks.selected_id().unwrap();
     key(&mut app, KeyCode::Char('h'));
-    assert_eq!((app.tab, app.history_risk), (Tab::History, Some(id)));
-    assert!(app.history.iter().all(|e| e.risk_id == id));
+    assert_eq!((app.tab, app.tabs.history.risk), (Tab::History, Some(id)));
+    assert!(app.tabs.history.events.iter().all(|e| e.risk_id == id));
     key(&mut app, KeyCode::Char('h'));
-    assert_eq!(app.history_risk, None);
-    assert_eq!(app.history.len(), 32);
+    assert_eq!(app.tabs.history.risk, None);
+    assert_eq!(app.tabs.history.events.len(), 32);
     key(&mut app, KeyCode::Down);
-    let other = app.history[1].risk_id;
+    let other = app.tabs.history.events[1].risk_id;
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.history_risk, Some(other));
+    assert_eq!(app.tabs.history.risk, Some(other));
 }
 
 #[test]
@@ -466,11 +475,11 @@ fn help_opens_and_closes_and_q_quits() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 80, 24);
     key(&mut app, KeyCode::Char('?'));
-    assert!(matches!(app.popup, Some(Popup::Help)));
+    assert!(matches!(app.popup, Some(Popup::Help { .. })));
     key(&mut app, KeyCode::Esc);
     assert!(app.popup.is_none());
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.popup, Some(Popup::Detail)));
+    assert!(matches!(app.popup, Some(Popup::Detail { .. })));
     key(&mut app, KeyCode::Esc);
     assert!(!app.quit);
     key(&mut app, KeyCode::Char('q'));
@@ -538,7 +547,7 @@ fn edit_title(app: &mut riskreg::tui::App, title: &str) {
 fn lu_1_same_field_changed_elsewhere_opens_the_conflict_view() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 120, 40);
-    let id = app.risks.selected_id().unwrap();
+    let id = app.tabs.risks.selected_id().unwrap();
     let rev = field(&reg, id, "revision").as_i64().unwrap();
     edit_title(&mut app, "Mine");
     reg.ok(&["edit", &id.to_string(), "--title", "X"]);
@@ -578,7 +587,7 @@ fn lu_1_same_field_changed_elsewhere_opens_the_conflict_view() {
 fn lu_1_keep_theirs_keeps_their_value() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 120, 40);
-    let id = app.risks.selected_id().unwrap();
+    let id = app.tabs.risks.selected_id().unwrap();
     edit_title(&mut app, "Mine");
     reg.ok(&["edit", &id.to_string(), "--title", "X"]);
     key(&mut app, KeyCode::Enter);
@@ -591,7 +600,7 @@ fn lu_1_keep_theirs_keeps_their_value() {
 fn lu_2_disjoint_fields_merge() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 120, 40);
-    let id = app.risks.selected_id().unwrap();
+    let id = app.tabs.risks.selected_id().unwrap();
     let rev = field(&reg, id, "revision").as_i64().unwrap();
     edit_title(&mut app, "Mine");
     reg.ok(&["edit", &id.to_string(), "--owner", "bob"]);
@@ -609,7 +618,7 @@ fn lu_2_disjoint_fields_merge() {
 fn lu_6_delete_during_edit_reports_not_found_and_offers_recreate() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 120, 40);
-    let id = app.risks.selected_id().unwrap();
+    let id = app.tabs.risks.selected_id().unwrap();
     edit_title(&mut app, "Mine");
     reg.ok(&["delete", &id.to_string(), "--yes"]);
     key(&mut app, KeyCode::Enter);
@@ -624,7 +633,7 @@ fn lu_6_delete_during_edit_reports_not_found_and_offers_recreate() {
 
     let mut app = app_on(&reg, 120, 40);
     act(&mut app, Action::Bottom);
-    let other = app.risks.selected_id().unwrap();
+    let other = app.tabs.risks.selected_id().unwrap();
     edit_title(&mut app, "Gone anyway");
     reg.ok(&["delete", &other.to_string(), "--yes"]);
     key(&mut app, KeyCode::Enter);
@@ -639,7 +648,7 @@ fn lu_6_delete_during_edit_reports_not_found_and_offers_recreate() {
 fn stale_quick_key_reloads_instead_of_overwriting() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 120, 40);
-    let id = app.risks.selected_id().unwrap();
+    let id = app.tabs.risks.selected_id().unwrap();
     reg.ok(&["edit", &id.to_string(), "--likelihood", "1"]);
     key(&mut app, KeyCode::Char('>'));
     assert!(
@@ -679,15 +688,15 @@ fn the_mouse_selects_rows_tabs_and_cells_and_the_wheel_scrolls() {
         10,
         table.y + 1 + 3,
     );
-    assert_eq!(app.risks.selected, 3, "fourth row clicked");
+    assert_eq!(app.tabs.risks.cursor.at, 3, "fourth row clicked");
     mouse(&mut app, MouseEventKind::ScrollDown, 10, table.y + 5);
-    assert_eq!(app.risks.selected, 4);
+    assert_eq!(app.tabs.risks.cursor.at, 4);
     mouse(&mut app, MouseEventKind::ScrollUp, 10, table.y + 5);
-    assert_eq!(app.risks.selected, 3);
+    assert_eq!(app.tabs.risks.cursor.at, 3);
     mouse(&mut app, MouseEventKind::Down(MouseButton::Left), 20, 0); // " 2 Matrix " in the tab bar
     assert_eq!(app.tab, Tab::Matrix);
     let body = riskreg::tui::layout::screen(app.size).body;
-    let g = riskreg::tui::views::matrix::grid(body);
+    let g = riskreg::tui::tabs::matrix::grid(body);
     mouse(
         &mut app,
         MouseEventKind::Down(MouseButton::Left),
@@ -695,7 +704,7 @@ fn the_mouse_selects_rows_tabs_and_cells_and_the_wheel_scrolls() {
         g.y + g.cell_h + 1,
     );
     assert_eq!(
-        app.matrix_cell,
+        app.tabs.matrix.cell,
         (4, 3),
         "row 2 from the top is likelihood 4, column 3 impact 3"
     );
@@ -707,7 +716,7 @@ fn the_mouse_selects_rows_tabs_and_cells_and_the_wheel_scrolls() {
         5,
         body.y + 2 + 2,
     );
-    assert_eq!(app.milestone_cursor, 2);
+    assert_eq!(app.tabs.roadmap.cursor.at, 2);
 }
 
 #[test]
@@ -724,7 +733,8 @@ fn esc_outside_popups_clears_the_filter() {
 
 #[test]
 fn the_budget_tab_ranks_by_bad_minutes_and_opens_the_chosen_risk() {
-    let reg = sample_reg();
+    let reg = Reg::new();
+    reg.add("Without estimates", 3, 3, &[]);
     let big = reg.add(
         "Big",
         1,
@@ -750,7 +760,7 @@ fn the_budget_tab_ranks_by_bad_minutes_and_opens_the_chosen_risk() {
     );
     let mut app = app_on(&reg, 120, 40);
     key(&mut app, KeyCode::Char('6'));
-    let report = app.budget.as_ref().unwrap();
+    let report = app.tabs.budget.report.as_ref().unwrap();
     let ranked: Vec<i64> = report.top_by_bad_minutes.iter().map(|r| r.id).collect();
     assert_eq!(ranked, vec![big, small]);
     assert_eq!(report.budget.used_minutes, 312.18);
@@ -758,12 +768,15 @@ fn the_budget_tab_ranks_by_bad_minutes_and_opens_the_chosen_risk() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.tab, Tab::Risks);
     assert_eq!(app.sort, riskreg::query::SortKey::BadMinutes);
-    assert_eq!(app.risks.selected_id(), Some(small));
-    assert_eq!(&app.risks.ids[..2], &[big, small]);
+    assert_eq!(app.tabs.risks.selected_id(), Some(small));
+    assert_eq!(&app.tabs.risks.ids[..2], &[big, small]);
     // A change elsewhere shows in the budget after the next poll.
     reg.ok(&["edit", &big.to_string(), "--users", "50"]);
     assert!(app.poll_changes());
-    assert_eq!(app.budget.as_ref().unwrap().budget.used_minutes, 162.18);
+    assert_eq!(
+        app.tabs.budget.report.as_ref().unwrap().budget.used_minutes,
+        162.18
+    );
 }
 
 #[test]
@@ -775,9 +788,10 @@ fn the_form_edits_estimates_with_the_cli_validation() {
         };
         form.focus_field(field);
     }
-    let reg = sample_reg();
+    let reg = Reg::new();
+    let id = reg.add("Not estimated yet", 3, 3, &[]);
     let mut app = app_on(&reg, 80, 24);
-    let id = app.risks.selected_id().unwrap();
+    assert_eq!(app.tabs.risks.selected_id(), Some(id));
     key(&mut app, KeyCode::Char('e'));
     focus(&mut app, Field::Users);
     chars(&mut app, "150");
@@ -786,9 +800,10 @@ fn the_form_edits_estimates_with_the_cli_validation() {
         panic!("refused, still open")
     };
     let users = form
+        .fields
         .entries
         .iter()
-        .find(|e| e.field == Field::Users)
+        .find(|e| e.key == Field::Users.name())
         .unwrap();
     assert!(
         users
@@ -1016,8 +1031,11 @@ fn the_overview_appears_at_100k_risks_under_steady_outside_writes() {
         "the overview took {first:?} (limit {limit:?})"
     );
     assert_eq!(last_applied_total, Some((75_000, 100_000)));
-    assert!(app.budget.is_some(), "the Budget tab has its figures");
-    assert_eq!(app.teams.len(), 20);
+    assert!(
+        app.tabs.budget.report.is_some(),
+        "the Budget tab has its figures"
+    );
+    assert_eq!(app.tabs.teams.rows.len(), 20);
     assert!(
         passes_seen >= 3,
         "it kept up with the writes: {passes_seen} passes"

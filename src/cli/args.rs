@@ -7,14 +7,29 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::domain::Status;
 
 const AFTER_HELP: &str = "\
-Queries: terms are ANDed. field:value for team, milestone, status, owner, category, service,
-tag, band (comma = or); score>=12, likelihood>3, impact<=2, due<2026-12-31; is:unowned,
-is:overdue, is:review-due; -term negates; bare words and \"quoted phrases\" search title and
-description. Only active risks (open, mitigating, accepted) match unless the query names a
-status or --all is given. Quote for the shell: riskreg list 'owner:\"Jane Doe\"'
+Queries: `riskreg list --help` lists every term.
 
 Exit codes: 0 ok, 1 not found, 2 usage, 65 invalid data, 66 input missing, 73 output exists,
 74 I/O error, 75 busy or revision conflict (retry), 77 permission denied.";
+
+/// The commands that take a QUERY, whose help ends with the QUERIES section.
+const QUERY_COMMANDS: [&str; 3] = ["list", "export", "matrix"];
+
+/// The whole command line: clap's definition, with the QUERIES section (generated from the
+/// query parser's own lists) added to the help of every command that takes a query.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let queries = format!(
+        "{}  Quote for the shell: riskreg list 'owner:\"Jane Doe\"'",
+        crate::query::help_text()
+    );
+    let mut root = Cli::command();
+    for name in QUERY_COMMANDS {
+        let text = queries.clone();
+        root = root.mut_subcommand(name, |c| c.after_help(text));
+    }
+    root
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -296,7 +311,7 @@ pub struct EditArgs {
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
-    /// Which risks (see QUERIES below)
+    /// Which risks (see Queries below)
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
     /// Order [default: score, the priority order]
@@ -391,7 +406,7 @@ pub enum SplitBy {
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
-    /// Which risks (see QUERIES below); all active risks by default
+    /// Which risks (see Queries below); all active risks by default
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
     /// Write to FILE (atomically; "-" is stdout) instead of stdout
@@ -543,8 +558,7 @@ fn subcommand_index(root: &clap::Command, args: &[std::ffi::OsString]) -> Option
 }
 
 fn built_command() -> clap::Command {
-    use clap::CommandFactory;
-    let mut root = Cli::command();
+    let mut root = command();
     root.build();
     root
 }

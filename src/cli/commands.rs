@@ -35,6 +35,27 @@ pub fn parse_id(s: &str) -> Result<i64> {
         })
 }
 
+/// A refusal from the lifecycle rules, with the flag that supplies what is missing (the core
+/// names fields, not command-line flags, since the TUI asks in a form).
+pub fn with_flag_hint(e: Error) -> Error {
+    match e {
+        Error::Field(mut f) => {
+            let flag = match f.field.as_str() {
+                "approver" => Some("--approver NAME"),
+                "accepted_until" => Some("--accepted-until YYYY-MM-DD"),
+                _ => None,
+            };
+            if let Some(flag) = flag
+                && !f.reason.contains("--")
+            {
+                f.reason = format!("{} (give it with {flag})", f.reason);
+            }
+            Error::Field(f)
+        }
+        other => other,
+    }
+}
+
 pub fn sort_key(arg: Option<SortArg>) -> SortKey {
     match arg {
         None | Some(SortArg::Score) => SortKey::Score,

@@ -120,8 +120,8 @@ pub fn summary(e: &Estimates) -> Option<String> {
     if let Some(f) = e.ettf {
         parts.push(format!(
             "every {} days ({} a year)",
-            f.rounded(),
-            format_number(incidents_per_year(f.0), 2)
+            super::figures::days(f.0),
+            super::figures::per_year(incidents_per_year(f.0))
         ));
     }
     (!parts.is_empty()).then(|| parts.join(", "))

@@ -4,8 +4,8 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::Amount;
 use super::estimates::{Estimates, format_number, incidents_per_year};
+use super::{Amount, FieldError};
 
 /// Measured detect + repair time counts as "well above" the estimate beyond this factor.
 pub const SLOWER_FACTOR: f64 = 1.5;
@@ -47,6 +47,43 @@ pub struct NewIncident {
     pub users: Amount,
     pub link: String,
     pub note: String,
+}
+
+/// An incident as typed (CLI flags or the TUI's form), each value as text.
+pub struct IncidentText<'a> {
+    pub title: &'a str,
+    pub date: &'a str,
+    pub ttd: &'a str,
+    pub ttr: &'a str,
+    pub users: &'a str,
+    pub link: &'a str,
+    pub note: &'a str,
+}
+
+impl NewIncident {
+    /// Checks what was typed with the rules of the estimates the figures are compared with
+    /// (minutes within a year, users 0–100 %); errors name the field as typed.
+    pub fn from_text(t: &IncidentText<'_>) -> Result<NewIncident, FieldError> {
+        use super::{Field, estimates, validate};
+        let figure = |name: &str, field: Field, text: &str| -> Result<Amount, FieldError> {
+            let named = |mut e: FieldError| {
+                e.field = name.to_string();
+                e
+            };
+            estimates::parse(field, text)
+                .map_err(named)?
+                .ok_or_else(|| FieldError::new(name, text, "is required: a number ≥ 0"))
+        };
+        Ok(NewIncident {
+            title: validate::name("title", t.title, validate::TITLE_MAX)?,
+            date: validate::date("date", t.date)?,
+            ttd: figure("ttd", Field::Ettd, t.ttd)?,
+            ttr: figure("ttr", Field::Ettr, t.ttr)?,
+            users: figure("users", Field::Users, t.users)?,
+            link: validate::line("link", t.link, validate::LINE_MAX)?,
+            note: validate::description(t.note)?,
+        })
+    }
 }
 
 /// Where the last year of incidents contradicts a risk's estimates.

@@ -125,14 +125,14 @@ fn check_acceptance_complete(fields: &RiskFields) -> Result<(), FieldError> {
         return Err(FieldError::new(
             "approver",
             "",
-            "accepting a risk needs the approver's name (--approver NAME)",
+            "accepting a risk needs the approver's name",
         ));
     }
     match fields.accepted_until {
         None => Err(FieldError::new(
             "accepted_until",
             "",
-            "accepting a risk needs the date the acceptance ends (--accepted-until YYYY-MM-DD)",
+            "accepting a risk needs the date the acceptance ends",
         )),
         Some(_) => Ok(()),
     }

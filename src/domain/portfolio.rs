@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::estimates::error_budget_minutes;
 use super::incidents::{Calibration, Incident, calibrate};
 use super::lifecycle::{acceptance_lapsed, is_review_due};
 use super::{Milestone, Risk, Status, round2};
@@ -210,7 +209,7 @@ impl Portfolio {
     }
 
     fn limit(&self) -> f64 {
-        self.settings.single_risk_share * error_budget_minutes(self.settings.slo)
+        self.settings.too_big_limit_minutes()
     }
 
     fn violation(&mut self, rule: &'static str, r: &Risk, message: String) {
@@ -258,7 +257,7 @@ impl Portfolio {
                     .unwrap_or(std::cmp::Ordering::Equal)
             });
             self.top_by_bad_minutes.truncate(TOP);
-            if bm > self.limit() {
+            if self.settings.is_too_big(bm) {
                 self.too_big.push(line.clone());
                 if f.status != Status::Accepted {
                     let limit = self.limit();
@@ -338,7 +337,7 @@ impl Portfolio {
 
     /// The report, and the policy violations found.
     pub fn finish(mut self, milestones: &[Milestone]) -> (Report, Vec<Violation>) {
-        let budget_minutes = error_budget_minutes(self.settings.slo);
+        let budget_minutes = self.settings.budget_minutes();
         let used = self.used;
         if used > budget_minutes {
             self.violations.push(Violation {
@@ -404,14 +403,10 @@ impl Portfolio {
             budget: Budget {
                 slo: self.settings.slo,
                 budget_minutes: round2(budget_minutes),
-                single_risk_limit_minutes: round2(self.settings.single_risk_share * budget_minutes),
+                single_risk_limit_minutes: round2(self.settings.too_big_limit_minutes()),
                 used_minutes: round2(used),
                 left_minutes: round2(budget_minutes - used),
-                used_percent: if budget_minutes > 0.0 {
-                    round2(used / budget_minutes * 100.0)
-                } else {
-                    0.0
-                },
+                used_percent: round2(self.settings.budget_share_percent(used).unwrap_or(0.0)),
                 active_with_estimates: self.with_estimates,
                 active_without_estimates: self.active - self.with_estimates,
             },

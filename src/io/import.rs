@@ -195,7 +195,7 @@ enum Origin {
 }
 
 /// One input row as text, by column: `(value, 1-based column index)`.
-struct Record {
+pub struct Record {
     origin: Origin,
     cells: [Option<(String, usize)>; IMPORTED.len()],
 }
@@ -278,11 +278,34 @@ impl Record {
 pub fn import<R: BufRead>(
     store: &mut Store,
     stamp: &Stamp,
-    mut input: R,
+    input: R,
     hint: Option<InputFormat>,
     options: &ImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport> {
+    let prepared = prepare(input, hint, options)?;
+    let run = |tx: &mut Tx<'_>| prepared.apply(tx, options, progress);
+    if options.dry_run {
+        store.dry_run(stamp, run)
+    } else {
+        store.write(stamp, run)
+    }
+}
+
+/// An input looked at before the register is locked: its format known, and a JSON file read
+/// and checked in full (so a large one never holds other writers off while it is parsed).
+pub struct Prepared<R> {
+    report: ImportReport,
+    json: Option<Vec<Record>>,
+    csv: Option<R>,
+}
+
+/// Sniffs the format (unless `hint` gives it) and reads a JSON input whole.
+pub fn prepare<R: BufRead>(
+    mut input: R,
+    hint: Option<InputFormat>,
+    options: &ImportOptions,
+) -> Result<Prepared<R>> {
     let head = input
         .fill_buf()
         .map_err(|e| Error::io("cannot read the input", e))?
@@ -295,47 +318,56 @@ pub fn import<R: BufRead>(
             message: "the file is UTF-16 encoded; save it as \"CSV UTF-8\" (comma delimited) and import again".into(),
         });
     }
-    let format = hint.unwrap_or_else(|| sniff(&head));
     let mut report = ImportReport {
         dry_run: options.dry_run,
         ..ImportReport::default()
     };
-    // JSON is read and checked in full before the register is locked, so a large file
-    // never holds other writers off while it is parsed.
-    let (json, csv) = match format {
-        InputFormat::Json => (Some(read_json(input, options, &mut report)?), None),
-        InputFormat::Csv => (None, Some(input)),
-    };
-    let run = |tx: &mut Tx<'_>| -> Result<ImportReport> {
+    Ok(match hint.unwrap_or_else(|| sniff(&head)) {
+        InputFormat::Json => Prepared {
+            json: Some(read_json(input, options, &mut report)?),
+            csv: None,
+            report,
+        },
+        InputFormat::Csv => Prepared {
+            json: None,
+            csv: Some(input),
+            report,
+        },
+    })
+}
+
+impl<R: BufRead> Prepared<R> {
+    /// Applies every row inside `tx`; the first bad value stops it (and the caller's
+    /// transaction rolls everything back).
+    pub fn apply(
+        self,
+        tx: &mut Tx<'_>,
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportReport> {
         // Into an empty register, the indexes are built once at the end instead of row by
         // row (as the sqlite3 shell's own import does); same transaction, same schema.
         let deferred = tx.defer_indexes_if_empty()?;
         let mut session = Session {
             highest_id_before: tx.highest_risk_id_ever()?,
             tx,
-            report,
+            report: self.report,
             seen: HashMap::new(),
             note: &options.note,
         };
-        if let Some(records) = json {
+        if let Some(records) = self.json {
             for record in &records {
                 session.apply(record)?;
                 progress(session.report.rows);
             }
         }
-        if let Some(input) = csv {
+        if let Some(input) = self.csv {
             read_csv(input, options, &mut session, progress)?;
         }
         let report = session.report;
         tx.rebuild_indexes(deferred)?;
         Ok(report)
-    };
-    report = if options.dry_run {
-        store.dry_run(stamp, run)?
-    } else {
-        store.write(stamp, run)?
-    };
-    Ok(report)
+    }
 }
 
 fn sniff(head: &[u8]) -> InputFormat {

@@ -5,7 +5,6 @@ use jiff::civil::Date;
 use rusqlite::types::Value;
 
 use crate::domain::Status;
-use crate::domain::estimates::error_budget_minutes;
 use crate::query::{Flag, ListSpec, NumField, SortKey, Term, TermKind, TextField};
 use crate::scoring::Settings;
 
@@ -143,12 +142,13 @@ fn term_sql(term: &Term, today: Date, settings: &Settings, params: &mut Vec<Valu
             format!("m.due {} ?", cmp.as_str())
         }
         TermKind::Flag(Flag::Unowned) => "r.team_id IS NULL".to_string(),
+        TermKind::Flag(Flag::NoOwner) => "r.owner = ''".to_string(),
         TermKind::Flag(Flag::Overdue) => {
             params.push(text(&today.to_string()));
             "(m.due < ? AND m.status <> 'done')".to_string()
         }
         TermKind::Flag(Flag::TooBig) => {
-            params.push(Value::Real(too_big_minutes(settings)));
+            params.push(Value::Real(settings.too_big_limit_minutes()));
             "r.bad_minutes > ?".to_string()
         }
         TermKind::Flag(Flag::ReviewDue) => {
@@ -180,11 +180,6 @@ pub(super) fn review_due_condition(today: Date) -> Condition {
         ),
         params: vec![today.clone(), today],
     }
-}
-
-/// Bad minutes above which one risk is too big: its share of the error budget.
-pub(super) fn too_big_minutes(settings: &Settings) -> f64 {
-    settings.single_risk_share * error_budget_minutes(settings.slo)
 }
 
 fn num_column(field: NumField) -> &'static str {

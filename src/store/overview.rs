@@ -27,6 +27,8 @@ pub struct TeamOverview {
     pub review_due: u64,
     /// Bad minutes a year of its active risks with estimates.
     pub bad_minutes: f64,
+    /// How many of its active risks have all four estimates.
+    pub estimated: u64,
 }
 
 impl TeamOverview {
@@ -90,7 +92,8 @@ impl Store {
             .collect();
         let due = filter::review_due_condition(today);
         let sql = format!(
-            "SELECT t.name, r.score, r.owner = '', coalesce({}, 0) AS due, count(*), total(r.bad_minutes)
+            "SELECT t.name, r.score, r.owner = '', coalesce({}, 0) AS due, count(*), total(r.bad_minutes),
+                    count(r.bad_minutes)
              FROM risk r LEFT JOIN team t ON t.id = r.team_id
              WHERE r.status IN ('open', 'mitigating', 'accepted')
              GROUP BY t.name, r.score, r.owner = '', due",
@@ -105,6 +108,7 @@ impl Store {
             let review_due: bool = row.get(3)?;
             let n = u64::try_from(row.get::<_, i64>(4)?).unwrap_or(0);
             let bad_minutes: f64 = row.get(5)?;
+            let estimated = u64::try_from(row.get::<_, i64>(6)?).unwrap_or(0);
             let Some(o) = index.get(&team).and_then(|i| out.get_mut(*i)) else {
                 continue;
             };
@@ -113,6 +117,7 @@ impl Store {
             o.by_band[i] += n;
             o.total_score += n * u64::from(score);
             o.bad_minutes += bad_minutes;
+            o.estimated += estimated;
             if no_owner {
                 o.without_owner += n;
             }

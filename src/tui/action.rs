@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::app::Tab;
+use super::tabs::Tab;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -24,12 +24,14 @@ pub enum Action {
     ClickRow(usize),
     /// A click on the matrix cell (likelihood, impact).
     ClickCell(u8, u8),
-    /// Enter: the detail of a risk, or filter the risks by the chosen cell, team or milestone.
+    /// Enter: the detail of a risk, or the risks of the chosen cell, team or milestone.
     Choose,
     OpenFilter,
     ClearFilter,
     OpenSort,
+    /// Add a risk.
     Add,
+    /// Edit the selected risk.
     Edit,
     RaiseLikelihood,
     LowerLikelihood,
@@ -38,11 +40,22 @@ pub enum Action {
     MoveStatus,
     Review,
     Delete,
+    /// Record an incident that realised the selected risk.
+    AddIncident,
+    AddTeam,
+    RenameTeam,
+    DeleteTeam,
+    AddMilestone,
+    /// Change the chosen milestone's name, due date, team or status.
+    EditMilestone,
+    MoveMilestoneStatus,
+    DeleteMilestone,
     Undo,
     Export,
     Help,
     /// History of the selected risk (Risks tab), or all history again (History tab).
     ShowHistory,
+    ShowAllHistory,
     LoadSample,
     /// Esc: close the popup or leave the filter bar.
     Close,

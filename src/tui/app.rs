@@ -1,6 +1,7 @@
 //! The TUI's state and the one place it changes: [`App::update`] performs an [`Action`],
-//! calling the same store operations as the CLI. Views draw from this state and never query
-//! the database.
+//! calling the same store operations as the CLI. The app keeps the current tab, the popup,
+//! the filter and the loader; each tab's own state is in [`Tabs`]. Views draw from this state
+//! and never query the database.
 
 use jiff::civil::Date;
 use ratatui::layout::Rect;
@@ -8,68 +9,35 @@ use ratatui_textarea::TextArea;
 
 use super::action::Action;
 use super::data::{self, Loader, Overview, Request, Response, Rows};
-use super::form::{Form, Mode, Outcome};
+use super::keymap;
 use super::layout;
+use super::popups::conflict::Conflict;
 use super::popups::export::ExportPrompt;
+use super::popups::incident_form::IncidentForm;
+use super::popups::milestone_form::MilestoneForm;
+use super::popups::prompt::Prompt;
+use super::popups::remove::Remove;
+use super::popups::risk_form::RiskForm;
+use super::tabs::{Cx, Intent, Tab, Tabs};
 use super::theme::Theme;
 use crate::clock::Clock;
-use crate::domain::incidents::Incident;
 use crate::domain::lifecycle::Rules;
-use crate::domain::merge::{self, FieldConflict, Merge};
-use crate::domain::portfolio::Report;
-use crate::domain::{Event, EventKind, Field, Milestone, Risk, RiskFields, RiskPatch, Status};
+use crate::domain::merge::{self, Merge};
+use crate::domain::{EventKind, Field, Risk, RiskFields, RiskPatch, Status};
 use crate::error::{Error, Result};
-use crate::query::{ListSpec, Query, SortKey, quote_value};
-use crate::store::{EventFilter, NewRisk, Stamp, Store, TeamOverview};
+use crate::query::{ListSpec, Query, SortKey};
+use crate::store::{EventFilter, NewRisk, Stamp, Store};
 use crate::text::sanitize_line;
 
+mod catalog;
 mod changes;
 mod loading;
 mod popup;
-
-/// The sample register a newcomer can load from the welcome screen (also in `examples/`).
-pub const SAMPLE_CSV: &str = include_str!("../../examples/sample-register.csv");
 
 /// How many history events the detail pane shows.
 const DETAIL_EVENTS: u64 = 6;
 /// How many risks the Roadmap tab lists for the chosen milestone.
 const ROADMAP_RISKS: u64 = 50;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Tab {
-    Risks,
-    Matrix,
-    Teams,
-    Roadmap,
-    History,
-    Budget,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 6] = [
-        Tab::Risks,
-        Tab::Matrix,
-        Tab::Teams,
-        Tab::Roadmap,
-        Tab::History,
-        Tab::Budget,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Risks => "Risks",
-            Tab::Matrix => "Matrix",
-            Tab::Teams => "Teams",
-            Tab::Roadmap => "Roadmap",
-            Tab::History => "History",
-            Tab::Budget => "Budget",
-        }
-    }
-
-    pub fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-}
 
 /// The sort picker's choices, in order.
 pub const SORTS: [(SortKey, &str); 5] = [
@@ -96,21 +64,14 @@ pub enum Undo {
     },
 }
 
-/// A save that found the risk changed by someone else in the same fields.
-pub struct Conflict {
-    pub id: i64,
-    pub base: RiskFields,
-    pub mine: RiskFields,
-    pub theirs: Risk,
-    pub fields: Vec<FieldConflict>,
-    /// The form, to go back to.
-    pub form: Box<Form>,
-}
-
 pub enum Popup {
-    Help,
-    Detail,
-    Form(Box<Form>),
+    Help {
+        scroll: u16,
+    },
+    Detail {
+        scroll: u16,
+    },
+    Form(Box<RiskForm>),
     Sort {
         cursor: usize,
     },
@@ -129,6 +90,16 @@ pub enum Popup {
         fields: Box<RiskFields>,
     },
     Welcome,
+    /// One line of text: a new team or milestone, a new name.
+    Prompt(Box<Prompt>),
+    Milestone(Box<MilestoneForm>),
+    MilestoneStatus {
+        name: String,
+        cursor: usize,
+    },
+    Incident(Box<IncidentForm>),
+    /// Delete a team or milestone, moving what uses it to another.
+    Remove(Box<Remove>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -153,40 +124,6 @@ pub struct Filter {
     pub error: Option<String>,
 }
 
-/// The Risks tab: ids of every matching risk in order, and the rows on screen.
-#[derive(Default)]
-pub struct RiskList {
-    pub ids: Vec<i64>,
-    pub selected: usize,
-    pub offset: usize,
-    /// The risks of `ids[offset..]` that fit on screen.
-    pub visible: Vec<Risk>,
-    /// The selected risk, its latest history and its incidents.
-    pub detail: Option<(Risk, Vec<Event>, Vec<Incident>)>,
-    pub loaded: bool,
-}
-
-impl RiskList {
-    pub fn selected_id(&self) -> Option<i64> {
-        self.ids.get(self.selected).copied()
-    }
-}
-
-/// A cursor over a list of `len` items.
-fn moved(cursor: usize, len: usize, action: &Action, page: usize) -> usize {
-    let last = len.saturating_sub(1);
-    let page = page.max(1);
-    match action {
-        Action::Up => cursor.saturating_sub(1),
-        Action::Down => (cursor + 1).min(last),
-        Action::PageUp => cursor.saturating_sub(page),
-        Action::PageDown => (cursor + page).min(last),
-        Action::Top => 0,
-        Action::Bottom => last,
-        _ => cursor,
-    }
-}
-
 pub struct App {
     store: Store,
     loader: Loader,
@@ -195,26 +132,14 @@ pub struct App {
     actor: String,
     pub theme: Theme,
     pub tab: Tab,
+    pub tabs: Tabs,
     pub filter: Filter,
     pub sort: SortKey,
-    pub risks: RiskList,
-    pub matrix: [[u64; 5]; 5],
-    /// (likelihood, impact) of the chosen matrix cell, 1..=5.
-    pub matrix_cell: (u8, u8),
-    pub teams: Vec<TeamOverview>,
-    pub team_cursor: usize,
-    pub milestones: Vec<Milestone>,
-    pub milestone_cursor: usize,
-    /// Risks of the chosen milestone.
-    pub milestone_risks: Vec<Risk>,
-    pub history: Vec<Event>,
-    pub history_cursor: usize,
-    pub history_risk: Option<i64>,
     /// (active, all) risks in the register.
     pub totals: (u64, u64),
-    /// The error budget, stack rank and burn-down (`riskreg report`'s data).
-    pub budget: Option<Report>,
-    pub budget_cursor: usize,
+    /// Whether the register has teams or milestones (the welcome offers the sample only to
+    /// a register with nothing in it).
+    pub has_catalog: bool,
     pub popup: Option<Popup>,
     pub message: Option<Message>,
     pub undo: Option<Undo>,
@@ -251,22 +176,11 @@ impl App {
             actor,
             theme,
             tab: Tab::Risks,
+            tabs: Tabs::default(),
             filter: Filter::default(),
             sort: SortKey::Score,
-            risks: RiskList::default(),
-            matrix: [[0; 5]; 5],
-            matrix_cell: (5, 5),
-            teams: Vec::new(),
-            team_cursor: 0,
-            milestones: Vec::new(),
-            milestone_cursor: 0,
-            milestone_risks: Vec::new(),
-            history: Vec::new(),
-            history_cursor: 0,
-            history_risk: None,
             totals: (0, 0),
-            budget: None,
-            budget_cursor: 0,
+            has_catalog: false,
             popup: None,
             message: None,
             undo: None,
@@ -281,6 +195,7 @@ impl App {
             welcomed: false,
             pending_select: None,
         };
+        app.set_pages();
         app.reload();
         Ok(app)
     }
@@ -309,6 +224,17 @@ impl App {
         Stamp {
             actor: self.actor.clone(),
             clock: self.now(),
+        }
+    }
+
+    /// What the tabs need to draw.
+    pub(crate) fn cx(&self) -> Cx<'_> {
+        Cx {
+            theme: self.theme,
+            today: self.today(),
+            settings: self.store.settings(),
+            filter: &self.filter,
+            sort: self.sort,
         }
     }
 
@@ -354,27 +280,30 @@ impl App {
             Action::Tick => {
                 self.poll_changes();
             }
-            Action::Help => self.popup = Some(Popup::Help),
+            Action::Help => self.popup = Some(Popup::Help { scroll: 0 }),
             Action::Tab(t) => self.tab = t,
-            Action::NextTab => self.tab = Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()],
-            Action::PrevTab => {
-                self.tab = Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()];
-            }
+            Action::NextTab => self.tab = self.tab.step(true),
+            Action::PrevTab => self.tab = self.tab.step(false),
             Action::Up
             | Action::Down
             | Action::PageUp
             | Action::PageDown
             | Action::Top
-            | Action::Bottom => {
-                self.move_cursor(&action);
+            | Action::Bottom
+            | Action::Left
+            | Action::Right
+            | Action::ClickCell(..) => {
+                let intent = self.tabs.view_mut(self.tab).navigate(&action);
+                self.perform(intent);
             }
-            Action::Left | Action::Right if self.tab == Tab::Matrix => {
-                self.matrix_sideways(action == Action::Right);
+            Action::ClickRow(row) => {
+                let intent = self.tabs.view_mut(self.tab).click(row);
+                self.perform(intent);
             }
-            Action::Left | Action::Right => {}
-            Action::ClickRow(row) => self.click(row),
-            Action::ClickCell(l, i) => self.click_cell(l, i),
-            Action::Choose => self.choose(),
+            Action::Choose => {
+                let intent = self.tabs.view(self.tab).choose();
+                self.perform(intent);
+            }
             Action::OpenFilter => self.open_filter(),
             Action::ClearFilter => self.set_filter(String::new()),
             Action::OpenSort => {
@@ -386,11 +315,9 @@ impl App {
             Action::RaiseLikelihood
             | Action::LowerLikelihood
             | Action::RaiseImpact
-            | Action::LowerImpact => {
-                self.bump(&action);
-            }
+            | Action::LowerImpact => self.bump(&action),
             Action::MoveStatus => {
-                if let Some((risk, ..)) = &self.risks.detail {
+                if let Some(risk) = self.tabs.risks.selected() {
                     let cursor = Status::ALL
                         .iter()
                         .position(|s| *s == risk.fields.status)
@@ -400,16 +327,43 @@ impl App {
             }
             Action::Review => self.review(),
             Action::Delete => {
-                if let Some((risk, ..)) = &self.risks.detail {
+                if let Some(risk) = self.tabs.risks.selected() {
                     self.popup = Some(Popup::ConfirmDelete {
                         id: risk.id,
                         title: risk.fields.title.clone(),
                     });
                 }
             }
+            Action::AddIncident => self.open_incident(),
+            Action::AddTeam => self.open_prompt(Prompt::new_team()),
+            Action::RenameTeam => {
+                if let Some(name) = self.tabs.teams.selected() {
+                    self.open_prompt(Prompt::rename_team(name));
+                }
+            }
+            Action::DeleteTeam => self.open_remove_team(),
+            Action::AddMilestone => self.open_prompt(Prompt::new_milestone()),
+            Action::EditMilestone => self.open_milestone_form(),
+            Action::MoveMilestoneStatus => {
+                if let Some(m) = self.tabs.roadmap.selected() {
+                    let cursor = crate::domain::MilestoneStatus::ALL
+                        .iter()
+                        .position(|s| *s == m.status)
+                        .unwrap_or(0);
+                    self.popup = Some(Popup::MilestoneStatus {
+                        name: m.name.clone(),
+                        cursor,
+                    });
+                }
+            }
+            Action::DeleteMilestone => self.open_remove_milestone(),
             Action::Undo => self.undo(),
             Action::Export => self.popup = Some(Popup::Export(Box::default())),
-            Action::ShowHistory => self.show_history(),
+            Action::ShowHistory => {
+                let id = self.tabs.risks.selected_id();
+                self.perform(Intent::History(id));
+            }
+            Action::ShowAllHistory => self.perform(Intent::History(None)),
             Action::LoadSample => self.load_sample(),
             Action::Close => {
                 if self.tab == Tab::Risks && !self.filter.applied.is_empty() {
@@ -420,159 +374,36 @@ impl App {
         }
     }
 
-    fn move_cursor(&mut self, action: &Action) {
-        let page = match self.tab {
-            Tab::Risks => layout::risk_rows(self.size),
-            _ => layout::list_rows(self.size),
-        };
-        match self.tab {
-            Tab::Risks => {
-                self.risks.selected =
-                    moved(self.risks.selected, self.risks.ids.len(), action, page);
-                self.refresh_visible();
+    /// Does what a tab asked for.
+    fn perform(&mut self, intent: Intent) {
+        match intent {
+            Intent::Nothing => {}
+            Intent::RefreshRisks => self.refresh_visible(),
+            Intent::RefreshMilestone => self.refresh_milestone_risks(),
+            Intent::ShowRisks(query) => {
+                self.tab = Tab::Risks;
+                self.tabs.risks.select_first();
+                self.set_filter(query);
             }
-            Tab::Matrix => {
-                let (l, i) = self.matrix_cell;
-                self.matrix_cell = match action {
-                    Action::Up => ((l + 1).min(5), i),
-                    Action::Down => (l.saturating_sub(1).max(1), i),
-                    Action::PageUp | Action::Top => (5, i),
-                    Action::PageDown | Action::Bottom => (1, i),
-                    _ => (l, i),
-                };
+            Intent::OpenRisk(id, sort) => {
+                self.tab = Tab::Risks;
+                self.sort = sort;
+                self.pending_select = Some(id);
+                self.set_filter(String::new());
             }
-            Tab::Teams => {
-                self.team_cursor = moved(self.team_cursor, self.teams.len(), action, page)
-            }
-            Tab::Roadmap => {
-                self.milestone_cursor =
-                    moved(self.milestone_cursor, self.milestones.len(), action, page);
-                self.refresh_milestone_risks();
-            }
-            Tab::History => {
-                self.history_cursor = moved(self.history_cursor, self.history.len(), action, page);
-            }
-            Tab::Budget => {
-                let n = self
-                    .budget
-                    .as_ref()
-                    .map_or(0, |b| b.top_by_bad_minutes.len());
-                self.budget_cursor = moved(self.budget_cursor, n, action, page);
+            Intent::OpenDetail => self.popup = Some(Popup::Detail { scroll: 0 }),
+            Intent::History(risk) => {
+                self.tabs.history.risk = risk;
+                self.tabs.history.cursor = super::tabs::Cursor::default();
+                self.tab = Tab::History;
+                self.reload();
             }
         }
     }
 
-    /// Moves the matrix cursor sideways (impact).
-    fn matrix_sideways(&mut self, right: bool) {
-        let (l, i) = self.matrix_cell;
-        self.matrix_cell = if right {
-            (l, (i + 1).min(5))
-        } else {
-            (l, i.saturating_sub(1).max(1))
-        };
-    }
-
-    fn click(&mut self, row: usize) {
-        match self.tab {
-            Tab::Risks => {
-                let target = self.risks.offset + row;
-                if target < self.risks.ids.len() {
-                    self.risks.selected = target;
-                    self.refresh_visible();
-                }
-            }
-            Tab::Teams => self.team_cursor = row.min(self.teams.len().saturating_sub(1)),
-            Tab::Roadmap => {
-                self.milestone_cursor = row.min(self.milestones.len().saturating_sub(1));
-                self.refresh_milestone_risks();
-            }
-            Tab::History => {
-                let page = layout::list_rows(self.size).max(1);
-                let first = self.history_cursor / page * page;
-                self.history_cursor = (first + row).min(self.history.len().saturating_sub(1));
-            }
-            Tab::Budget => {
-                let n = self
-                    .budget
-                    .as_ref()
-                    .map_or(0, |b| b.top_by_bad_minutes.len());
-                if row < n {
-                    self.budget_cursor = row;
-                }
-            }
-            Tab::Matrix => {}
-        }
-    }
-
-    /// A click on the matrix cell for (likelihood, impact).
-    pub fn click_cell(&mut self, likelihood: u8, impact: u8) {
-        self.matrix_cell = (likelihood.clamp(1, 5), impact.clamp(1, 5));
-    }
-
-    fn choose(&mut self) {
-        match self.tab {
-            Tab::Risks => {
-                if self.risks.detail.is_some() {
-                    self.popup = Some(Popup::Detail);
-                }
-            }
-            Tab::Matrix => {
-                let (l, i) = self.matrix_cell;
-                self.show_risks(format!("likelihood:{l} impact:{i}"));
-            }
-            Tab::Teams => {
-                if let Some(t) = self.teams.get(self.team_cursor) {
-                    let q = match &t.team {
-                        Some(name) => format!("team:{}", quote_value(name)),
-                        None => "is:unowned".to_string(),
-                    };
-                    self.show_risks(q);
-                }
-            }
-            Tab::Roadmap => {
-                if let Some(m) = self.milestones.get(self.milestone_cursor) {
-                    let q = format!("milestone:{}", quote_value(&m.name));
-                    self.show_risks(q);
-                }
-            }
-            Tab::History => {
-                if let Some(e) = self.history.get(self.history_cursor) {
-                    self.history_risk = Some(e.risk_id);
-                    self.history_cursor = 0;
-                    self.reload();
-                }
-            }
-            Tab::Budget => {
-                let chosen = self
-                    .budget
-                    .as_ref()
-                    .and_then(|b| b.top_by_bad_minutes.get(self.budget_cursor))
-                    .map(|r| r.id);
-                if let Some(id) = chosen {
-                    // The Risks tab in bad-minutes order, on the chosen risk.
-                    self.tab = Tab::Risks;
-                    self.sort = SortKey::BadMinutes;
-                    self.pending_select = Some(id);
-                    self.set_filter(String::new());
-                }
-            }
-        }
-    }
-
-    fn show_risks(&mut self, query: String) {
-        self.tab = Tab::Risks;
-        self.risks.selected = 0;
-        self.set_filter(query);
-    }
-
-    fn show_history(&mut self) {
-        self.history_risk = match self.tab {
-            Tab::Risks => self.risks.selected_id(),
-            _ => None,
-        };
-        self.history_cursor = 0;
-        self.tab = Tab::History;
-        self.reload();
+    /// The bindings of the current tab (its own keys).
+    pub(crate) fn tab_bindings(&self) -> &'static [keymap::Binding] {
+        self.tabs.view(self.tab).bindings()
     }
 
     // ----- filter and sort -----------------------------------------------------------
@@ -639,7 +470,7 @@ impl App {
                     Ok(_) => {
                         self.filter.applied = text;
                         self.filter.error = None;
-                        self.risks.selected = 0;
+                        self.tabs.risks.select_first();
                         self.request_rows();
                     }
                     Err(e) => {
@@ -648,5 +479,9 @@ impl App {
                 }
             }
         }
+    }
+
+    fn set_pages(&mut self) {
+        self.tabs.resize(layout::screen(self.size).body);
     }
 }

@@ -1,69 +1,24 @@
-//! The add and edit form: one entry per field, text fields edited with `ratatui-textarea`,
-//! pick lists for levels, status, team and milestone, and validation on every keystroke by
-//! the same functions the CLI and the importer use.
+//! Forms: one entry per field (text edited with `ratatui-textarea`, or a pick list), keys to
+//! move between them, and how they are drawn, with the form's keys always on screen and a
+//! sign when the fields scroll. What a form saves and how it checks it is the popup's own
+//! (risk, milestone, incident).
 
-use jiff::civil::Date;
+use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 use ratatui_textarea::TextArea;
 
-use crate::domain::lifecycle::{self, Rules};
-use crate::domain::merge::set_from_text;
-use crate::domain::{Field, FieldError, Impact, Likelihood, Risk, RiskFields, RiskPatch, Status};
-use crate::scoring::Settings;
+use super::layout;
+use super::theme::Theme;
+use super::widgets::cell;
+use super::widgets::frame::{KeyHelp, key_line};
 use crate::text::{is_unsafe_char, sanitize};
 
-/// The order of the form's fields.
-pub const FIELDS: [Field; 22] = [
-    Field::Title,
-    Field::Likelihood,
-    Field::Impact,
-    Field::Status,
-    Field::Team,
-    Field::Milestone,
-    Field::Owner,
-    Field::Category,
-    Field::Service,
-    Field::Tags,
-    Field::NextReview,
-    Field::AcceptedUntil,
-    Field::Approver,
-    Field::Ettd,
-    Field::Ettr,
-    Field::Users,
-    Field::Ettf,
-    Field::TargetEttd,
-    Field::TargetEttr,
-    Field::TargetUsers,
-    Field::TargetEttf,
-    Field::Description,
-];
-
-pub fn label(field: Field) -> &'static str {
-    match field {
-        Field::Title => "Title",
-        Field::Description => "Description",
-        Field::Category => "Category",
-        Field::Service => "Service",
-        Field::Likelihood => "Likelihood",
-        Field::Impact => "Impact",
-        Field::Status => "Status",
-        Field::Team => "Team",
-        Field::Milestone => "Milestone",
-        Field::Owner => "Owner",
-        Field::Tags => "Tags",
-        Field::NextReview => "Next review",
-        Field::AcceptedUntil => "Accepted until",
-        Field::Approver => "Approver",
-        Field::Ettd => "Detect (min)",
-        Field::Ettr => "Repair (min)",
-        Field::Users => "Users (%)",
-        Field::Ettf => "Every (days)",
-        Field::TargetEttd => "→ detect (min)",
-        Field::TargetEttr => "→ repair (min)",
-        Field::TargetUsers => "→ users (%)",
-        Field::TargetEttf => "→ every (days)",
-    }
-}
+/// The pick-list option that creates a new team or milestone from the form.
+pub const NEW_OPTION: &str = "+ new…";
 
 /// How a field is edited.
 pub enum Input {
@@ -76,18 +31,65 @@ pub enum Input {
 }
 
 pub struct Entry {
-    pub field: Field,
+    /// The field's name (`title`, `due`, …), as errors name it.
+    pub key: &'static str,
+    pub label: &'static str,
     pub input: Input,
     pub error: Option<String>,
-    /// The field's stored value, and the text the form first showed for it: an entry left
-    /// as it was shown keeps the stored value byte for byte, even where the form had to show
-    /// it escaped.
+    pub multiline: bool,
+    /// The stored value, and the text the form first showed for it: an entry left as it
+    /// was shown keeps the stored value byte for byte, even where the form had to show it
+    /// escaped.
     original: String,
     shown: String,
 }
 
 impl Entry {
-    pub fn text(&self) -> String {
+    /// A text entry holding `value`.
+    pub fn text(key: &'static str, label: &'static str, value: &str) -> Entry {
+        Entry::new(
+            key,
+            label,
+            Input::Text(Box::new(text_area(&displayable(value)))),
+            value,
+        )
+    }
+
+    /// A pick list with `current` chosen (the first option when it is not one of them).
+    pub fn pick(
+        key: &'static str,
+        label: &'static str,
+        options: Vec<String>,
+        current: &str,
+    ) -> Entry {
+        let index = options
+            .iter()
+            .position(|o| o.eq_ignore_ascii_case(current))
+            .unwrap_or(0);
+        Entry::new(key, label, Input::Pick { options, index }, current)
+    }
+
+    fn new(key: &'static str, label: &'static str, input: Input, original: &str) -> Entry {
+        let mut entry = Entry {
+            key,
+            label,
+            input,
+            error: None,
+            multiline: false,
+            original: original.to_string(),
+            shown: String::new(),
+        };
+        entry.shown = entry.current();
+        entry
+    }
+
+    pub fn multiline(mut self) -> Entry {
+        self.multiline = true;
+        self
+    }
+
+    /// What the entry shows now.
+    pub fn current(&self) -> String {
         match &self.input {
             Input::Text(t) => t.lines().join("\n"),
             Input::Pick { options, index } => options.get(*index).cloned().unwrap_or_default(),
@@ -95,8 +97,8 @@ impl Entry {
     }
 
     /// The value to save: the stored one when the entry still shows what it first showed.
-    fn value(&self) -> String {
-        let text = self.text();
+    pub fn value(&self) -> String {
+        let text = self.current();
         if text == self.shown {
             self.original.clone()
         } else {
@@ -104,41 +106,39 @@ impl Entry {
         }
     }
 
-    pub fn is_multiline(&self) -> bool {
-        self.field == Field::Description
+    /// Whether the person changed it.
+    pub fn is_dirty(&self) -> bool {
+        self.current() != self.shown
     }
-}
 
-/// Whether the form creates a risk or edits one (remembering what it started from, for the
-/// merge on save).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Mode {
-    Add,
-    Edit {
-        id: i64,
-        base: Box<RiskFields>,
-        base_revision: i64,
-    },
-}
+    /// Sets the value as if typed (or picked).
+    pub fn set(&mut self, value: &str) {
+        match &mut self.input {
+            Input::Text(t) => **t = text_area(&displayable(value)),
+            Input::Pick { options, index } => {
+                if let Some(i) = options.iter().position(|o| o.eq_ignore_ascii_case(value)) {
+                    *index = i;
+                }
+            }
+        }
+    }
 
-pub struct Form {
-    pub mode: Mode,
-    pub entries: Vec<Entry>,
-    pub focus: usize,
-    /// A message for the whole form (e.g. why saving failed).
-    pub error: Option<String>,
-}
+    /// Adds an option to a pick list (before "+ new…") and chooses it.
+    pub fn add_option(&mut self, value: &str) {
+        if let Input::Pick { options, index } = &mut self.input {
+            let at = options
+                .iter()
+                .position(|o| o == NEW_OPTION)
+                .unwrap_or(options.len());
+            options.insert(at, value.to_string());
+            *index = at;
+        }
+    }
 
-/// What a key did to the form.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Continue,
-    Save,
-    Cancel,
-}
-
-fn level_options() -> Vec<String> {
-    (1..=5).map(|n: u8| n.to_string()).collect()
+    /// Whether the pick list is on "+ new…".
+    pub fn wants_new(&self) -> bool {
+        matches!(&self.input, Input::Pick { .. }) && self.current() == NEW_OPTION
+    }
 }
 
 /// A value as the form shows it: as it is, unless it holds something a terminal would act on
@@ -157,88 +157,36 @@ fn displayable(value: &str) -> String {
 fn text_area(value: &str) -> TextArea<'static> {
     let lines: Vec<String> = value.split('\n').map(str::to_string).collect();
     let mut t = TextArea::new(lines);
-    t.set_cursor_line_style(ratatui::style::Style::default());
+    t.set_cursor_line_style(Style::default());
     t.move_cursor(ratatui_textarea::CursorMove::Bottom);
     t.move_cursor(ratatui_textarea::CursorMove::End);
     t
 }
 
-fn pick(options: Vec<String>, current: &str) -> Input {
-    let index = options
-        .iter()
-        .position(|o| o.eq_ignore_ascii_case(current))
-        .unwrap_or(0);
-    Input::Pick { options, index }
+/// What a key did to a form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Continue,
+    Save,
+    Cancel,
+    /// Enter on a pick list's "+ new…": create a new entry for this field.
+    New(&'static str),
 }
 
-impl Form {
-    /// A form for `fields`; `teams` and `milestones` are the names the pick lists offer.
-    pub fn new(mode: Mode, fields: &RiskFields, teams: &[String], milestones: &[String]) -> Form {
-        let with_none = |names: &[String]| {
-            let mut v = vec![String::new()];
-            v.extend(names.iter().cloned());
-            v
-        };
-        let entries = FIELDS
-            .iter()
-            .map(|&field| {
-                let value = fields.value_text(field);
-                let input = match field {
-                    Field::Likelihood | Field::Impact => pick(level_options(), &value),
-                    Field::Status => pick(
-                        Status::ALL.iter().map(|s| s.as_str().to_string()).collect(),
-                        &value,
-                    ),
-                    Field::Team => pick(with_none(teams), &value),
-                    Field::Milestone => pick(with_none(milestones), &value),
-                    _ => Input::Text(Box::new(text_area(&displayable(&value)))),
-                };
-                let mut entry = Entry {
-                    field,
-                    input,
-                    error: None,
-                    original: value,
-                    shown: String::new(),
-                };
-                entry.shown = entry.text();
-                entry
-            })
-            .collect();
-        Form {
-            mode,
+/// A form's entries and where the focus is.
+pub struct Fields {
+    pub entries: Vec<Entry>,
+    pub focus: usize,
+    /// A message for the whole form (e.g. why saving failed).
+    pub error: Option<String>,
+}
+
+impl Fields {
+    pub fn new(entries: Vec<Entry>) -> Fields {
+        Fields {
             entries,
             focus: 0,
             error: None,
-        }
-    }
-
-    /// An empty form for a new risk (likelihood and impact 3, open).
-    pub fn for_add(teams: &[String], milestones: &[String]) -> Form {
-        Form::new(
-            Mode::Add,
-            &RiskFields::new(String::new(), Likelihood::MIDDLE, Impact::MIDDLE),
-            teams,
-            milestones,
-        )
-    }
-
-    pub fn for_edit(risk: &Risk, teams: &[String], milestones: &[String]) -> Form {
-        Form::new(
-            Mode::Edit {
-                id: risk.id,
-                base: Box::new(risk.fields.clone()),
-                base_revision: risk.revision,
-            },
-            &risk.fields,
-            teams,
-            milestones,
-        )
-    }
-
-    pub fn title(&self) -> String {
-        match &self.mode {
-            Mode::Add => "New risk".into(),
-            Mode::Edit { id, .. } => format!("Edit risk {id}"),
         }
     }
 
@@ -246,36 +194,64 @@ impl Form {
         self.entries.get(self.focus)
     }
 
-    pub fn focus_field(&mut self, field: Field) {
-        if let Some(i) = self.entries.iter().position(|e| e.field == field) {
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.key == key)
+    }
+
+    /// The value of the entry named `key` ("" when there is none).
+    pub fn value(&self, key: &str) -> String {
+        self.get(key).map(Entry::value).unwrap_or_default()
+    }
+
+    pub fn focus_on(&mut self, key: &str) {
+        if let Some(i) = self.entries.iter().position(|e| e.key == key) {
             self.focus = i;
         }
     }
 
-    /// Sets a field's value as if typed (used to preset the status when accepting).
-    pub fn set_value(&mut self, field: Field, value: &str) {
-        if let Some(e) = self.entries.iter_mut().find(|e| e.field == field) {
-            match &mut e.input {
-                Input::Text(t) => **t = text_area(&displayable(value)),
-                Input::Pick { options, index } => {
-                    if let Some(i) = options.iter().position(|o| o.eq_ignore_ascii_case(value)) {
-                        *index = i;
-                    }
-                }
+    /// Whether anything was changed since the form opened.
+    pub fn is_dirty(&self) -> bool {
+        self.entries.iter().any(Entry::is_dirty)
+    }
+
+    /// Shows a refusal next to the entry it names, and for the whole form.
+    pub fn mark(&mut self, key: &str, reason: &str) {
+        match self.entries.iter_mut().find(|e| e.key == key) {
+            Some(entry) => {
+                entry.error = Some(reason.to_string());
+                self.error = Some(format!("{}: {reason}", entry.label));
             }
+            None => self.error = Some(reason.to_string()),
         }
     }
 
-    /// Handles one key. Tab/↓ and Shift-Tab/↑ move between fields (↑/↓ move lines inside the
-    /// description), Enter saves (a new line in the description), Ctrl-S saves, Esc cancels.
+    pub fn clear_errors(&mut self) {
+        for e in &mut self.entries {
+            e.error = None;
+        }
+        self.error = None;
+    }
+
+    /// Handles one key. Tab/↓ and Shift-Tab/↑ move between fields (↑/↓ move lines inside a
+    /// multi-line field), Enter saves (a new line in a multi-line field), Ctrl-S saves, Esc
+    /// cancels.
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let n = self.entries.len();
-        let multiline = self.focused().is_some_and(Entry::is_multiline);
+        let n = self.entries.len().max(1);
+        let multiline = self.focused().is_some_and(|e| e.multiline);
         match key.code {
             KeyCode::Esc => return Outcome::Cancel,
             KeyCode::Char('s') if ctrl => return Outcome::Save,
-            KeyCode::Enter if !multiline => return Outcome::Save,
+            KeyCode::Enter if !multiline => {
+                return match self.focused() {
+                    Some(e) if e.wants_new() => Outcome::New(e.key),
+                    _ => Outcome::Save,
+                };
+            }
             KeyCode::Tab => self.focus = (self.focus + 1) % n,
             KeyCode::BackTab => self.focus = (self.focus + n - 1) % n,
             KeyCode::Down if !multiline => self.focus = (self.focus + 1) % n,
@@ -292,61 +268,6 @@ impl Form {
             }
         }
         Outcome::Continue
-    }
-
-    /// Checks every field and the lifecycle rules, marking each field's error; the fields as
-    /// they would be saved, and the patch from the starting state, when all is well.
-    pub fn validate(
-        &mut self,
-        today: Date,
-        settings: &Settings,
-    ) -> Option<(RiskFields, RiskPatch)> {
-        let base = match &self.mode {
-            Mode::Add => RiskFields::new(String::new(), Likelihood::LOWEST, Impact::LOWEST),
-            Mode::Edit { base, .. } => (**base).clone(),
-        };
-        let mut all = RiskPatch::default();
-        let mut ok = true;
-        for entry in &mut self.entries {
-            entry.error = set_from_text(&mut all, entry.field, &entry.value())
-                .err()
-                .map(|e| e.reason);
-            ok &= entry.error.is_none();
-        }
-        if !ok {
-            self.error = Some("fix the marked fields to save".into());
-            return None;
-        }
-        let mine = base.patched(&all);
-        let patch = crate::domain::merge::patch_between(&base, &mine);
-        let checked = match &self.mode {
-            Mode::Add => lifecycle::plan_create(mine.clone(), Rules::Interactive, today, settings)
-                .map(|_| ()),
-            Mode::Edit { base, .. } => {
-                lifecycle::plan_edit(base, &patch, Rules::Interactive, today, settings).map(|_| ())
-            }
-        };
-        if let Err(e) = checked {
-            self.mark(&e);
-            return None;
-        }
-        self.error = None;
-        Some((mine, patch))
-    }
-
-    /// Shows a refusal next to the field it names (or for the whole form).
-    pub fn mark(&mut self, e: &FieldError) {
-        match self
-            .entries
-            .iter_mut()
-            .find(|en| en.field.name() == e.field)
-        {
-            Some(entry) => {
-                entry.error = Some(e.reason.clone());
-                self.error = Some(format!("{}: {}", label(entry.field), e.reason));
-            }
-            None => self.error = Some(e.to_string()),
-        }
     }
 }
 
@@ -385,6 +306,218 @@ fn pick_key(options: &[String], index: &mut usize, key: KeyEvent) {
     }
 }
 
+/// The keys every form shows.
+pub const KEYS: &[KeyHelp] = &[
+    ("Tab/↓↑", "next field"),
+    ("←/→", "pick"),
+    ("Enter", "save"),
+    ("Esc", "cancel"),
+];
+
+const LABEL_W: u16 = 16;
+/// The multi-line box's smallest height (two lines and its border).
+const BOX_MIN: u16 = 4;
+
+/// How a pick list shows its value; `describe` may add words (likelihood "3 possible").
+pub type Describe = fn(&Entry) -> Option<String>;
+
+fn pick_text(entry: &Entry, describe: Describe) -> String {
+    let value = entry.current();
+    let shown = describe(entry).unwrap_or_else(|| {
+        if value.is_empty() {
+            "(none)".into()
+        } else {
+            value
+        }
+    });
+    format!("‹ {shown} ›")
+}
+
+fn render_entry(
+    entry: &Entry,
+    focused: bool,
+    area: Rect,
+    buf: &mut Buffer,
+    t: Theme,
+    describe: Describe,
+) {
+    let label_style = if focused { t.focus() } else { t.dim() };
+    let marker = if focused { "›" } else { " " };
+    Span::styled(
+        format!("{marker}{:<w$}", entry.label, w = usize::from(LABEL_W - 1)),
+        label_style,
+    )
+    .render(
+        Rect {
+            width: LABEL_W.min(area.width),
+            ..area
+        },
+        buf,
+    );
+    let value_area = Rect {
+        x: area.x + LABEL_W.min(area.width),
+        width: area.width.saturating_sub(LABEL_W),
+        ..area
+    };
+    let error_w = if entry.error.is_some() {
+        value_area.width / 2
+    } else {
+        0
+    };
+    let input_area = Rect {
+        width: value_area.width - error_w,
+        ..value_area
+    };
+    match &entry.input {
+        Input::Text(ta) if focused => ta.render(input_area, buf),
+        Input::Text(_) => {
+            let text = entry.current();
+            let first = text.lines().next().unwrap_or("");
+            Span::raw(cell(first, input_area.width)).render(input_area, buf);
+        }
+        Input::Pick { .. } => {
+            let style = if focused {
+                t.selected()
+            } else {
+                Style::default()
+            };
+            Span::styled(cell(&pick_text(entry, describe), input_area.width), style)
+                .render(input_area, buf);
+        }
+    }
+    if let Some(e) = &entry.error {
+        let err = Rect {
+            x: input_area.x + input_area.width,
+            width: error_w,
+            ..value_area
+        };
+        Span::styled(cell(&format!(" {e}"), err.width), t.error()).render(err, buf);
+    }
+}
+
+/// Draws a form: the one-line fields (scrolling to keep the focus in view, with a sign when
+/// some are out of view), a multi-line field as a box, the form's message and its keys.
+pub fn render(
+    fields: &Fields,
+    title: &str,
+    keys: &[KeyHelp],
+    describe: Describe,
+    area: Rect,
+    buf: &mut Buffer,
+    t: Theme,
+) {
+    let has_box = fields.entries.iter().any(|e| e.multiline);
+    let singles: Vec<(usize, &Entry)> = fields
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !e.multiline)
+        .collect();
+    let wanted = u16::try_from(singles.len()).unwrap_or(u16::MAX)
+        + if has_box { BOX_MIN + 4 } else { 0 }
+        + 2
+        + 2;
+    let area = layout::popup(area, 100, wanted.max(8));
+    Clear.render(area, buf);
+    let inner_w = area.width.saturating_sub(2);
+    let keys_line = key_line(keys, t);
+    let keys_h =
+        crate::tui::widgets::frame::wrapped_height(std::slice::from_ref(&keys_line), inner_w)
+            .max(1);
+    let inner_h = area.height.saturating_sub(2);
+    // Rows for the one-line fields: all that is left after the box, the message and keys.
+    let reserved = keys_h + 1 + if has_box { BOX_MIN } else { 0 };
+    let room = usize::from(inner_h.saturating_sub(reserved)).max(1);
+    let shown = singles.len().min(room);
+    let focus_at = singles.iter().position(|(i, _)| *i == fields.focus);
+    let first = focus_at.map_or(0, |f| (f + 1).saturating_sub(shown));
+    let hidden_above = first;
+    let hidden_below = singles.len().saturating_sub(first + shown);
+    let mut block = Block::bordered().title(format!(" {title} "));
+    if hidden_above + hidden_below > 0 {
+        let sign = match (hidden_above > 0, hidden_below > 0) {
+            (true, true) => format!(" ↑{hidden_above} ↓{hidden_below} more fields (Tab) "),
+            (true, false) => format!(" ↑{hidden_above} more fields "),
+            _ => format!(" ↓{hidden_below} more fields (Tab) "),
+        };
+        block = block.title_bottom(Line::styled(sign, t.dim()).right_aligned());
+    }
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let mut y = inner.y;
+    for (i, entry) in singles.iter().skip(first).take(shown) {
+        if y >= inner.bottom() {
+            break;
+        }
+        render_entry(
+            entry,
+            *i == fields.focus,
+            Rect {
+                y,
+                height: 1,
+                ..inner
+            },
+            buf,
+            t,
+            describe,
+        );
+        y += 1;
+    }
+    let bottom = inner.bottom().saturating_sub(keys_h + 1);
+    if let Some((i, entry)) = fields.entries.iter().enumerate().find(|(_, e)| e.multiline)
+        && y < bottom
+    {
+        let focused = i == fields.focus;
+        let box_area = Rect {
+            y,
+            height: bottom - y,
+            ..inner
+        };
+        let style = if focused { t.focus() } else { t.dim() };
+        let mut heading = format!(" {} ", entry.label);
+        if let Some(e) = &entry.error {
+            heading.push_str(&format!("— {e} "));
+        }
+        let frame = Block::bordered().border_style(style).title(heading);
+        let text_area = frame.inner(box_area);
+        frame.render(box_area, buf);
+        match &entry.input {
+            Input::Text(ta) if focused => ta.render(text_area, buf),
+            _ => {
+                let text = sanitize(&entry.current()).into_owned();
+                let lines: Vec<Line> = text
+                    .lines()
+                    .map(|l| Line::raw(cell(l, text_area.width)))
+                    .collect();
+                Paragraph::new(lines).render(text_area, buf);
+            }
+        }
+    }
+    if inner.height > keys_h {
+        let message = Rect {
+            y: inner.bottom().saturating_sub(keys_h + 1),
+            height: 1,
+            ..inner
+        };
+        if let Some(e) = &fields.error {
+            Span::styled(cell(e, message.width), t.error()).render(message, buf);
+        }
+    }
+    let keys_area = Rect {
+        y: inner.bottom().saturating_sub(keys_h),
+        height: keys_h.min(inner.height),
+        ..inner
+    };
+    Paragraph::new(keys_line)
+        .wrap(ratatui::widgets::Wrap { trim: false })
+        .render(keys_area, buf);
+}
+
+/// Describes nothing: pick lists show their values as they are.
+pub fn plain(_entry: &Entry) -> Option<String> {
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,110 +527,42 @@ mod tests {
         KeyEvent::new_with_kind(code, KeyModifiers::NONE, KeyEventKind::Press)
     }
 
-    fn type_text(form: &mut Form, s: &str) {
-        for c in s.chars() {
-            form.handle_key(key(KeyCode::Char(c)));
-        }
-    }
-
-    fn today() -> Date {
-        Date::constant(2026, 11, 24)
-    }
-
     #[test]
-    fn an_empty_title_cannot_be_saved_and_is_marked() {
-        let mut f = Form::for_add(&[], &[]);
-        assert!(f.validate(today(), &Settings::default()).is_none());
-        assert!(
-            f.entries[0]
-                .error
-                .as_deref()
-                .is_some_and(|e| e.contains("empty"))
-        );
-        type_text(&mut f, "Primary DB has no failover");
-        let (fields, _) = f.validate(today(), &Settings::default()).unwrap();
-        assert_eq!(fields.title, "Primary DB has no failover");
-        assert_eq!((fields.likelihood.get(), fields.impact.get()), (3, 3));
-    }
-
-    #[test]
-    fn an_untouched_form_saves_every_field_byte_for_byte() {
-        let mut fields = RiskFields::new(
-            "Replica lag".into(),
-            Likelihood::new(2).unwrap(),
-            Impact::new(4).unwrap(),
-        );
-        fields.description = "a\tb\n\ttabbed line".into();
-        fields.owner = "ana".into();
-        fields.tags = vec!["db".into(), "net".into()];
-        fields.next_review = Some(today());
-        fields.estimates.ettf = crate::domain::Amount::new(365.25 / 1000.0);
-        fields.estimates.ettd = crate::domain::Amount::new(1e-7);
-        fields.target.users = crate::domain::Amount::new(1.0 / 3.0);
-        let risk = Risk {
-            id: 7,
-            fields: fields.clone(),
-            band: crate::scoring::Band::Medium,
-            milestone_due: None,
-            created_at: String::new(),
-            updated_at: String::new(),
-            revision: 3,
-        };
-        let mut f = Form::for_edit(&risk, &[], &[]);
-        let (saved, patch) = f.validate(today(), &Settings::default()).unwrap();
-        assert_eq!(saved, fields);
-        assert!(patch.is_empty(), "nothing to write: {patch:?}");
-    }
-
-    #[test]
-    fn pick_lists_cycle_and_jump_by_letter() {
-        let teams = vec!["edge".to_string(), "platform".to_string()];
-        let mut f = Form::for_add(&teams, &[]);
-        f.focus_field(Field::Team);
-        assert_eq!(f.focused().unwrap().text(), "");
+    fn pick_lists_cycle_jump_by_letter_and_offer_new() {
+        let mut f = Fields::new(vec![Entry::pick(
+            "team",
+            "Team",
+            vec![
+                String::new(),
+                "edge".into(),
+                "platform".into(),
+                NEW_OPTION.into(),
+            ],
+            "",
+        )]);
         f.handle_key(key(KeyCode::Char('p')));
-        assert_eq!(f.focused().unwrap().text(), "platform");
+        assert_eq!(f.value("team"), "platform");
         f.handle_key(key(KeyCode::Right));
-        assert_eq!(f.focused().unwrap().text(), "");
-        f.handle_key(key(KeyCode::Left));
-        assert_eq!(f.focused().unwrap().text(), "platform");
-        f.focus_field(Field::Likelihood);
-        f.handle_key(key(KeyCode::Char('5')));
-        assert_eq!(f.focused().unwrap().text(), "5");
+        assert_eq!(f.handle_key(key(KeyCode::Enter)), Outcome::New("team"));
+        f.get_mut("team").unwrap().add_option("data");
+        assert_eq!(f.value("team"), "data");
+        assert_eq!(f.handle_key(key(KeyCode::Enter)), Outcome::Save);
     }
 
     #[test]
-    fn accepting_without_an_approver_is_marked_on_the_approver() {
-        let mut f = Form::for_add(&[], &[]);
-        type_text(&mut f, "Vendor DNS single point");
-        f.set_value(Field::Status, "accepted");
-        assert!(f.validate(today(), &Settings::default()).is_none());
-        let approver = f
-            .entries
-            .iter()
-            .find(|e| e.field == Field::Approver)
-            .unwrap();
-        assert!(approver.error.is_some());
-    }
-
-    #[test]
-    fn keys_move_focus_save_and_cancel() {
-        let mut f = Form::for_add(&[], &[]);
-        assert_eq!(f.handle_key(key(KeyCode::Tab)), Outcome::Continue);
-        assert_eq!(f.focused().unwrap().field, Field::Likelihood);
-        f.handle_key(key(KeyCode::BackTab));
-        f.handle_key(key(KeyCode::BackTab));
-        assert_eq!(f.focused().unwrap().field, Field::Description);
+    fn an_entry_left_as_shown_keeps_its_stored_value_and_is_not_dirty() {
+        let mut f = Fields::new(vec![
+            Entry::text("owner", "Owner", "a\u{1b}b"),
+            Entry::text("description", "Description", "x\ty").multiline(),
+        ]);
         assert_eq!(
-            f.handle_key(key(KeyCode::Enter)),
-            Outcome::Continue,
-            "newline in description"
+            f.value("owner"),
+            "a\u{1b}b",
+            "shown escaped, kept as stored"
         );
-        assert_eq!(f.focused().unwrap().text(), "\n");
-        assert_eq!(
-            f.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
-            Outcome::Save
-        );
-        assert_eq!(f.handle_key(key(KeyCode::Esc)), Outcome::Cancel);
+        assert_eq!(f.value("description"), "x\ty");
+        assert!(!f.is_dirty());
+        f.handle_key(key(KeyCode::Char('!')));
+        assert!(f.is_dirty());
     }
 }

@@ -4,13 +4,12 @@
 use ratatui::crossterm::event::{
     Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
 };
-use ratatui::layout::Rect;
 
 use super::action::Action;
-use super::app::{App, Popup, Tab};
+use super::app::App;
 use super::keymap;
 use super::layout;
-use super::views::matrix;
+use super::tabs::Tab;
 
 pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
     match event {
@@ -21,24 +20,10 @@ pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
 }
 
 pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
-    let typing = app.filter.editing.is_some()
-        || matches!(
-            app.popup,
-            Some(
-                Popup::Form(_)
-                    | Popup::Export(_)
-                    | Popup::Welcome
-                    | Popup::Sort { .. }
-                    | Popup::Status { .. }
-                    | Popup::ConfirmDelete { .. }
-                    | Popup::Conflict(_)
-                    | Popup::Deleted { .. }
-            )
-        );
-    if typing {
+    if app.filter.editing.is_some() || app.popup.is_some() {
         Some(Action::Input(key))
     } else {
-        keymap::action_for(key, app.tab)
+        keymap::action_for(key, app.tab_bindings())
     }
 }
 
@@ -67,31 +52,13 @@ pub fn action_for_mouse(app: &App, m: MouseEvent) -> Option<Action> {
             if m.row == s.tabs.y {
                 return tab_at(m.column).map(Action::Tab);
             }
-            let body = s.body;
-            if !body.contains((m.column, m.row).into()) {
+            if !s.body.contains((m.column, m.row).into()) {
                 return None;
             }
-            match app.tab {
-                Tab::Risks => {
-                    let table = layout::risks(body).table;
-                    row_in(table, m.row, 1).map(Action::ClickRow)
-                }
-                Tab::Matrix => {
-                    matrix::cell_at(body, m.column, m.row).map(|(l, i)| Action::ClickCell(l, i))
-                }
-                Tab::Teams | Tab::Roadmap | Tab::History | Tab::Budget => {
-                    row_in(body, m.row, 2).map(Action::ClickRow)
-                }
-            }
+            app.tabs.view(app.tab).mouse(s.body, m.column, m.row)
         }
         _ => None,
     }
-}
-
-/// The list row under screen row `y`, below `skip` rows of border and header.
-fn row_in(area: Rect, y: u16, skip: u16) -> Option<usize> {
-    let first = area.y + skip;
-    (y >= first && y < area.bottom()).then(|| usize::from(y - first))
 }
 
 #[cfg(test)]

@@ -4,13 +4,14 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
-use super::app::{App, MessageKind, Popup, Tab};
-use super::keymap::bindings_for;
+use super::app::{App, MessageKind, Popup};
+use super::keymap::footer_for;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
-use super::popups;
-use super::views;
+use super::popups::{conflict, help, pickers, welcome};
+use super::tabs::Tab;
+use super::widgets::frame::{KeyHelp, PopupFrame};
 use crate::text::sanitize_line;
 
 impl Widget for &App {
@@ -30,15 +31,9 @@ impl Widget for &App {
             return;
         }
         let s = layout::screen(area);
+        let cx = self.cx();
         render_tabs(self, s.tabs, buf);
-        match self.tab {
-            Tab::Risks => views::risks::render(self, s.body, buf),
-            Tab::Matrix => views::matrix::render(self, s.body, buf),
-            Tab::Teams => views::teams::render(self, s.body, buf),
-            Tab::Roadmap => views::roadmap::render(self, s.body, buf),
-            Tab::History => views::history::render(self, s.body, buf),
-            Tab::Budget => views::budget::render(self, s.body, buf),
-        }
+        self.tabs.view(self.tab).render(&cx, s.body, buf);
         render_status(self, s.status, buf);
         render_footer(self, s.footer, buf);
         render_popup(self, s.body, buf);
@@ -62,18 +57,13 @@ fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
 fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
     let (active, total) = app.totals;
+    let shown = app.tabs.risks.ids.len();
     let counts = if !app.overview_loaded() {
-        format!(" {} shown · counting… ", app.risks.ids.len())
+        format!(" {shown} shown · counting… ")
     } else if app.overview_stale() {
-        format!(
-            " {} shown · {active} active · {total} total (updating) ",
-            app.risks.ids.len()
-        )
+        format!(" {shown} shown · {active} active · {total} total (updating) ")
     } else {
-        format!(
-            " {} shown · {active} active · {total} total ",
-            app.risks.ids.len()
-        )
+        format!(" {shown} shown · {active} active · {total} total ")
     };
     let line = match &app.message {
         Some(m) => {
@@ -95,52 +85,95 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     line.render(area, buf);
 }
 
-fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = app.theme;
-    let pairs: Vec<(&str, &str)> = if app.filter.editing.is_some() {
-        vec![
+/// The keys of what has the focus: the filter bar, a popup, or the tab.
+fn focus_keys(app: &App) -> Vec<(&'static str, &'static str)> {
+    if app.filter.editing.is_some() {
+        return vec![
             ("Enter", "keep"),
             ("Esc", "old filter back"),
             ("Ctrl-U", "clear"),
-        ]
-    } else {
-        match &app.popup {
-            Some(Popup::Form(_)) => {
-                vec![("Tab", "next field"), ("Enter", "save"), ("Esc", "cancel")]
-            }
-            Some(Popup::Help | Popup::Detail) => vec![("Esc", "close"), ("q", "quit")],
-            Some(_) => vec![("Esc", "cancel")],
-            None => bindings_for(app.tab)
-                .filter(|b| !b.footer.is_empty())
-                .map(|b| (b.keys, b.footer))
-                .collect(),
+        ];
+    }
+    match &app.popup {
+        Some(p) => popup_keys(p, app).to_vec(),
+        None => footer_for(app.tab_bindings()),
+    }
+}
+
+/// A popup's keys, as its key line shows them.
+fn popup_keys(popup: &Popup, app: &App) -> &'static [KeyHelp] {
+    match popup {
+        Popup::Help { .. } => help::KEYS,
+        Popup::Detail { .. } => DETAIL_KEYS,
+        Popup::Sort { .. } | Popup::Status { .. } | Popup::MilestoneStatus { .. } => {
+            pickers::LIST_KEYS
         }
-    };
+        Popup::ConfirmDelete { .. } => pickers::DELETE_KEYS,
+        Popup::Conflict(_) => conflict::KEYS,
+        Popup::Deleted { .. } => conflict::DELETED_KEYS,
+        Popup::Welcome => welcome::keys(app.offer_sample()),
+        Popup::Form(_)
+        | Popup::Export(_)
+        | Popup::Prompt(_)
+        | Popup::Milestone(_)
+        | Popup::Incident(_)
+        | Popup::Remove(_) => &[],
+    }
+}
+
+fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
     let mut spans = Vec::new();
-    for (k, h) in pairs {
+    for (k, h) in focus_keys(app) {
         spans.push(Span::styled(format!(" {k}"), t.key()));
         spans.push(Span::styled(format!(" {h} "), t.dim()));
     }
     Line::from(spans).render(area, buf);
 }
 
+/// The keys of the full detail of a risk.
+pub const DETAIL_KEYS: &[KeyHelp] = &[("↑/↓", "scroll"), ("Esc/Enter", "close"), ("q", "quit")];
+
 fn render_popup(app: &App, area: Rect, buf: &mut Buffer) {
     let Some(popup) = &app.popup else { return };
+    let t = app.theme;
     match popup {
-        Popup::Help => popups::help::render(app, area, buf),
-        Popup::Detail => {
-            ratatui::widgets::Clear.render(area, buf);
-            views::risks::render_detail(app, area, buf, true);
+        Popup::Help { scroll } => help::render(app.tab, app.tab_bindings(), *scroll, area, buf, t),
+        Popup::Detail { scroll } => render_detail(app, *scroll, area, buf),
+        Popup::Form(form) => form.render(area, buf, t),
+        Popup::Sort { cursor } => pickers::sort(*cursor, area, buf, t),
+        Popup::Status { cursor } => pickers::status(*cursor, area, buf, t),
+        Popup::MilestoneStatus { name, cursor } => {
+            pickers::milestone_status(name, *cursor, area, buf, t);
         }
-        Popup::Form(form) => popups::form::render(app, area, buf, form),
-        Popup::Sort { cursor } => popups::pickers::sort(app, area, buf, *cursor),
-        Popup::Status { cursor } => popups::pickers::status(app, area, buf, *cursor),
-        Popup::ConfirmDelete { id, title } => {
-            popups::pickers::confirm_delete(app, area, buf, *id, title)
-        }
-        Popup::Export(prompt) => prompt.render(area, buf, app.theme),
-        Popup::Conflict(c) => popups::conflict::render(app, area, buf, c),
-        Popup::Deleted { id, .. } => popups::conflict::deleted(app, area, buf, *id),
-        Popup::Welcome => popups::welcome::render(app, area, buf),
+        Popup::ConfirmDelete { id, title } => pickers::confirm_delete(*id, title, area, buf, t),
+        Popup::Export(prompt) => prompt.render(area, buf, t),
+        Popup::Conflict(c) => conflict::render(c, area, buf, t, 0),
+        Popup::Deleted { id, .. } => conflict::deleted(*id, area, buf, t),
+        Popup::Welcome => welcome::render(app.offer_sample(), &app.path_label(), area, buf, t),
+        Popup::Prompt(p) => p.render(area, buf, t),
+        Popup::Milestone(m) => m.render(area, buf, t),
+        Popup::Incident(i) => i.render(area, buf, t),
+        Popup::Remove(r) => r.render(area, buf, t),
     }
+}
+
+/// The selected risk in full, over the whole body, its keys on the last line.
+fn render_detail(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
+    let Some((risk, events, incidents)) = &app.tabs.risks.detail else {
+        return;
+    };
+    let cx = app.cx();
+    let detail =
+        crate::domain::detail::RiskDetail::new(risk, events, incidents, cx.settings, cx.today);
+    Clear.render(area, buf);
+    PopupFrame {
+        title: format!(" #{} {} ", detail.id, detail.title),
+        body: super::tabs::risks::detail_lines(&detail, t, true),
+        keys: DETAIL_KEYS,
+        width: area.width,
+        scroll,
+    }
+    .render(area, buf, t);
 }

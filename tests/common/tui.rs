@@ -110,5 +110,5 @@ pub fn buffer_text(buf: &ratatui::buffer::Buffer) -> String {
 
 /// Ids of the risks the Risks tab lists, in order.
 pub fn ids(app: &App) -> Vec<i64> {
-    app.risks.ids.clone()
+    app.tabs.risks.ids.clone()
 }

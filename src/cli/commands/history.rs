@@ -6,7 +6,8 @@ use super::parse_id;
 use crate::cli::args::HistoryArgs;
 use crate::cli::context::Ctx;
 use crate::cli::output::emit;
-use crate::domain::{Event, EventKind, validate};
+use crate::domain::detail::describe_event;
+use crate::domain::validate;
 use crate::error::{Error, Result};
 use crate::io::table::{Cell, Column, Table};
 use crate::store::EventFilter;
@@ -49,28 +50,4 @@ pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
         ]);
     }
     emit(ctx, &events, &t)
-}
-
-/// One line saying what an event did.
-pub fn describe_event(e: &Event) -> String {
-    let value = |v: &Option<String>| match v.as_deref() {
-        None | Some("") => "(none)".to_string(),
-        Some(v) => crate::text::truncate(&crate::text::sanitize_line(v), 50).into_owned(),
-    };
-    match e.kind {
-        EventKind::Create => format!("created \"{}\"", value(&e.new)),
-        EventKind::Import => format!("imported \"{}\"", value(&e.new)),
-        EventKind::Delete => format!("deleted \"{}\"", value(&e.old)),
-        EventKind::Review => format!(
-            "reviewed; next review {} → {}",
-            value(&e.old),
-            value(&e.new)
-        ),
-        EventKind::Change | EventKind::Status => format!(
-            "{}: {} → {}",
-            e.field.as_deref().unwrap_or("?"),
-            value(&e.old),
-            value(&e.new)
-        ),
-    }
 }

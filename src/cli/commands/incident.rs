@@ -4,9 +4,8 @@ use super::parse_id;
 use crate::cli::args::{IncidentAddArgs, IncidentCommand};
 use crate::cli::context::Ctx;
 use crate::cli::output::{emit, emit_one};
-use crate::domain::estimates::{self, format_number};
-use crate::domain::incidents::{Incident, NewIncident};
-use crate::domain::{Amount, Field, FieldError, validate};
+use crate::domain::estimates::format_number;
+use crate::domain::incidents::{Incident, IncidentText, NewIncident};
 use crate::error::{Error, Result};
 use crate::io::table::{Cell, Column, Table};
 use crate::text::sanitize;
@@ -19,32 +18,20 @@ pub fn incident(ctx: &Ctx, command: IncidentCommand) -> Result<()> {
     }
 }
 
-/// A measured figure, checked by the rules of the estimate it is compared with (users 0–100,
-/// minutes ≥ 0), and named as the flag that gave it.
-fn figure(name: &str, field: Field, text: &str) -> Result<Amount> {
-    let named = |mut e: FieldError| {
-        e.field = name.to_string();
-        e
-    };
-    estimates::parse(field, text)
-        .map_err(named)?
-        .ok_or_else(|| FieldError::new(name, text, "is required: a number ≥ 0").into())
-}
-
 fn ids(raw: &[String]) -> Result<Vec<i64>> {
     raw.iter().map(|r| parse_id(r)).collect()
 }
 
 fn add(ctx: &Ctx, a: &IncidentAddArgs) -> Result<()> {
-    let new = NewIncident {
-        title: validate::name("title", &a.title, validate::TITLE_MAX)?,
-        date: validate::date("date", &a.date)?,
-        ttd: figure("ttd", Field::Ettd, &a.ttd)?,
-        ttr: figure("ttr", Field::Ettr, &a.ttr)?,
-        users: figure("users", Field::Users, &a.users)?,
-        link: validate::line("link", a.link.as_deref().unwrap_or(""), validate::LINE_MAX)?,
-        note: validate::description(a.note.as_deref().unwrap_or(""))?,
-    };
+    let new = NewIncident::from_text(&IncidentText {
+        title: &a.title,
+        date: &a.date,
+        ttd: &a.ttd,
+        ttr: &a.ttr,
+        users: &a.users,
+        link: a.link.as_deref().unwrap_or(""),
+        note: a.note.as_deref().unwrap_or(""),
+    })?;
     let risks = ids(&a.risks)?;
     let mut store = ctx.open_existing()?;
     let id = store.write(&ctx.stamp(), |tx| tx.add_incident(&new, &risks))?;

@@ -2,20 +2,19 @@
 
 use std::io::{BufRead, Write};
 
-use super::{field_patch, parse_id, sort_key};
+use super::{field_patch, parse_id, sort_key, with_flag_hint};
 use crate::cli::args::{AddArgs, EditArgs, Format, ListArgs};
 use crate::cli::context::Ctx;
 use crate::cli::output::{Out, emit_one, warn};
 use crate::cli::table;
-use crate::domain::estimates::{self, format_number};
-use crate::domain::incidents::{Incident, calibrate};
+use crate::domain::detail::{RiskDetail, Tone};
+use crate::domain::figures;
 use crate::domain::lifecycle::{Rules, is_review_due};
-use crate::domain::{Event, EventKind, Impact, Likelihood, Risk, RiskFields, validate};
+use crate::domain::{EventKind, Impact, Likelihood, Risk, RiskFields, validate};
 use crate::error::{Error, Result};
 use crate::io::table::{Cell, Column, Table};
 use crate::io::{RiskFormat, RiskWriter};
 use crate::query::{ListSpec, Query};
-use crate::scoring::Settings;
 use crate::store::{EventFilter, NewRisk};
 use crate::text::sanitize;
 
@@ -35,18 +34,20 @@ pub fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
     let fields = RiskFields::new(title, likelihood, impact).patched(&patch);
     let note = history_note(args.fields.note.as_deref())?;
     let mut store = ctx.open_for_write()?;
-    let id = store.write(&ctx.stamp(), |tx| {
-        tx.create_risk(
-            NewRisk {
-                fields,
-                id: None,
-                created_at: None,
-            },
-            Rules::Interactive,
-            EventKind::Create,
-            &note,
-        )
-    })?;
+    let id = store
+        .write(&ctx.stamp(), |tx| {
+            tx.create_risk(
+                NewRisk {
+                    fields,
+                    id: None,
+                    created_at: None,
+                },
+                Rules::Interactive,
+                EventKind::Create,
+                &note,
+            )
+        })
+        .map_err(with_flag_hint)?;
     let risk = store.risk(id)?;
     emit_one(ctx, &risk, || format!("{id}\n"))
 }
@@ -65,9 +66,11 @@ pub fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
     }
     let note = history_note(args.fields.note.as_deref())?;
     let mut store = ctx.open_existing()?;
-    let edit = store.write(&ctx.stamp(), |tx| {
-        tx.update_risk(id, args.expect_revision, &patch, Rules::Interactive, &note)
-    })?;
+    let edit = store
+        .write(&ctx.stamp(), |tx| {
+            tx.update_risk(id, args.expect_revision, &patch, Rules::Interactive, &note)
+        })
+        .map_err(with_flag_hint)?;
     emit_one(ctx, &edit.risk, || {
         if edit.changes.is_empty() {
             return format!("risk {id}: no changes (revision {})\n", edit.risk.revision);
@@ -257,7 +260,7 @@ fn risk_row(r: &Risk, today: jiff::civil::Date) -> Vec<Cell> {
         Cell::plain(review),
         Cell::plain(
             f.bad_minutes_per_year()
-                .map(|m| format_number(m, 1))
+                .map(figures::minutes)
                 .unwrap_or_default(),
         ),
     ]
@@ -281,161 +284,47 @@ pub fn show(ctx: &Ctx, id: &str) -> Result<()> {
         since: None,
         limit: Some(5),
     })?;
-    let settings = store.settings().clone();
     let incidents = store.incidents(Some(id))?;
-    emit_one(ctx, &risk, || {
-        let mut page = describe(&risk, &events, ctx, &settings);
-        page.push_str(&incident_section(&risk, &incidents, ctx.clock.today));
-        page
-    })
+    let detail = RiskDetail::new(
+        &risk,
+        &events,
+        &incidents,
+        store.settings(),
+        ctx.clock.today,
+    );
+    emit_one(ctx, &risk, || page(&detail, ctx.color))
 }
 
-/// The risk's incidents, and where the last year of them contradicts its estimates.
-fn incident_section(r: &Risk, incidents: &[Incident], today: jiff::civil::Date) -> String {
-    if incidents.is_empty() {
-        return String::new();
-    }
-    let mut s = String::from("\nIncidents\n");
-    for i in incidents {
-        s.push_str(&format!(
-            "  {}  #{} {} (detect {} + repair {} min, {}% of users)\n",
-            i.date,
-            i.id,
-            sanitize(&i.title),
-            i.ttd.rounded(),
-            i.ttr.rounded(),
-            i.users.rounded()
-        ));
-    }
-    let linked: Vec<&Incident> = incidents.iter().collect();
-    for flag in calibrate(&r.fields.estimates, &linked, today) {
-        s.push_str(&format!("  re-estimate: {}\n", flag.describe()));
-    }
-    s
-}
-
-/// "121.75 a year: 11.6% of the 1051.92-minute budget (too big above 262.98)".
-fn budget_line(bm: f64, settings: &Settings) -> String {
-    let budget = estimates::error_budget_minutes(settings.slo);
-    let limit = settings.single_risk_share * budget;
-    let share = if budget > 0.0 {
-        bm / budget * 100.0
-    } else {
-        f64::INFINITY
-    };
-    let verdict = if bm > limit {
-        "TOO BIG: over"
-    } else {
-        "too big above"
-    };
-    format!(
-        "{} a year: {}% of the {}-minute budget of {}% ({verdict} {})",
-        format_number(bm, 2),
-        format_number(share, 1),
-        format_number(budget, 2),
-        format_number(settings.slo, 3),
-        format_number(limit, 2)
-    )
-}
-
-/// The `show` page: every field, the description, and the latest history.
-fn describe(r: &Risk, events: &[Event], ctx: &Ctx, settings: &Settings) -> String {
-    let f = &r.fields;
-    let today = ctx.clock.today;
-    let mut s = String::new();
-    let mut row = |label: &str, value: String| {
-        if !value.is_empty() {
-            s.push_str(&format!("  {label:<12} {value}\n"));
-        }
-    };
-    let score = format!(
-        "{} {} (likelihood {} {} × impact {} {})",
-        r.score(),
-        r.band,
-        f.likelihood,
-        f.likelihood.label(),
-        f.impact,
-        f.impact.label()
-    );
-    row(
-        "score",
-        table::paint(&score, table::band_style(r.band), ctx.color),
-    );
-    row("status", f.status.to_string());
-    let safe = |v: &str| sanitize(v).into_owned();
-    row(
-        "team",
-        f.team.as_deref().map_or_else(|| "(unowned)".into(), safe),
-    );
-    let milestone = f.milestone.as_ref().map(|m| {
-        let due = r.milestone_due.map(|d| {
-            let overdue = if d < today { ", past due" } else { "" };
-            format!(" (due {d}{overdue})")
-        });
-        format!("{}{}", safe(m), due.unwrap_or_default())
-    });
-    row("milestone", milestone.unwrap_or_default());
-    row("owner", safe(&f.owner));
-    row("category", safe(&f.category));
-    row("service", safe(&f.service));
-    row("tags", safe(&f.tags.join(", ")));
-    let review = f.next_review.map(|d| {
-        if is_review_due(f, today) {
-            format!("{d} (review due)")
-        } else {
-            d.to_string()
-        }
-    });
-    row("next review", review.unwrap_or_default());
-    if f.status == crate::domain::Status::Accepted || !f.approver.is_empty() {
-        let until = f
-            .accepted_until
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "(no end date)".into());
-        let by = if f.approver.is_empty() {
-            "(no approver)".to_string()
-        } else {
-            safe(&f.approver)
+/// The `show` page: every fact on its own line, then the description, incidents and the
+/// latest history.
+fn page(d: &RiskDetail, color: bool) -> String {
+    let mut page = format!("Risk {}: {}\n", d.id, d.title);
+    for fact in &d.facts {
+        let value = match fact.tone {
+            Tone::Band(band) => table::paint(&fact.value, table::band_style(band), color),
+            _ => fact.value.clone(),
         };
-        row("accepted", format!("until {until} by {by}"));
+        page.push_str(&format!("  {:<12} {value}\n", fact.label));
     }
-    row(
-        "estimates",
-        estimates::summary(&f.estimates).unwrap_or_default(),
-    );
-    if let Some(bm) = f.bad_minutes_per_year() {
-        row("bad minutes", budget_line(bm, settings));
+    for w in &d.warnings {
+        page.push_str(&format!("  {w}\n"));
     }
-    if !f.target.is_empty() {
-        let then = estimates::summary(&f.target).unwrap_or_default();
-        let bm = f
-            .target_bad_minutes_per_year()
-            .map(|m| format!(" → {} bad min/yr", format_number(m, 2)))
-            .unwrap_or_default();
-        row("at milestone", format!("{then}{bm}"));
-    }
-    row("created", r.created_at.clone());
-    row(
-        "updated",
-        format!("{} (revision {})", r.updated_at, r.revision),
-    );
-    let mut page = format!("Risk {}: {}\n", r.id, sanitize(&f.title));
-    page.push_str(&s);
-    if !f.description.is_empty() {
+    if !d.description.is_empty() {
         page.push_str("\nDescription\n");
-        for line in sanitize(&f.description).lines() {
+        for line in d.description.lines() {
             page.push_str(&format!("  {line}\n"));
         }
     }
-    if !events.is_empty() {
+    if !d.incidents.is_empty() {
+        page.push_str("\nIncidents\n");
+        for i in &d.incidents {
+            page.push_str(&format!("  {i}\n"));
+        }
+    }
+    if !d.history.is_empty() {
         page.push_str("\nRecent history\n");
-        for e in events {
-            page.push_str(&format!(
-                "  {}  {}  {}\n",
-                e.at,
-                sanitize(&e.actor),
-                sanitize(&super::history::describe_event(e))
-            ));
+        for (at, actor, what) in &d.history {
+            page.push_str(&format!("  {at}  {actor}  {what}\n"));
         }
     }
     page

@@ -3,26 +3,29 @@
 //! IMMEDIATE transaction through the store, like the CLI's.
 
 use super::*;
+use crate::domain::merge::FieldConflict;
+use crate::tui::popups::risk_form::Mode;
 
 impl App {
+    /// Every team's and milestone's name, for the form's pick lists.
     pub(super) fn names(&self) -> (Vec<String>, Vec<String>) {
-        (
-            self.teams.iter().filter_map(|t| t.team.clone()).collect(),
-            self.milestones.iter().map(|m| m.name.clone()).collect(),
-        )
+        (self.tabs.teams.names(), self.tabs.roadmap.names())
     }
 
     pub(super) fn open_add(&mut self) {
         let (teams, milestones) = self.names();
-        self.popup = Some(Popup::Form(Box::new(Form::for_add(&teams, &milestones))));
+        self.popup = Some(Popup::Form(Box::new(RiskForm::for_add(
+            &teams,
+            &milestones,
+        ))));
     }
 
     pub(super) fn open_edit(&mut self) {
-        let Some((risk, ..)) = &self.risks.detail else {
+        let Some(risk) = self.tabs.risks.selected() else {
             return;
         };
         let (teams, milestones) = self.names();
-        self.popup = Some(Popup::Form(Box::new(Form::for_edit(
+        self.popup = Some(Popup::Form(Box::new(RiskForm::for_edit(
             risk,
             &teams,
             &milestones,
@@ -43,7 +46,7 @@ impl App {
     }
 
     /// Saves the form: a new risk, or my changes merged onto the risk as it is now.
-    pub(super) fn save_form(&mut self, mut form: Box<Form>) -> Option<Popup> {
+    pub(super) fn save_form(&mut self, mut form: Box<RiskForm>) -> Option<Popup> {
         let today = self.today();
         let Some((mine, patch)) = form.validate(today, self.store.settings()) else {
             return Some(Popup::Form(form));
@@ -217,7 +220,7 @@ impl App {
         patch: RiskPatch,
         what: &str,
     ) -> std::result::Result<(), Error> {
-        let Some((risk, ..)) = &self.risks.detail else {
+        let Some(risk) = self.tabs.risks.selected() else {
             return Ok(());
         };
         let (id, revision, before) = (risk.id, risk.revision, risk.fields.clone());
@@ -257,7 +260,7 @@ impl App {
     }
 
     pub(super) fn bump(&mut self, action: &Action) {
-        let Some((risk, ..)) = &self.risks.detail else {
+        let Some(risk) = self.tabs.risks.selected() else {
             return;
         };
         let f = &risk.fields;
@@ -313,7 +316,7 @@ impl App {
     }
 
     pub(super) fn review(&mut self) {
-        let Some((risk, ..)) = &self.risks.detail else {
+        let Some(risk) = self.tabs.risks.selected() else {
             return;
         };
         let (id, before) = (risk.id, risk.fields.clone());
@@ -386,10 +389,14 @@ impl App {
                     note,
                 )
                 .map(|e| {
-                    format!(
-                        "undid: risk {id} back as it was (revision {})",
-                        e.risk.revision
-                    )
+                    if e.changes.is_empty() {
+                        format!("nothing to undo: risk {id} is already as it was")
+                    } else {
+                        format!(
+                            "undid: risk {id} back as it was (revision {})",
+                            e.risk.revision
+                        )
+                    }
                 })
             }),
             Undo::Deleted { risk } => self.store.write(&stamp, |tx| {
@@ -429,34 +436,9 @@ impl App {
     }
 
     pub(super) fn load_sample(&mut self) {
-        if self.totals.1 > 0 {
-            self.info("the sample loads only into an empty register");
-            return;
-        }
         let stamp = self.stamp();
-        let options = crate::io::import::ImportOptions {
-            dry_run: false,
-            ignore_unknown: false,
-            note: "sample register".into(),
-        };
-        let result = crate::io::import::import(
-            &mut self.store,
-            &stamp,
-            SAMPLE_CSV.as_bytes(),
-            Some(crate::io::import::InputFormat::Csv),
-            &options,
-            &mut |_| {},
-        );
-        match result {
-            Ok(report) => self.committed(
-                None,
-                format!(
-                    "loaded the sample register: {} risks, {} teams, {} milestones",
-                    report.created,
-                    report.teams_created.len(),
-                    report.milestones_created.len()
-                ),
-            ),
+        match crate::ops::load_sample(&mut self.store, &stamp) {
+            Ok(loaded) => self.committed(None, format!("loaded the sample register: {loaded}")),
             Err(e) => self.error(&e),
         }
     }
@@ -474,9 +456,9 @@ enum SaveOutcome {
 }
 
 /// Shows why the store refused a save, next to the field when it names one.
-fn refuse(form: &mut Form, e: &Error) {
+fn refuse(form: &mut RiskForm, e: &Error) {
     match e {
         Error::Field(fe) => form.mark(fe),
-        other => form.error = Some(sanitize_line(&other.to_string()).into_owned()),
+        other => form.fields.error = Some(sanitize_line(&other.to_string()).into_owned()),
     }
 }

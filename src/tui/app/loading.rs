@@ -2,6 +2,7 @@
 //! screen read by id, and the `data_version` poll that notices other processes' commits.
 
 use super::*;
+use crate::query::quote_value;
 
 impl App {
     /// Reloads everything a view shows (after our own commits, and when another process
@@ -13,7 +14,7 @@ impl App {
         let request = Request::Overview {
             generation: self.overview_generation,
             today: self.today(),
-            history_risk: self.history_risk,
+            history_risk: self.tabs.history.risk,
         };
         self.send(request);
         self.refresh_milestone_risks();
@@ -82,43 +83,16 @@ impl App {
         let keep = self
             .pending_select
             .take()
-            .or_else(|| self.risks.selected_id());
-        self.risks.ids = rows.ids;
-        self.matrix = rows.matrix;
-        self.risks.loaded = true;
-        self.risks.selected = keep
-            .and_then(|id| self.risks.ids.iter().position(|x| *x == id))
-            .unwrap_or_else(|| {
-                self.risks
-                    .selected
-                    .min(self.risks.ids.len().saturating_sub(1))
-            });
+            .or_else(|| self.tabs.risks.selected_id());
+        self.tabs.apply_rows(&rows);
+        self.tabs.risks.set_ids(rows.ids, keep);
         self.refresh_visible();
     }
 
     pub(super) fn apply_overview(&mut self, o: Overview) {
         self.totals = o.totals;
-        self.teams = o.teams;
-        // The team-less row only when some risk has no team.
-        self.teams.retain(|t| t.team.is_some() || t.active() > 0);
-        self.team_cursor = self.team_cursor.min(self.teams.len().saturating_sub(1));
-        let chosen = self
-            .milestones
-            .get(self.milestone_cursor)
-            .map(|m| m.name.clone());
-        self.milestones = o.milestones;
-        self.milestone_cursor = chosen
-            .and_then(|n| self.milestones.iter().position(|m| m.name == n))
-            .unwrap_or(0);
-        if o.history_risk == self.history_risk {
-            self.history = o.history;
-        }
-        let ranked = o.report.top_by_bad_minutes.len();
-        self.budget_cursor = self.budget_cursor.min(ranked.saturating_sub(1));
-        self.budget = Some(o.report);
-        self.history_cursor = self
-            .history_cursor
-            .min(self.history.len().saturating_sub(1));
+        self.has_catalog = !o.teams.iter().all(|t| t.team.is_none()) || !o.milestones.is_empty();
+        self.tabs.apply_overview(&o);
         if !self.welcomed {
             self.welcomed = true;
             if self.totals.1 == 0 && self.popup.is_none() {
@@ -130,18 +104,8 @@ impl App {
 
     /// Rows on screen and the detail of the selected risk, read by id (cheap at any size).
     pub(super) fn refresh_visible(&mut self) {
-        let rows = layout::risk_rows(self.size).max(1);
-        let list = &mut self.risks;
-        if list.selected < list.offset {
-            list.offset = list.selected;
-        } else if list.selected >= list.offset + rows {
-            list.offset = list.selected + 1 - rows;
-        }
-        list.offset = list.offset.min(list.ids.len().saturating_sub(rows));
-        let end = (list.offset + rows).min(list.ids.len());
-        let window = list.ids.get(list.offset..end).unwrap_or_default();
-        let visible = self.store.risks_by_ids(window);
-        let detail = match list.selected_id() {
+        let visible = self.store.risks_by_ids(self.tabs.risks.window());
+        let detail = match self.tabs.risks.selected_id() {
             Some(id) => self.store.risks_by_ids(&[id]).and_then(|r| {
                 let events = self.store.events(&EventFilter {
                     risk_id: Some(id),
@@ -155,16 +119,16 @@ impl App {
         };
         match (visible, detail) {
             (Ok(v), Ok(d)) => {
-                self.risks.visible = v;
-                self.risks.detail = d;
+                self.tabs.risks.visible = v;
+                self.tabs.risks.detail = d;
             }
             (Err(e), _) | (_, Err(e)) => self.error(&e),
         }
     }
 
     pub(super) fn refresh_milestone_risks(&mut self) {
-        let Some(m) = self.milestones.get(self.milestone_cursor) else {
-            self.milestone_risks.clear();
+        let Some(m) = self.tabs.roadmap.selected() else {
+            self.tabs.roadmap.risks.clear();
             return;
         };
         let spec =
@@ -179,7 +143,7 @@ impl App {
             .map_err(Error::from)
             .and_then(|s| self.store.list_risks(&s, today))
         {
-            Ok(r) => self.milestone_risks = r,
+            Ok(r) => self.tabs.roadmap.risks = r,
             Err(e) => self.error(&e),
         }
     }
@@ -202,6 +166,7 @@ impl App {
 
     pub fn resize(&mut self, size: Rect) {
         self.size = size;
+        self.set_pages();
         self.refresh_visible();
     }
 }

@@ -1,10 +1,12 @@
-//! Keys while a popup has the focus: each popup decides what its keys do and whether it
-//! stays open.
+//! Keys while a popup has the focus: each popup's own file says what its keys mean; here the
+//! app does what they ask (store writes, reloads) and decides whether the popup stays open.
 
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::*;
-use crate::tui::popups::export::{self, Step};
+use crate::domain::MilestoneStatus;
+use crate::tui::popups::pickers::{self, Pick};
+use crate::tui::popups::{export, incident_form, milestone_form, prompt, remove, risk_form};
 
 impl App {
     pub(super) fn popup_action(&mut self, action: Action) {
@@ -16,100 +18,115 @@ impl App {
             return;
         };
         let key = match &action {
-            Action::Input(k) => Some(k.code),
-            _ => None,
+            Action::Input(k) => *k,
+            // Only keys reach a popup (mouse input is ignored while one is open).
+            _ => {
+                self.popup = Some(popup);
+                return;
+            }
         };
-        self.popup = match popup {
-            Popup::Help | Popup::Detail => match action {
-                Action::Quit => {
-                    self.quit = true;
-                    None
-                }
-                Action::Close | Action::Help | Action::Choose => None,
-                _ => Some(popup),
-            },
-            Popup::Welcome => match key {
-                Some(KeyCode::Char('a')) => {
+        self.popup = self.popup_key(popup, key);
+    }
+
+    /// What `key` does to `popup`; the popup to show next.
+    fn popup_key(&mut self, popup: Popup, key: KeyEvent) -> Option<Popup> {
+        let code = key.code;
+        match popup {
+            Popup::Help { scroll } | Popup::Detail { scroll } => {
+                let scrolled = match code {
+                    KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
+                    KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                    KeyCode::PageDown => scroll.saturating_add(10),
+                    KeyCode::PageUp => scroll.saturating_sub(10),
+                    KeyCode::Char('q') => {
+                        self.quit = true;
+                        return None;
+                    }
+                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('?') => return None,
+                    _ => scroll,
+                };
+                Some(match popup {
+                    Popup::Help { .. } => Popup::Help { scroll: scrolled },
+                    _ => Popup::Detail { scroll: scrolled },
+                })
+            }
+            Popup::Welcome => match code {
+                KeyCode::Char('a') => {
                     self.open_add();
-                    return;
+                    self.popup.take()
                 }
-                Some(KeyCode::Char('s' | 'S')) => {
+                KeyCode::Char('s' | 'S') if self.offer_sample() => {
                     self.load_sample();
                     None
                 }
-                Some(KeyCode::Char('q')) => {
+                KeyCode::Char('q') => {
                     self.quit = true;
                     None
                 }
-                Some(KeyCode::Esc | KeyCode::Enter) => None,
+                KeyCode::Esc | KeyCode::Enter => None,
                 _ => Some(Popup::Welcome),
             },
-            Popup::Form(mut form) => {
-                let Action::Input(k) = action else {
-                    self.popup = Some(Popup::Form(form));
-                    return;
-                };
-                match form.handle_key(k) {
-                    Outcome::Continue => {
-                        let today = self.today();
-                        if form.error.is_some() {
-                            form.validate(today, self.store.settings());
-                        }
-                        Some(Popup::Form(form))
+            Popup::Form(mut form) => match form.handle_key(key) {
+                risk_form::Step::Continue => {
+                    if form.fields.error.is_some() {
+                        form.validate(self.today(), self.store.settings());
                     }
-                    Outcome::Cancel => None,
-                    Outcome::Save => self.save_form(form),
+                    Some(Popup::Form(form))
                 }
-            }
-            Popup::Sort { cursor } => match key {
-                Some(KeyCode::Up | KeyCode::Char('k')) => Some(Popup::Sort {
-                    cursor: cursor.saturating_sub(1),
-                }),
-                Some(KeyCode::Down | KeyCode::Char('j')) => Some(Popup::Sort {
-                    cursor: (cursor + 1).min(SORTS.len() - 1),
-                }),
-                Some(KeyCode::Enter) => {
-                    self.sort = SORTS.get(cursor).map_or(SortKey::Score, |(k, _)| *k);
+                risk_form::Step::Cancel => None,
+                risk_form::Step::Save => self.save_form(form),
+                risk_form::Step::New(field) => {
+                    Some(Popup::Prompt(Box::new(Prompt::from_form(field, form))))
+                }
+            },
+            Popup::Sort { cursor } => match pickers::pick_key(key, cursor, SORTS.len()) {
+                Pick::Move(cursor) => Some(Popup::Sort { cursor }),
+                Pick::Apply(i) => {
+                    self.sort = SORTS.get(i).map_or(SortKey::Score, |(k, _)| *k);
                     self.request_rows();
                     None
                 }
-                Some(KeyCode::Esc | KeyCode::Char('q')) => None,
-                _ => Some(Popup::Sort { cursor }),
+                Pick::Cancel => None,
+                Pick::Stay => Some(Popup::Sort { cursor }),
             },
-            Popup::Status { cursor } => match key {
-                Some(KeyCode::Up | KeyCode::Char('k')) => Some(Popup::Status {
-                    cursor: cursor.saturating_sub(1),
-                }),
-                Some(KeyCode::Down | KeyCode::Char('j')) => Some(Popup::Status {
-                    cursor: (cursor + 1).min(Status::ALL.len() - 1),
-                }),
-                Some(KeyCode::Enter) => {
-                    self.move_status(Status::ALL[cursor.min(Status::ALL.len() - 1)]);
-                    return;
+            Popup::Status { cursor } => match pickers::pick_key(key, cursor, Status::ALL.len()) {
+                Pick::Move(cursor) => Some(Popup::Status { cursor }),
+                Pick::Apply(i) => {
+                    self.move_status(Status::ALL[i]);
+                    self.popup.take()
                 }
-                Some(KeyCode::Esc | KeyCode::Char('q')) => None,
-                _ => Some(Popup::Status { cursor }),
+                Pick::Cancel => None,
+                Pick::Stay => Some(Popup::Status { cursor }),
             },
-            Popup::ConfirmDelete { id, title } => match key {
-                Some(KeyCode::Char('y' | 'Y')) => {
+            Popup::MilestoneStatus { name, cursor } => {
+                match pickers::pick_key(key, cursor, MilestoneStatus::ALL.len()) {
+                    Pick::Move(cursor) => Some(Popup::MilestoneStatus { name, cursor }),
+                    Pick::Apply(i) => {
+                        self.set_milestone_status(&name, MilestoneStatus::ALL[i]);
+                        None
+                    }
+                    Pick::Cancel => None,
+                    Pick::Stay => Some(Popup::MilestoneStatus { name, cursor }),
+                }
+            }
+            Popup::ConfirmDelete { id, title } => match code {
+                KeyCode::Char('y' | 'Y') => {
                     self.delete(id);
                     None
                 }
-                Some(KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc | KeyCode::Enter) => None,
+                KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => None,
+                // Any other key (Enter included) keeps the question on screen: only y deletes
+                // and only n or Esc keeps.
                 _ => Some(Popup::ConfirmDelete { id, title }),
             },
             Popup::Export(mut prompt) => {
-                let Action::Input(k) = action else {
-                    self.popup = Some(Popup::Export(prompt));
-                    return;
-                };
                 let spec = self.spec();
                 let today = self.today();
-                match (prompt.handle_key(k), spec) {
-                    (Step::Continue, _) => Some(Popup::Export(prompt)),
-                    (Step::Cancel, _) => None,
+                match (prompt.handle_key(key), spec) {
+                    (export::Step::Continue, _) => Some(Popup::Export(prompt)),
+                    (export::Step::Cancel, _) => None,
                     (
-                        Step::Write {
+                        export::Step::Write {
                             path,
                             format,
                             force,
@@ -118,7 +135,8 @@ impl App {
                     ) => match export::write(&self.store, &spec, today, &path, format, force) {
                         Ok(n) => {
                             self.info(format!(
-                                "wrote {n} risks to {}",
+                                "wrote {} to {}",
+                                crate::domain::figures::count(n, "risk", "risks"),
                                 sanitize_line(&path.display().to_string())
                             ));
                             None
@@ -128,29 +146,55 @@ impl App {
                             Some(Popup::Export(prompt))
                         }
                     },
-                    (Step::Write { .. }, Err(e)) => {
+                    (export::Step::Write { .. }, Err(e)) => {
                         self.error(&e);
                         None
                     }
                 }
             }
-            Popup::Conflict(conflict) => match key {
-                Some(KeyCode::Char('m' | 'M')) => self.resolve_conflict(*conflict, true),
-                Some(KeyCode::Char('t' | 'T')) => self.resolve_conflict(*conflict, false),
-                Some(KeyCode::Esc) => Some(Popup::Form(conflict.form)),
+            Popup::Conflict(conflict) => match code {
+                KeyCode::Char('m' | 'M') => self.resolve_conflict(*conflict, true),
+                KeyCode::Char('t' | 'T') => self.resolve_conflict(*conflict, false),
+                KeyCode::Esc => Some(Popup::Form(conflict.form)),
                 _ => Some(Popup::Conflict(conflict)),
             },
-            Popup::Deleted { id, fields } => match key {
-                Some(KeyCode::Char('r' | 'R')) => {
+            Popup::Deleted { id, fields } => match code {
+                KeyCode::Char('r' | 'R') => {
                     self.recreate(id, *fields);
                     None
                 }
-                Some(KeyCode::Esc | KeyCode::Char('d' | 'D' | 'q')) => {
+                KeyCode::Esc | KeyCode::Char('d' | 'D' | 'q') => {
                     self.info(format!("risk {id} stays deleted; your edit was discarded"));
                     None
                 }
                 _ => Some(Popup::Deleted { id, fields }),
             },
-        };
+            Popup::Prompt(mut p) => match p.handle_key(key) {
+                prompt::Step::Continue => Some(Popup::Prompt(p)),
+                prompt::Step::Cancel => match p.purpose {
+                    prompt::Purpose::FromForm(_, form) => Some(Popup::Form(form)),
+                    _ => None,
+                },
+                prompt::Step::Submit(text) => self.submit_prompt(p, &text),
+            },
+            Popup::Milestone(mut m) => match m.handle_key(key) {
+                milestone_form::Step::Continue => Some(Popup::Milestone(m)),
+                milestone_form::Step::Cancel => None,
+                milestone_form::Step::Save => self.save_milestone(m),
+            },
+            Popup::Incident(mut i) => match i.handle_key(key) {
+                incident_form::Step::Continue => Some(Popup::Incident(i)),
+                incident_form::Step::Cancel => None,
+                incident_form::Step::Save => self.save_incident(i),
+            },
+            Popup::Remove(mut r) => match r.handle_key(key) {
+                remove::Step::Continue => Some(Popup::Remove(r)),
+                remove::Step::Cancel => None,
+                remove::Step::Remove(target) => {
+                    self.remove(&r, target.as_deref());
+                    None
+                }
+            },
+        }
     }
 }

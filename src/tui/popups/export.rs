@@ -9,7 +9,7 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
 use crate::error::{Error, Result};
@@ -17,10 +17,13 @@ use crate::io::RiskFormat;
 use crate::query::ListSpec;
 use crate::store::Store;
 use crate::text::sanitize_line;
-use crate::tui::layout;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::frame::{KeyHelp, PopupFrame};
 
 pub const DEFAULT_FILE: &str = "riskreg-export.csv";
+
+const KEYS: &[KeyHelp] = &[("Enter", "write"), ("Esc", "cancel")];
+const OVERWRITE_KEYS: &[KeyHelp] = &[("y", "replace it"), ("any other key", "no")];
 
 pub struct ExportPrompt {
     pub input: TextArea<'static>,
@@ -117,19 +120,11 @@ impl ExportPrompt {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: Theme) {
-        let area = layout::popup(area, 70, 9);
-        Clear.render(area, buf);
-        let block = Block::bordered().title(" Export the rows in view ");
-        let inner = block.inner(area);
-        block.render(area, buf);
-        if inner.height == 0 {
-            return;
-        }
         let format = match self.format() {
             RiskFormat::Markdown => "Markdown table",
             _ => "CSV (spreadsheet-safe)",
         };
-        let mut lines = vec![
+        let mut body = vec![
             Line::from("File (.csv or .md):"),
             Line::default(),
             Line::from(vec![
@@ -138,27 +133,35 @@ impl ExportPrompt {
             ]),
         ];
         if self.confirm_overwrite {
-            lines.push(Line::styled(
+            body.push(Line::styled(
                 format!(
-                    "{} exists. Replace it? y = yes, any other key = no",
+                    "{} exists. Replace it?",
                     sanitize_line(&self.path().display().to_string())
                 ),
                 theme.warn(),
             ));
         } else if let Some(e) = &self.error {
-            lines.push(Line::styled(e.clone(), theme.error()));
-        } else {
-            lines.push(Line::styled("Enter writes · Esc cancels", theme.dim()));
+            body.push(Line::styled(e.clone(), theme.error()));
         }
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .render(inner, buf);
-        let field = Rect {
-            y: inner.y + 1,
-            height: 1,
-            ..inner
+        let keys = if self.confirm_overwrite {
+            OVERWRITE_KEYS
+        } else {
+            KEYS
         };
+        let inner = PopupFrame {
+            title: " Export the rows in view ".into(),
+            body,
+            keys,
+            width: 70,
+            scroll: 0,
+        }
+        .render(area, buf, theme);
         if inner.height > 1 {
+            let field = Rect {
+                y: inner.y + 1,
+                height: 1,
+                ..inner
+            };
             self.input.render(field, buf);
         }
     }

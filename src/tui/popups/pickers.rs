@@ -1,17 +1,41 @@
-//! Small choosers and confirmations: sort order, status, delete.
+//! Small choosers and confirmations: sort order, a risk's status, a milestone's status, and
+//! deleting a risk.
 
 use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+use ratatui::text::Line;
 
-use crate::domain::Status;
-use crate::tui::app::{App, SORTS};
-use crate::tui::layout;
+use crate::domain::{MilestoneStatus, Status};
+use crate::text::sanitize_line;
+use crate::tui::app::SORTS;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::frame::{KeyHelp, PopupFrame};
 
-fn list(app: &App, area: Rect, buf: &mut Buffer, title: &str, items: &[String], cursor: usize) {
-    let t = app.theme;
-    let mut lines: Vec<Line> = items
+pub const LIST_KEYS: &[KeyHelp] = &[("↑/↓", "choose"), ("Enter", "apply"), ("Esc", "cancel")];
+pub const DELETE_KEYS: &[KeyHelp] = &[("y", "delete"), ("n/Esc", "keep")];
+
+/// What a key does in a list picker.
+pub enum Pick {
+    Move(usize),
+    Apply(usize),
+    Cancel,
+    Stay,
+}
+
+/// ↑/↓ (or j/k) move over `len` choices, Enter applies, Esc or q cancels.
+pub fn pick_key(key: KeyEvent, cursor: usize, len: usize) -> Pick {
+    match key.code {
+        KeyCode::Up | KeyCode::Char('k') => Pick::Move(cursor.saturating_sub(1)),
+        KeyCode::Down | KeyCode::Char('j') => Pick::Move((cursor + 1).min(len.saturating_sub(1))),
+        KeyCode::Enter => Pick::Apply(cursor.min(len.saturating_sub(1))),
+        KeyCode::Esc | KeyCode::Char('q') => Pick::Cancel,
+        _ => Pick::Stay,
+    }
+}
+
+fn list(title: &str, items: &[String], cursor: usize, area: Rect, buf: &mut Buffer, t: Theme) {
+    let body: Vec<Line> = items
         .iter()
         .enumerate()
         .map(|(i, s)| {
@@ -22,27 +46,25 @@ fn list(app: &App, area: Rect, buf: &mut Buffer, title: &str, items: &[String], 
             }
         })
         .collect();
-    lines.push(Line::styled(
-        "↑/↓ choose · Enter apply · Esc cancel",
-        t.dim(),
-    ));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let area = layout::popup(area, 56, height);
-    Clear.render(area, buf);
-    Paragraph::new(lines)
-        .block(Block::bordered().title(title.to_string()))
-        .render(area, buf);
+    PopupFrame {
+        title: title.to_string(),
+        body,
+        keys: LIST_KEYS,
+        width: 60,
+        scroll: u16::try_from(cursor.saturating_sub(4)).unwrap_or(0),
+    }
+    .render(area, buf, t);
 }
 
-pub fn sort(app: &App, area: Rect, buf: &mut Buffer, cursor: usize) {
+pub fn sort(cursor: usize, area: Rect, buf: &mut Buffer, t: Theme) {
     let items: Vec<String> = SORTS
         .iter()
-        .map(|(k, d)| format!("{:<8} {d}", k.as_str()))
+        .map(|(k, d)| format!("{:<11} {d}", k.as_str()))
         .collect();
-    list(app, area, buf, " Sort the risks ", &items, cursor);
+    list(" Sort the risks ", &items, cursor, area, buf, t);
 }
 
-pub fn status(app: &App, area: Rect, buf: &mut Buffer, cursor: usize) {
+pub fn status(cursor: usize, area: Rect, buf: &mut Buffer, t: Theme) {
     let items: Vec<String> = Status::ALL
         .iter()
         .map(|s| {
@@ -54,29 +76,28 @@ pub fn status(app: &App, area: Rect, buf: &mut Buffer, cursor: usize) {
             format!("{s}{note}")
         })
         .collect();
-    list(app, area, buf, " Move status ", &items, cursor);
+    list(" Move status ", &items, cursor, area, buf, t);
 }
 
-pub fn confirm_delete(app: &App, area: Rect, buf: &mut Buffer, id: i64, title: &str) {
-    let t = app.theme;
-    let lines = vec![
-        Line::from(format!(
-            "Delete risk {id} \"{}\"?",
-            crate::text::sanitize_line(title)
-        )),
-        Line::styled("Its history is kept; u undoes the delete.", t.dim()),
-        Line::default(),
-        Line::from(vec![
-            Span::styled("y", t.key()),
-            Span::raw(" delete · "),
-            Span::styled("n/Esc", t.key()),
-            Span::raw(" keep"),
-        ]),
-    ];
-    let area = layout::popup(area, 64, 6);
-    Clear.render(area, buf);
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(Block::bordered().title(" Delete "))
-        .render(area, buf);
+pub fn milestone_status(name: &str, cursor: usize, area: Rect, buf: &mut Buffer, t: Theme) {
+    let items: Vec<String> = MilestoneStatus::ALL
+        .iter()
+        .map(|s| s.as_str().to_string())
+        .collect();
+    let title = format!(" Status of {} ", sanitize_line(name));
+    list(&title, &items, cursor, area, buf, t);
+}
+
+pub fn confirm_delete(id: i64, title: &str, area: Rect, buf: &mut Buffer, t: Theme) {
+    PopupFrame {
+        title: " Delete ".into(),
+        body: vec![
+            Line::raw(format!("Delete risk {id} \"{}\"?", sanitize_line(title))),
+            Line::styled("Its history is kept; u undoes the delete.", t.dim()),
+        ],
+        keys: DELETE_KEYS,
+        width: 64,
+        scroll: 0,
+    }
+    .render(area, buf, t);
 }

@@ -1,44 +1,61 @@
-//! The first-run screen of an empty register: what to do, and the sample in one key.
+//! The first-run screen of an empty register: what to do, and the sample in one key. A
+//! register that already has teams or milestones is never filled with the sample: the screen
+//! says how to open a demo register instead.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
-use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::frame::{KeyHelp, PopupFrame};
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = app.theme;
-    let key = |k: &'static str, what: &'static str| {
-        Line::from(vec![
-            Span::styled(format!("  {k:<6}"), t.key()),
-            Span::raw(what),
-        ])
-    };
-    let lines = vec![
-        Line::styled("This register is empty.", t.title()),
+pub const KEYS_WITH_SAMPLE: &[KeyHelp] = &[
+    ("s", "load the sample"),
+    ("a", "add a risk"),
+    ("Esc", "start empty"),
+    ("q", "quit"),
+];
+pub const KEYS: &[KeyHelp] = &[("a", "add a risk"), ("Esc", "close"), ("q", "quit")];
+
+/// The keys the welcome offers: the sample only when the register has nothing in it.
+pub fn keys(offer_sample: bool) -> &'static [KeyHelp] {
+    if offer_sample { KEYS_WITH_SAMPLE } else { KEYS }
+}
+
+pub fn render(offer_sample: bool, path: &str, area: Rect, buf: &mut Buffer, t: Theme) {
+    let mut body = vec![
+        Line::styled("This register has no risks yet.", t.title()),
         Line::default(),
         Line::raw(
-            "riskreg keeps your availability risks: each scored by likelihood × impact, owned by a team, tied to a roadmap milestone and reviewed on a cadence.",
+            "riskreg keeps your availability risks: each scored by likelihood × impact, owned by a team, tied to a roadmap milestone, estimated in bad minutes against the SLO's error budget, and reviewed on a cadence.",
         ),
         Line::default(),
-        key(
-            "s",
-            "load the sample register (32 risks, 6 teams, 8 milestones)",
-        ),
-        key("a", "add your first risk"),
-        key("Esc", "start with the empty register"),
-        Line::default(),
-        Line::styled("To bring a spreadsheet in, quit and run:", t.dim()),
-        Line::raw(format!(
-            "  riskreg --db {} import risks.csv",
-            app.path_label()
-        )),
     ];
-    let area = crate::tui::layout::popup(area, 76, 14);
-    Clear.render(area, buf);
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(Block::bordered().title(" Welcome to riskreg "))
-        .render(area, buf);
+    if offer_sample {
+        body.push(Line::from(vec![
+            Span::styled("s", t.key()),
+            Span::raw(
+                " loads the sample register: 32 risks with estimates, 6 teams, 8 milestones and incidents.",
+            ),
+        ]));
+    } else {
+        body.push(Line::raw(
+            "It already has teams or milestones, so the sample is not mixed into it. To explore the sample, open a demo register in a new file and press s there:",
+        ));
+        body.push(Line::styled("  riskreg --db /tmp/riskreg-demo.db", t.key()));
+    }
+    body.push(Line::default());
+    body.push(Line::styled(
+        "To bring a spreadsheet in, quit and run:",
+        t.dim(),
+    ));
+    body.push(Line::raw(format!("  riskreg --db {path} import risks.csv")));
+    PopupFrame {
+        title: " Welcome to riskreg ".into(),
+        body,
+        keys: keys(offer_sample),
+        width: 80,
+        scroll: 0,
+    }
+    .render(area, buf, t);
 }

@@ -2,13 +2,53 @@
 //! colours; Enter shows the chosen cell's risks.
 
 use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
+use super::{Cx, Intent, TabView};
 use crate::domain::{Impact, Likelihood};
-use crate::tui::app::App;
+use crate::tui::action::Action;
+use crate::tui::data::Rows;
+use crate::tui::keymap::{Binding, bind, ch, code};
+use crate::tui::widgets::cell;
+
+const BINDINGS: &[Binding] = &[
+    bind(
+        &[ch('h'), code(KeyCode::Left)],
+        "h/l ←/→",
+        "move across the matrix",
+        "",
+        Action::Left,
+    ),
+    bind(&[ch('l'), code(KeyCode::Right)], "", "", "", Action::Right),
+    bind(
+        &[code(KeyCode::Enter)],
+        "Enter",
+        "show the cell's risks",
+        "risks",
+        Action::Choose,
+    ),
+];
+
+/// The heat map of the filter in force, and the chosen cell.
+pub struct MatrixTab {
+    /// `counts[likelihood - 1][impact - 1]`.
+    pub counts: [[u64; 5]; 5],
+    /// (likelihood, impact) of the chosen cell, 1..=5.
+    pub cell: (u8, u8),
+}
+
+impl Default for MatrixTab {
+    fn default() -> Self {
+        MatrixTab {
+            counts: [[0; 5]; 5],
+            cell: (5, 5),
+        }
+    }
+}
 
 /// Where the grid's cells are: (left, top, cell width, cell height) inside the block.
 pub struct Grid {
@@ -48,21 +88,18 @@ pub fn cell_at(area: Rect, column: u16, row: u16) -> Option<(u8, u8)> {
     })
 }
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = app.theme;
-    let filter = if app.filter.applied.is_empty() {
+fn render(m: &MatrixTab, cx: &Cx<'_>, area: Rect, buf: &mut Buffer) {
+    let t = cx.theme;
+    let filter = if cx.filter.applied.is_empty() {
         "active risks".to_string()
     } else {
-        format!(
-            "filter: {}",
-            crate::text::sanitize_line(&app.filter.applied)
-        )
+        format!("filter: {}", crate::text::sanitize_line(&cx.filter.applied))
     };
     let block = Block::bordered().title(format!(" Likelihood × impact — {filter} "));
     let inner = block.inner(area);
     block.render(area, buf);
     let g = grid(area);
-    let bands = &app.settings().bands;
+    let bands = &cx.settings.bands;
     for (row, l) in (1..=5u8).rev().enumerate() {
         let y = g.y + u16::try_from(row).unwrap_or(0) * g.cell_h;
         if y >= inner.bottom() {
@@ -76,8 +113,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             width: LABEL_W.min(inner.width),
             height: 1,
         };
-        Span::styled(super::cell(&text, LABEL_W.saturating_sub(1)), t.dim())
-            .render(label_area, buf);
+        Span::styled(cell(&text, LABEL_W.saturating_sub(1)), t.dim()).render(label_area, buf);
         for i in 1..=5u8 {
             let x = g.x + u16::from(i - 1) * g.cell_w;
             let cell = Rect {
@@ -90,9 +126,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             if cell.is_empty() {
                 continue;
             }
-            let count = app.matrix[usize::from(l - 1)][usize::from(i - 1)];
+            let count = m.counts[usize::from(l - 1)][usize::from(i - 1)];
             let mut style = t.band_cell(bands.band_for_score(l * i));
-            let chosen = app.matrix_cell == (l, i);
+            let chosen = m.cell == (l, i);
             let text = if chosen {
                 style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
                 format!("[{count}]")
@@ -123,14 +159,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             }
             .intersection(inner);
             Span::styled(
-                super::cell(&format!("{i} {label}"), a.width.saturating_sub(1)),
+                cell(&format!("{i} {label}"), a.width.saturating_sub(1)),
                 t.dim(),
             )
             .render(a, buf);
         }
     }
     if axis_y + 1 < inner.bottom() {
-        let (l, i) = app.matrix_cell;
+        let (l, i) = m.cell;
         let hint = format!(
             "↑↓←→ choose · Enter shows likelihood {l} × impact {i} (score {}) in the Risks tab",
             l * i
@@ -141,6 +177,48 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             width: inner.width,
             height: 1,
         };
-        Span::styled(super::cell(&hint, a.width), t.dim()).render(a, buf);
+        Span::styled(cell(&hint, a.width), t.dim()).render(a, buf);
+    }
+}
+
+impl TabView for MatrixTab {
+    fn bindings(&self) -> &'static [Binding] {
+        BINDINGS
+    }
+
+    fn render(&self, cx: &Cx<'_>, area: Rect, buf: &mut Buffer) {
+        render(self, cx, area, buf);
+    }
+
+    fn navigate(&mut self, action: &Action) -> Intent {
+        let (l, i) = self.cell;
+        self.cell = match action {
+            Action::Up => ((l + 1).min(5), i),
+            Action::Down => (l.saturating_sub(1).max(1), i),
+            Action::PageUp | Action::Top => (5, i),
+            Action::PageDown | Action::Bottom => (1, i),
+            Action::Left => (l, i.saturating_sub(1).max(1)),
+            Action::Right => (l, (i + 1).min(5)),
+            Action::ClickCell(l, i) => ((*l).clamp(1, 5), (*i).clamp(1, 5)),
+            _ => (l, i),
+        };
+        Intent::Nothing
+    }
+
+    fn click(&mut self, _row: usize) -> Intent {
+        Intent::Nothing
+    }
+
+    fn choose(&self) -> Intent {
+        let (l, i) = self.cell;
+        Intent::ShowRisks(format!("likelihood:{l} impact:{i}"))
+    }
+
+    fn mouse(&self, area: Rect, column: u16, row: u16) -> Option<Action> {
+        cell_at(area, column, row).map(|(l, i)| Action::ClickCell(l, i))
+    }
+
+    fn apply_rows(&mut self, rows: &Rows) {
+        self.counts = rows.matrix;
     }
 }

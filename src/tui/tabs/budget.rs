@@ -1,0 +1,234 @@
+//! The Budget tab: a gauge of the error budget the active risks use, the stack rank by bad
+//! minutes (too-big risks marked), and the burn-down as each milestone lands.
+
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::KeyCode;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Gauge, Paragraph, Widget};
+
+use super::{Cursor, Cx, Intent, TabView};
+use crate::domain::figures;
+use crate::domain::portfolio::Report;
+use crate::query::SortKey;
+use crate::tui::action::Action;
+use crate::tui::data::Overview;
+use crate::tui::keymap::{Binding, bind, code};
+use crate::tui::widgets::table::{Cell, Column, Grid};
+
+const BINDINGS: &[Binding] = &[bind(
+    &[code(KeyCode::Enter)],
+    "Enter",
+    "open the risk in the Risks tab",
+    "open",
+    Action::Choose,
+)];
+
+/// The gauge, the stack rank and the burn-down: the last two side by side where there is
+/// room, else the burn-down below the stack rank.
+fn panes(area: Rect) -> [Rect; 3] {
+    let [gauge, rest] = area.layout(&Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Min(0),
+    ]));
+    let split = if rest.width >= super::roadmap::WIDE {
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+    } else {
+        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
+    };
+    let [left, right] = rest.layout(&split);
+    [gauge, left, right]
+}
+
+#[derive(Default)]
+pub struct BudgetTab {
+    /// The budget, burn-down and stack rank (`riskreg report`'s data).
+    pub report: Option<Report>,
+    pub cursor: Cursor,
+    page: usize,
+}
+
+impl BudgetTab {
+    fn ranked(&self) -> usize {
+        self.report
+            .as_ref()
+            .map_or(0, |r| r.top_by_bad_minutes.len())
+    }
+}
+
+impl TabView for BudgetTab {
+    fn bindings(&self) -> &'static [Binding] {
+        BINDINGS
+    }
+
+    fn render(&self, cx: &Cx<'_>, area: Rect, buf: &mut Buffer) {
+        let t = cx.theme;
+        let Some(report) = &self.report else {
+            Paragraph::new("Loading the budget…")
+                .block(Block::bordered())
+                .render(area, buf);
+            return;
+        };
+        let b = &report.budget;
+        let [gauge_area, left, right] = panes(area);
+        let ratio = if b.budget_minutes > 0.0 {
+            b.used_minutes / b.budget_minutes
+        } else {
+            1.0
+        };
+        let left_over = if b.left_minutes < 0.0 {
+            format!("{} over", figures::minutes(-b.left_minutes))
+        } else {
+            format!("{} left", figures::minutes(b.left_minutes))
+        };
+        let label = format!(
+            "{} of {} bad min/yr used ({}%), {left_over}",
+            figures::minutes(b.used_minutes),
+            figures::minutes(b.budget_minutes),
+            figures::percent(b.used_percent),
+        );
+        let style = if b.used_minutes > b.budget_minutes {
+            t.error()
+        } else if ratio > 0.75 {
+            t.warn()
+        } else {
+            t.ok()
+        };
+        Gauge::default()
+            .block(Block::bordered().title(format!(
+                " Error budget at SLO {}% · {} ",
+                figures::slo(b.slo),
+                figures::count(
+                    b.active_without_estimates,
+                    "active risk without estimates",
+                    "active risks without estimates"
+                )
+            )))
+            .gauge_style(style)
+            .ratio(ratio.clamp(0.0, 1.0))
+            .label(Span::styled(label, t.header()))
+            .render(gauge_area, buf);
+
+        let limit = b.single_risk_limit_minutes;
+        let page = usize::from(left.height.saturating_sub(3)).max(1);
+        let rows = report
+            .top_by_bad_minutes
+            .iter()
+            .skip(self.cursor.offset)
+            .take(page)
+            .map(|r| {
+                let bm = r.bad_minutes_per_year.unwrap_or_default();
+                let big = cx.settings.is_too_big(bm);
+                vec![
+                    Cell::new(r.id.to_string()),
+                    Cell::styled(
+                        figures::minutes(bm),
+                        if big { t.error() } else { t.header() },
+                    ),
+                    Cell::styled(if big { "TOO BIG" } else { "" }, t.error()),
+                    Cell::new(&r.title),
+                ]
+            })
+            .collect();
+        Grid {
+            columns: vec![
+                Column::number("ID"),
+                Column::number("BM/YR"),
+                Column::text("", 0, 7),
+                Column::flex("TITLE", 8),
+            ],
+            rows,
+            selected: (!report.top_by_bad_minutes.is_empty())
+                .then(|| self.cursor.at - self.cursor.offset),
+            block: Some(Block::bordered().title(format!(
+                " Stack rank by bad minutes (too big above {}) ",
+                figures::minutes(limit)
+            ))),
+            header_style: t.header(),
+            highlight: t.selected(),
+        }
+        .render(left, buf);
+        let rows = report
+            .milestones
+            .iter()
+            .map(|m| {
+                let left_style = if m.budget_left_minutes < 0.0 {
+                    t.error()
+                } else {
+                    t.ok()
+                };
+                // "!" marks an overdue milestone in words too, for screens without colour.
+                let name = if m.overdue {
+                    Cell::styled(format!("! {}", m.name), t.overdue())
+                } else {
+                    Cell::new(&m.name)
+                };
+                vec![
+                    name,
+                    Cell::new(m.due.map(|d| d.to_string()).unwrap_or_default()),
+                    Cell::new(figures::minutes(m.change_minutes)),
+                    Cell::styled(figures::minutes(m.budget_left_minutes), left_style),
+                ]
+            })
+            .collect();
+        Grid {
+            columns: vec![
+                Column::flex("MILESTONE", 8),
+                Column::number("DUE").left().optional(1),
+                Column::number("CHANGE"),
+                Column::number("LEFT"),
+            ],
+            rows,
+            selected: None,
+            block: Some(Block::bordered().title(" Budget left as milestones land (! overdue) ")),
+            header_style: t.header(),
+            highlight: t.selected(),
+        }
+        .render(right, buf);
+        if report.milestones.is_empty() {
+            let inner = Block::bordered().inner(right);
+            Paragraph::new(Line::styled("No milestones yet.", t.dim())).render(
+                Rect {
+                    y: inner.y + 1,
+                    height: inner.height.saturating_sub(1),
+                    ..inner
+                },
+                buf,
+            );
+        }
+    }
+
+    fn navigate(&mut self, action: &Action) -> Intent {
+        self.cursor.navigate(action, self.ranked(), self.page);
+        Intent::Nothing
+    }
+
+    fn click(&mut self, row: usize) -> Intent {
+        self.cursor.click(row, self.ranked());
+        Intent::Nothing
+    }
+
+    fn choose(&self) -> Intent {
+        self.report
+            .as_ref()
+            .and_then(|r| r.top_by_bad_minutes.get(self.cursor.at))
+            .map_or(Intent::Nothing, |r| {
+                Intent::OpenRisk(r.id, SortKey::BadMinutes)
+            })
+    }
+
+    fn mouse(&self, area: Rect, _column: u16, row: u16) -> Option<Action> {
+        // Below the gauge (4 rows), the stack rank's border and header.
+        super::row_in(area, row, 6).map(Action::ClickRow)
+    }
+
+    fn resize(&mut self, body: Rect) {
+        self.page = super::list_rows(panes(body)[1]);
+        self.cursor.keep_visible(self.ranked(), self.page.max(1));
+    }
+
+    fn apply_overview(&mut self, o: &Overview) {
+        self.report = Some(o.report.clone());
+        self.cursor.keep_visible(self.ranked(), self.page.max(1));
+    }
+}
