@@ -12,7 +12,7 @@ use std::ffi::OsString;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 
-pub use args::Cli;
+pub(crate) use args::Cli;
 use args::Command;
 use context::Ctx;
 
@@ -21,13 +21,13 @@ use crate::text::sanitize;
 
 /// Test hook: makes the command panic, to prove a panic still ends in one error line and
 /// exit code 70 (never a Rust backtrace and exit 101).
-pub const TEST_PANIC_ENV: &str = "RISKREG_TEST_PANIC";
+pub(crate) const TEST_PANIC_ENV: &str = "RISKREG_TEST_PANIC";
 
 /// The code of `check`'s exit 1: the register breaks a rule.
-pub const CHECK_FAILED: &str = "check_failed";
+pub(crate) const CHECK_FAILED: &str = "check_failed";
 
 /// Runs riskreg with `args` (the first is the program name) and returns the exit code.
-pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
+pub(crate) fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     let args: Vec<OsString> = args.into_iter().collect();
     let json = wants_json_errors(&args);
     let panic_message = capture_panics();
@@ -188,6 +188,7 @@ fn run(args: &[OsString]) -> Result<()> {
         Command::Incident(c) => incident::incident(&ctx, c),
         Command::Config(c) => config::config(&ctx, c),
         Command::Db(c) => db::db(&ctx, c),
+        Command::Sample => meta::sample(&ctx),
         Command::Completions { shell } => meta::completions(shell),
         Command::Man => meta::man(),
     }

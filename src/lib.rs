@@ -5,16 +5,16 @@
 //! CSV, JSON and Markdown; [`cli`] and [`tui`] are
 //! thin shells over them.
 
-pub mod cli;
+pub(crate) mod cli;
 pub mod clock;
 pub mod domain;
 pub mod error;
 pub mod io;
-pub mod ops;
+pub(crate) mod ops;
 pub mod query;
 pub mod scoring;
 pub mod store;
-pub mod suggest;
+pub(crate) mod suggest;
 pub mod text;
 pub mod tui;
 

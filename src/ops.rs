@@ -14,7 +14,7 @@ use crate::query::ListSpec;
 use crate::store::{Stamp, Store};
 
 /// One pass over the whole register: the report and the policy violations.
-pub fn portfolio(store: &Store, today: Date) -> Result<(Report, Vec<Violation>)> {
+pub(crate) fn portfolio(store: &Store, today: Date) -> Result<(Report, Vec<Violation>)> {
     let since = today
         .checked_sub(jiff::Span::new().days(CALIBRATION_DAYS))
         .unwrap_or(today);
@@ -37,7 +37,7 @@ pub fn portfolio(store: &Store, today: Date) -> Result<(Report, Vec<Violation>)>
     clippy::too_many_arguments,
     reason = "the export's settings, each one needed"
 )]
-pub fn write_risks<W: Write>(
+pub(crate) fn write_risks<W: Write>(
     store: &Store,
     spec: &ListSpec,
     today: Date,
@@ -68,7 +68,7 @@ pub fn write_risks<W: Write>(
     clippy::too_many_arguments,
     reason = "the export's settings, each one needed"
 )]
-pub fn export_files(
+pub(crate) fn export_files(
     store: &Store,
     files: &[(std::path::PathBuf, ListSpec)],
     today: Date,
@@ -139,7 +139,7 @@ pub fn export_files(
     clippy::too_many_arguments,
     reason = "the export's settings, each one needed"
 )]
-pub fn export_file(
+pub(crate) fn export_file(
     store: &Store,
     spec: &ListSpec,
     today: Date,
@@ -167,13 +167,14 @@ pub fn export_file(
 
 /// The sample register's risks (with estimates, targets, teams, milestones and an
 /// acceptance) and the incidents that realised some of them.
-pub const SAMPLE_RISKS: &str = include_str!("../examples/sample-register.csv");
-pub const SAMPLE_INCIDENTS: &str = include_str!("../examples/sample-incidents.csv");
+pub(crate) const SAMPLE_RISKS: &str = include_str!("../examples/sample-register.csv");
+pub(crate) const SAMPLE_INCIDENTS: &str = include_str!("../examples/sample-incidents.csv");
 
 /// Loads the sample register into a register that holds nothing yet (no risks, teams or
 /// milestones), in one transaction; says what it loaded. A register with anything in it is
 /// refused: the sample is for a new, demo register.
-pub fn load_sample(store: &mut Store, stamp: &Stamp) -> Result<String> {
+pub(crate) fn load_sample(store: &mut Store, stamp: &Stamp) -> Result<String> {
+    use crate::domain::figures;
     use crate::domain::incidents::{IncidentText, NewIncident};
     use crate::io::import::{self, ImportOptions, InputFormat};
     let stats = store.stats()?;
@@ -216,11 +217,17 @@ pub fn load_sample(store: &mut Store, stamp: &Stamp) -> Result<String> {
             tx.add_incident(&new, &risks)?;
             incidents += 1;
         }
+        let count = |n: usize| u64::try_from(n).unwrap_or(0);
         Ok(format!(
-            "{} risks, {} teams, {} milestones, {incidents} incidents",
-            report.created,
-            report.teams_created.len(),
-            report.milestones_created.len()
+            "{}, {}, {}, {}",
+            figures::count(report.created, "risk", "risks"),
+            figures::count(count(report.teams_created.len()), "team", "teams"),
+            figures::count(
+                count(report.milestones_created.len()),
+                "milestone",
+                "milestones"
+            ),
+            figures::count(incidents, "incident", "incidents")
         ))
     })
 }

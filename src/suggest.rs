@@ -1,7 +1,7 @@
 //! "Did you mean …?" for mistyped names: fields, enum values, teams, milestones.
 
 /// The candidate closest to `input`, if one is close enough to be a plausible typo.
-pub fn closest<'a, I>(input: &str, candidates: I) -> Option<&'a str>
+pub(crate) fn closest<'a, I>(input: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -26,7 +26,7 @@ where
 }
 
 /// `"; did you mean 'x'?"` or nothing, ready to append to a message.
-pub fn did_you_mean<'a, I>(input: &str, candidates: I) -> String
+pub(crate) fn did_you_mean<'a, I>(input: &str, candidates: I) -> String
 where
     I: IntoIterator<Item = &'a str>,
 {

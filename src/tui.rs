@@ -9,7 +9,7 @@
 pub mod action;
 pub mod app;
 pub mod data;
-pub mod form;
+pub(crate) mod form;
 pub mod input;
 pub mod keymap;
 pub mod layout;
@@ -17,7 +17,7 @@ pub mod popups;
 pub mod tabs;
 pub mod theme;
 mod ui;
-pub mod widgets;
+pub(crate) mod widgets;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

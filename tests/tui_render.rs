@@ -363,3 +363,256 @@ fn no_color_theme_has_no_colours() {
     let coloured = Theme { color: true };
     assert_eq!(coloured.band(Band::Critical).fg, Some(Color::Red));
 }
+
+/// The sizes a TPM works at, from a laptop split to a big monitor.
+const LAYOUT_SIZES: [(u16, u16); 3] = [(80, 24), (120, 35), (200, 50)];
+
+/// Every word a table header holds, whole.
+const HEADER_WORDS: &[&str] = &[
+    "ID",
+    "SCORE",
+    "L",
+    "I",
+    "TITLE",
+    "TEAM",
+    "MILESTONE",
+    "STATUS",
+    "OWNER",
+    "NEXT",
+    "REVIEW",
+    "BM/YR",
+    "CRIT",
+    "HIGH",
+    "MED",
+    "LOW",
+    "ACTIVE",
+    "NO",
+    "DUE",
+    "RISKS",
+    "LEFT",
+    "BUDGET",
+    "WHEN",
+    "(UTC)",
+    "RISK",
+    "ACTOR",
+    "KIND",
+    "FIELD",
+    "CHANGE",
+];
+
+/// The header rows on screen (a row starting with a header word) hold only whole header
+/// words or words cut with an ellipsis: never "BUDGE".
+fn assert_headers_whole(screen: &str, context: &str) {
+    for line in screen.lines() {
+        let inner = line.trim_matches(['│', ' ']);
+        let words: Vec<&str> = inner
+            .split(|c: char| c.is_whitespace() || c == '│')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let Some(first) = words.first() else { continue };
+        if !matches!(*first, "ID" | "TEAM" | "DUE" | "WHEN" | "MILESTONE") {
+            continue;
+        }
+        for w in words {
+            assert!(
+                HEADER_WORDS.contains(&w) || w.ends_with('…'),
+                "{context}: header word {w:?} cut without an ellipsis in {line:?}"
+            );
+        }
+    }
+}
+
+/// The screen row whose text starts (after borders) with `first`.
+fn row_of<'a>(screen: &'a str, first: &str) -> Option<&'a str> {
+    screen
+        .lines()
+        .find(|l| l.trim_start_matches(['│', ' ']).starts_with(first))
+}
+
+/// Every number the model holds for a row on screen appears whole in that row.
+fn assert_numbers_whole(app: &App, screen: &str, context: &str) {
+    use riskreg::domain::figures::minutes;
+    let has = |row: Option<&str>, figure: &str, what: &str| {
+        if let Some(row) = row {
+            assert!(
+                row.split(|c: char| c.is_whitespace() || c == '│')
+                    .any(|w| w == figure),
+                "{context}: {what} {figure} not whole in {row:?}"
+            );
+        }
+    };
+    match app.tab {
+        Tab::Risks => {
+            for r in &app.tabs.risks.visible {
+                let row = row_of(screen, &format!("{} {:>2} ", r.id, r.score()));
+                assert!(row.is_some(), "{context}: risk {} not on screen", r.id);
+                if let Some(bm) = r.fields.bad_minutes_per_year()
+                    && screen.contains("BM/YR")
+                {
+                    has(row, &minutes(bm), "bad minutes");
+                }
+            }
+        }
+        Tab::Roadmap => {
+            let burn = &app.tabs.roadmap.burn_down;
+            for m in &app.tabs.roadmap.milestones {
+                let due = m.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+                let row = row_of(screen, &due);
+                has(row, &m.active_risks.to_string(), "risk count");
+                if let Some(l) = burn.iter().find(|l| l.name == m.name) {
+                    has(row, &minutes(l.budget_left_minutes), "budget left");
+                }
+            }
+        }
+        Tab::Teams => {
+            for t in &app.tabs.teams.rows {
+                let name = t.team.as_deref().unwrap_or("(unowned)");
+                let row = row_of(screen, name);
+                has(row, &t.total_score.to_string(), "total score");
+                if t.estimated > 0 && screen.contains("BM/YR") {
+                    has(row, &minutes(t.bad_minutes), "bad minutes");
+                }
+            }
+        }
+        Tab::Budget => {
+            let report = app.tabs.budget.report.as_ref().unwrap();
+            for r in report.top_by_bad_minutes.iter().take(5) {
+                let row = row_of(screen, &format!("{} ", r.id));
+                has(
+                    row,
+                    &minutes(r.bad_minutes_per_year.unwrap()),
+                    "bad minutes",
+                );
+            }
+        }
+        Tab::Matrix | Tab::History => {}
+    }
+}
+
+/// Each "key what" pair of a popup's key line is on screen.
+fn assert_keys_shown(screen: &str, keys: &[(&str, &str)], context: &str) {
+    let flat: String = screen.lines().collect::<Vec<_>>().join(" ");
+    for (k, what) in keys {
+        assert!(
+            flat.contains(&format!("{k} {what}")),
+            "{context}: the key line lacks '{k} {what}':\n{screen}"
+        );
+    }
+}
+
+/// Every tab and every popup at 80×24, 120×35 and 200×50: each popup's keys are on screen
+/// (however long the question above them), every number the model holds for a row on
+/// screen appears whole, and no header is cut without an ellipsis.
+#[test]
+fn layout_every_tab_and_popup_keeps_keys_numbers_and_headers_whole() {
+    use riskreg::tui::popups::{conflict, help, pickers, welcome};
+    let reg = sample_reg();
+    // A title that wraps in the delete question at every size.
+    let title = format!(
+        "A title long enough to wrap {}",
+        "and wrap again ".repeat(11)
+    );
+    let long = reg.add(title.trim(), 5, 5, &["--team", "platform"]);
+    for (w, h) in LAYOUT_SIZES {
+        let mut app = app_on(&reg, w, h);
+        for tab in Tab::ALL {
+            app.tab = tab;
+            let s = screen(&app);
+            let context = format!("{tab:?} at {w}×{h}");
+            assert_headers_whole(&s, &context);
+            assert_numbers_whole(&app, &s, &context);
+        }
+        app.tab = Tab::Risks;
+        let pos = app.tabs.risks.ids.iter().position(|x| *x == long).unwrap();
+        for _ in 0..pos {
+            key(&mut app, KeyCode::Down);
+        }
+        let popups: [(char, &[(&str, &str)]); 6] = [
+            ('d', pickers::DELETE_KEYS),
+            ('?', help::KEYS),
+            ('s', pickers::LIST_KEYS),
+            ('m', pickers::LIST_KEYS),
+            ('a', &[("Enter", "save"), ("Esc", "cancel")]),
+            ('x', &[("Enter", "write"), ("Esc", "cancel")]),
+        ];
+        for (k, keys) in popups {
+            key(&mut app, KeyCode::Char(k));
+            assert_keys_shown(&screen(&app), keys, &format!("'{k}' at {w}×{h}"));
+            key(&mut app, KeyCode::Esc);
+        }
+        key(&mut app, KeyCode::Enter);
+        assert_keys_shown(
+            &screen(&app),
+            &[("Esc/Enter", "close")],
+            &format!("detail at {w}×{h}"),
+        );
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('e'));
+        chars(&mut app, "x");
+        key(&mut app, KeyCode::Esc);
+        assert_keys_shown(
+            &screen(&app),
+            &[("y", "discard changes"), ("n/Esc", "keep editing")],
+            &format!("discard at {w}×{h}"),
+        );
+        key(&mut app, KeyCode::Char('y'));
+        key(&mut app, KeyCode::Char('i'));
+        assert_keys_shown(
+            &screen(&app),
+            &[("Enter", "save"), ("Esc", "cancel")],
+            &format!("incident at {w}×{h}"),
+        );
+        key(&mut app, KeyCode::Esc);
+        for (tab, k, keys) in [
+            (Tab::Teams, 'a', &[("Enter", "save"), ("Esc", "cancel")][..]),
+            (Tab::Teams, 'd', &[("y", "delete"), ("n/Esc", "keep")][..]),
+            (
+                Tab::Roadmap,
+                'e',
+                &[("Enter", "save"), ("Esc", "cancel")][..],
+            ),
+            (Tab::Roadmap, 'm', pickers::LIST_KEYS),
+        ] {
+            app.tab = tab;
+            key(&mut app, KeyCode::Char(k));
+            assert_keys_shown(&screen(&app), keys, &format!("{tab:?} '{k}' at {w}×{h}"));
+            key(&mut app, KeyCode::Esc);
+        }
+        app.tab = Tab::Risks;
+        // The conflict view: the same field changed here and elsewhere.
+        key(&mut app, KeyCode::Char('e'));
+        common::tui::key_with(
+            &mut app,
+            KeyCode::Char('u'),
+            ratatui::crossterm::event::KeyModifiers::CONTROL,
+        );
+        chars(
+            &mut app,
+            "Mine, with a title long enough to wrap in the conflict view at any size",
+        );
+        let id = app.tabs.risks.selected_id().unwrap();
+        reg.ok(&[
+            "edit",
+            &id.to_string(),
+            "--title",
+            &format!("Theirs at {w}×{h}, also long enough to wrap in the view"),
+        ]);
+        key(&mut app, KeyCode::Enter);
+        assert!(matches!(
+            app.popup,
+            Some(riskreg::tui::app::Popup::Conflict(_))
+        ));
+        assert_keys_shown(
+            &screen(&app),
+            conflict::KEYS,
+            &format!("conflict at {w}×{h}"),
+        );
+        key(&mut app, KeyCode::Char('t'));
+        let empty = Reg::new();
+        assert_keys_shown(
+            &screen(&app_on(&empty, w, h)),
+            welcome::KEYS_WITH_SAMPLE,
+            &format!("welcome at {w}×{h}"),
+        );
+    }
+}

@@ -48,7 +48,7 @@ fn the_list_is_the_cli_priority_order() {
 fn moving_paging_and_jumping_keep_the_selection_visible() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 80, 24);
-    let rows = riskreg::tui::layout::risk_rows(app.size);
+    let rows = riskreg::tui::layout::risk_rows(riskreg::tui::layout::screen(app.size).body);
     act(&mut app, Action::Down);
     assert_eq!(app.tabs.risks.cursor.at, 1);
     act(&mut app, Action::Up);
@@ -1041,4 +1041,57 @@ fn the_overview_appears_at_100k_risks_under_steady_outside_writes() {
         "it kept up with the writes: {passes_seen} passes"
     );
     assert!(writes >= 3, "the writer kept writing: {writes}");
+}
+
+/// The keymap is the dispatch table: every key of every binding, on its tab, does the
+/// binding's action (and no key means two things on one tab); every action it names runs
+/// without harm, and a popup it opens closes with Esc.
+#[test]
+fn every_key_in_the_keymap_does_what_it_says() {
+    use riskreg::tui::keymap::GLOBAL;
+    let reg = sample_reg();
+    for tab in Tab::ALL {
+        let mut app = app_on(&reg, 120, 40);
+        act(&mut app, Action::Tab(tab));
+        let own = app.bindings_of(tab);
+        let mut seen = std::collections::HashSet::new();
+        for binding in own.iter().chain(GLOBAL) {
+            for k in binding.keys {
+                assert!(
+                    seen.insert((k.code, k.ctrl)),
+                    "{:?} is bound twice on {tab:?}",
+                    k.code
+                );
+                let event = ratatui::crossterm::event::Event::Key(k.event());
+                let got = riskreg::tui::input::action_for_event(&app, &event);
+                assert_eq!(
+                    got.as_ref(),
+                    Some(&binding.action),
+                    "{:?} on {tab:?}",
+                    k.code
+                );
+            }
+        }
+        for binding in own.iter().chain(GLOBAL) {
+            if matches!(binding.action, Action::Quit | Action::Undo | Action::Delete) {
+                continue;
+            }
+            let mut app = app_on(&reg, 120, 40);
+            act(&mut app, Action::Tab(tab));
+            app.update(binding.action.clone());
+            assert!(!app.quit, "{} quit on {tab:?}", binding.label);
+            let _ = common::tui::screen(&app);
+            if app.popup.is_some() {
+                key(&mut app, KeyCode::Esc);
+                if app.popup.is_some() {
+                    key(&mut app, KeyCode::Char('y')); // a form asks before discarding
+                }
+                assert!(
+                    app.popup.is_none(),
+                    "{} left a popup open on {tab:?}",
+                    binding.label
+                );
+            }
+        }
+    }
 }

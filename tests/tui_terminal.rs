@@ -16,14 +16,19 @@ use std::time::{Duration, Instant};
 
 use common::{BIN, Reg};
 
-/// A private tmux server running one shell command in a 100×30 window.
+/// A private tmux server running one shell command in a window of its own.
 struct Tmux {
     socket: String,
     home: PathBuf,
 }
 
 impl Tmux {
+    /// In a 100×30 window.
     fn start(reg: &Reg, script: &str, env: &[(&str, &str)]) -> Tmux {
+        Tmux::start_sized(reg, script, env, (100, 30))
+    }
+
+    fn start_sized(reg: &Reg, script: &str, env: &[(&str, &str)], size: (u16, u16)) -> Tmux {
         let socket = format!(
             "riskreg-test-{}-{}",
             std::process::id(),
@@ -42,7 +47,10 @@ impl Tmux {
         let t = Tmux { socket, home };
         let status = t
             .tmux()
-            .args(["new-session", "-d", "-s", "main", "-x", "100", "-y", "30"])
+            .args(["new-session", "-d", "-s", "main", "-x"])
+            .arg(size.0.to_string())
+            .arg("-y")
+            .arg(size.1.to_string())
             .arg(format!("{exports}{script}"))
             .status()
             .expect("run tmux");
@@ -163,6 +171,60 @@ fn end_to_end_add_filter_quit_then_check_with_the_cli() {
     );
     assert_eq!(risk["team"], "edge");
     assert_eq!(reg.json(&["history", "33"])[0]["actor"], "tmux-tester");
+}
+
+/// At 80×24 a newcomer does everything from the TUI: adds a team and a milestone (with its
+/// due date and team), records a risk on them, deletes it through the key its popup shows,
+/// and the CLI confirms each step.
+#[test]
+fn end_to_end_teams_milestones_and_a_delete_at_80x24() {
+    let reg = Reg::new();
+    let t = Tmux::start_sized(&reg, &format!("{BIN}{AFTER}"), &[], (80, 24));
+    t.wait_for("Welcome to riskreg", WAIT);
+    // Esc alone: an Esc followed at once by a key reads as Alt and that key.
+    t.keys(&["Escape"]);
+    t.wait_for("No active risks", WAIT);
+    t.keys(&["3", "a"]);
+    t.wait_for("Name of the new team", WAIT);
+    t.type_text("sre");
+    t.keys(&["Enter"]);
+    t.wait_for("added team sre", WAIT);
+    t.keys(&["4", "a"]);
+    t.wait_for("Name of the new milestone", WAIT);
+    t.type_text("2027q1-failover");
+    t.keys(&["Enter"]);
+    t.wait_for("Milestone 2027q1-failover", WAIT);
+    t.keys(&["Tab"]);
+    t.type_text("2027-03-31");
+    t.keys(&["Tab", "s", "Enter"]);
+    t.wait_for("saved milestone 2027q1-failover", WAIT);
+    t.keys(&["1", "a"]);
+    t.wait_for("New risk", WAIT);
+    t.type_text("Single Postgres primary");
+    // Title, likelihood, impact, status, then the team and milestone pick lists.
+    t.keys(&["Tab", "Tab", "Tab", "Tab", "s", "Tab", "2", "Enter"]);
+    t.wait_for("added risk 1", WAIT);
+    let risk = reg.json(&["show", "1"]);
+    assert_eq!(risk["team"], "sre");
+    assert_eq!(risk["milestone"], "2027q1-failover");
+    assert_eq!(risk["milestone_due"], "2027-03-31");
+    t.keys(&["d"]);
+    let screen = t.wait_for("y delete", WAIT);
+    assert!(screen.contains("n/Esc keep"), "{screen}");
+    t.keys(&["y"]);
+    t.wait_for("deleted risk 1", WAIT);
+    t.keys(&["q"]);
+    let screen = t.wait_for("END", WAIT);
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert_restored(&screen);
+    assert!(reg.json(&["list", "--all"]).as_array().unwrap().is_empty());
+    let events = reg.json(&["history", "1"]);
+    assert_eq!(events[0]["kind"], "delete");
+    assert_eq!(events[0]["actor"], "tmux-tester");
+    let milestones = reg.json(&["milestone", "list"]);
+    assert_eq!(milestones[0]["name"], "2027q1-failover");
+    assert_eq!(milestones[0]["team"], "sre");
+    assert_eq!(reg.json(&["team", "list"])[0]["name"], "sre");
 }
 
 /// TUI-9 (DV-1 through a terminal): a CLI write shows up on the open TUI within a second.

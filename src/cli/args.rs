@@ -17,7 +17,7 @@ const QUERY_COMMANDS: [&str; 3] = ["list", "export", "matrix"];
 
 /// The whole command line: clap's definition, with the QUERIES section (generated from the
 /// query parser's own lists) added to the help of every command that takes a query.
-pub fn command() -> clap::Command {
+pub(super) fn command() -> clap::Command {
     use clap::CommandFactory;
     let queries = format!(
         "{}  Quote for the shell: riskreg list 'owner:\"Jane Doe\"'",
@@ -28,7 +28,16 @@ pub fn command() -> clap::Command {
         let text = queries.clone();
         root = root.mut_subcommand(name, |c| c.after_help(text));
     }
-    root
+    let mut rules = String::from("Rules (each violation is one line, and exit 1):\n");
+    let width = crate::domain::portfolio::RULES
+        .iter()
+        .map(|(name, _)| name.len())
+        .max()
+        .unwrap_or(0);
+    for (name, meaning) in crate::domain::portfolio::RULES {
+        rules.push_str(&format!("  {name:<width$}  {meaning}\n"));
+    }
+    root.mut_subcommand("check", |c| c.after_help(rules))
 }
 
 #[derive(Parser, Debug)]
@@ -43,7 +52,7 @@ pub fn command() -> clap::Command {
     propagate_version = true,
     max_term_width = 100
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The register file [default: $RISKREG_DB, else riskreg/riskreg.db in your data directory]
     #[arg(
         long,
@@ -67,14 +76,14 @@ pub struct Cli {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Table,
     Json,
     Ndjson,
@@ -83,7 +92,7 @@ pub enum Format {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum SortArg {
+pub(crate) enum SortArg {
     /// The priority order: score, impact, milestone due date, id
     Score,
     /// Milestone due date first (none last)
@@ -97,7 +106,7 @@ pub enum SortArg {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Open the interactive register (needs a terminal)
     Tui,
     /// Record a new risk; prints its id
@@ -165,6 +174,11 @@ pub enum Command {
     /// The database file: where it is, whether it is healthy, backups
     #[command(subcommand)]
     Db(DbCommand),
+    /// Load the sample register (risks, estimates, incidents) into a new, empty register
+    #[command(
+        long_about = "Load the sample register (32 risks with estimates, 6 teams, 8 milestones, 8 incidents) into a register that holds nothing yet, e.g. `riskreg --db /tmp/demo.db sample`"
+    )]
+    Sample,
     /// Print shell completions
     Completions {
         #[arg(value_enum)]
@@ -176,7 +190,7 @@ pub enum Command {
 
 /// Fields that add and edit share.
 #[derive(Args, Debug, Default)]
-pub struct FieldArgs {
+pub(crate) struct FieldArgs {
     /// Owning team (must exist: `riskreg team add`); "" for none
     #[arg(long, value_name = "TEAM")]
     pub team: Option<String>,
@@ -221,7 +235,7 @@ pub struct FieldArgs {
 /// (ETTD + ETTR) × users% / 100 × 365.25 / ETTF.
 #[derive(Args, Debug, Default)]
 #[command(next_help_heading = "Availability estimates")]
-pub struct EstimateArgs {
+pub(crate) struct EstimateArgs {
     /// Estimated minutes to detect
     #[arg(long, value_name = "MIN", allow_hyphen_values = true)]
     pub ettd: Option<String>,
@@ -269,7 +283,7 @@ fn parse_status(s: &str) -> Result<Status, String> {
 }
 
 #[derive(Args, Debug)]
-pub struct AddArgs {
+pub(crate) struct AddArgs {
     /// What could go wrong, in one line
     #[arg(required_unless_present = "title_flag", conflicts_with = "title_flag")]
     pub title: Option<String>,
@@ -287,7 +301,7 @@ pub struct AddArgs {
 }
 
 #[derive(Args, Debug)]
-pub struct EditArgs {
+pub(crate) struct EditArgs {
     /// The risk's id
     pub id: String,
     /// New title
@@ -310,7 +324,7 @@ pub struct EditArgs {
 }
 
 #[derive(Args, Debug)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     /// Which risks (see Queries below)
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
@@ -326,7 +340,7 @@ pub struct ListArgs {
 }
 
 #[derive(Args, Debug)]
-pub struct HistoryArgs {
+pub(crate) struct HistoryArgs {
     /// Only this risk's events
     pub id: Option<String>,
     /// Only events on or after this date
@@ -338,7 +352,7 @@ pub struct HistoryArgs {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum TeamCommand {
+pub(crate) enum TeamCommand {
     /// Create a team
     Add {
         name: String,
@@ -359,7 +373,7 @@ pub enum TeamCommand {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum MilestoneCommand {
+pub(crate) enum MilestoneCommand {
     /// Create a milestone
     Add {
         name: String,
@@ -387,7 +401,7 @@ pub enum MilestoneCommand {
 }
 
 #[derive(Args, Debug)]
-pub struct MilestoneFields {
+pub(crate) struct MilestoneFields {
     /// Due date; "" for none
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub due: Option<String>,
@@ -400,12 +414,12 @@ pub struct MilestoneFields {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum SplitBy {
+pub(crate) enum SplitBy {
     Team,
 }
 
 #[derive(Args, Debug)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     /// Which risks (see Queries below); all active risks by default
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
@@ -438,13 +452,13 @@ pub struct ExportArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum InputFormatArg {
+pub(crate) enum InputFormatArg {
     Csv,
     Json,
 }
 
 #[derive(Args, Debug)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// A CSV or JSON file; "-" reads stdin
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
@@ -460,7 +474,7 @@ pub struct ImportArgs {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum IncidentCommand {
+pub(crate) enum IncidentCommand {
     /// Record an incident that happened, linked to the risks it realised; prints its id
     Add(IncidentAddArgs),
     /// Incidents, newest first
@@ -480,7 +494,7 @@ pub enum IncidentCommand {
 }
 
 #[derive(Args, Debug)]
-pub struct IncidentAddArgs {
+pub(crate) struct IncidentAddArgs {
     /// What happened, in one line
     pub title: String,
     /// When it happened
@@ -507,7 +521,7 @@ pub struct IncidentAddArgs {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum ConfigCommand {
+pub(crate) enum ConfigCommand {
     /// Print one setting, or all of them
     Get { key: Option<String> },
     /// Change a setting
@@ -515,7 +529,7 @@ pub enum ConfigCommand {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum DbCommand {
+pub(crate) enum DbCommand {
     /// Print the register's path
     Path,
     /// Check integrity, foreign keys, permissions and leftovers (exit 65 on problems)
@@ -565,7 +579,7 @@ fn built_command() -> clap::Command {
 
 /// The subcommand `args` name (`team add` for a nested one), if it is one of riskreg's,
 /// for pointing at its `--help`.
-pub fn subcommand_name(args: &[std::ffi::OsString]) -> Option<String> {
+pub(super) fn subcommand_name(args: &[std::ffi::OsString]) -> Option<String> {
     let root = built_command();
     let i = subcommand_index(&root, args)?;
     let mut command = &root;
@@ -582,7 +596,7 @@ pub fn subcommand_name(args: &[std::ffi::OsString]) -> Option<String> {
     (!names.is_empty()).then(|| names.join(" "))
 }
 
-pub fn separate_query_terms(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+pub(super) fn separate_query_terms(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     let root = built_command();
     let text = |a: &std::ffi::OsString| a.to_str().map(str::to_string);
     let Some(i) = subcommand_index(&root, &args) else {

@@ -1,15 +1,15 @@
 //! One module per group of subcommands; each is a thin shell over the store and the core.
 
-pub mod catalog;
-pub mod config;
-pub mod db;
-pub mod history;
-pub mod incident;
-pub mod matrix;
-pub mod meta;
-pub mod portfolio;
-pub mod risk;
-pub mod transfer;
+pub(super) mod catalog;
+pub(super) mod config;
+pub(super) mod db;
+pub(super) mod history;
+pub(super) mod incident;
+pub(super) mod matrix;
+pub(super) mod meta;
+pub(super) mod portfolio;
+pub(super) mod risk;
+pub(super) mod transfer;
 
 use std::io::Read;
 
@@ -21,7 +21,7 @@ use crate::query::SortKey;
 use crate::text::echo;
 
 /// A risk id as typed: `42` or `#42`.
-pub fn parse_id(s: &str) -> Result<i64> {
+pub(super) fn parse_id(s: &str) -> Result<i64> {
     s.trim()
         .trim_start_matches('#')
         .parse::<i64>()
@@ -37,7 +37,7 @@ pub fn parse_id(s: &str) -> Result<i64> {
 
 /// A refusal from the lifecycle rules, with the flag that supplies what is missing (the core
 /// names fields, not command-line flags, since the TUI asks in a form).
-pub fn with_flag_hint(e: Error) -> Error {
+pub(super) fn with_flag_hint(e: Error) -> Error {
     match e {
         Error::Field(mut f) => {
             let flag = match f.field.as_str() {
@@ -56,7 +56,7 @@ pub fn with_flag_hint(e: Error) -> Error {
     }
 }
 
-pub fn sort_key(arg: Option<SortArg>) -> SortKey {
+pub(super) fn sort_key(arg: Option<SortArg>) -> SortKey {
     match arg {
         None | Some(SortArg::Score) => SortKey::Score,
         Some(SortArg::Due) => SortKey::Due,
@@ -83,7 +83,7 @@ fn optional_line(field: &str, value: &Option<String>) -> Result<Option<String>> 
 }
 
 /// The shared add/edit flags as a validated patch (the same validation as import and TUI).
-pub fn field_patch(ctx: &Ctx, args: &FieldArgs) -> Result<RiskPatch> {
+pub(super) fn field_patch(ctx: &Ctx, args: &FieldArgs) -> Result<RiskPatch> {
     let description = match args.description.as_deref() {
         None => None,
         Some("-") => {

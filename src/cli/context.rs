@@ -11,13 +11,13 @@ use crate::store::{self, OpenMode, Stamp, Store};
 
 /// Which standard streams are terminals.
 #[derive(Clone, Copy, Debug)]
-pub struct Terminals {
+pub(super) struct Terminals {
     pub stdin: bool,
     pub stdout: bool,
     pub stderr: bool,
 }
 
-pub struct Ctx {
+pub(super) struct Ctx {
     pub db_path: PathBuf,
     /// The path came from neither --db nor $RISKREG_DB.
     pub db_is_default: bool,
@@ -31,7 +31,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn from_cli(cli: &Cli) -> Result<Ctx> {
+    pub(super) fn from_cli(cli: &Cli) -> Result<Ctx> {
         let term = Terminals {
             stdin: std::io::stdin().is_terminal(),
             stdout: std::io::stdout().is_terminal(),
@@ -73,13 +73,13 @@ impl Ctx {
     }
 
     /// The output format: --format, else a table.
-    pub fn format(&self) -> Format {
+    pub(super) fn format(&self) -> Format {
         self.format.unwrap_or(Format::Table)
     }
 
     /// Opens the register to read. An explicit path must exist; the default register is
     /// created on first use.
-    pub fn open_existing(&self) -> Result<Store> {
+    pub(super) fn open_existing(&self) -> Result<Store> {
         if self.db_is_default {
             self.open_for_write()
         } else {
@@ -88,7 +88,7 @@ impl Ctx {
     }
 
     /// Opens the register to change it, creating it (and the default directory, 0700).
-    pub fn open_for_write(&self) -> Result<Store> {
+    pub(super) fn open_for_write(&self) -> Result<Store> {
         if self.db_is_default
             && let Some(dir) = self.db_path.parent()
         {
@@ -99,7 +99,7 @@ impl Ctx {
 
     /// Who and when, for a change. The actor is looked up only when something changes:
     /// asking the system for the user name costs a read command a good part of its time.
-    pub fn stamp(&self) -> Stamp {
+    pub(super) fn stamp(&self) -> Stamp {
         Stamp {
             actor: clock::actor(),
             clock: self.clock.clone(),

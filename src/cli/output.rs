@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::io::json;
 use crate::io::table::Table;
 
-pub struct Out {
+pub(super) struct Out {
     w: BufWriter<Sink>,
 }
 
@@ -27,7 +27,7 @@ impl Default for Out {
 }
 
 impl Out {
-    pub fn new() -> Out {
+    pub(super) fn new() -> Out {
         Out::with_sink(Sink {
             out: std::io::stdout(),
             escape: None,
@@ -37,7 +37,7 @@ impl Out {
     /// Standard output for text written raw, such as CSV: on a terminal every character
     /// that could act on it is shown escaped, as tables show it; a file or a pipe gets the
     /// exact bytes.
-    pub fn raw_text(ctx: &Ctx) -> Out {
+    pub(super) fn raw_text(ctx: &Ctx) -> Out {
         Out::with_sink(Sink {
             out: std::io::stdout(),
             escape: ctx.term.stdout.then(Escaper::default),
@@ -50,32 +50,32 @@ impl Out {
         }
     }
 
-    pub fn write_str(&mut self, s: &str) -> Result<()> {
+    pub(super) fn write_str(&mut self, s: &str) -> Result<()> {
         self.w.write_all(s.as_bytes()).map_err(stdout_error)
     }
 
-    pub fn line(&mut self, s: &str) -> Result<()> {
+    pub(super) fn line(&mut self, s: &str) -> Result<()> {
         self.write_str(s)?;
         self.write_str("\n")
     }
 
     /// The raw writer, for formatters that stream; map its errors with [`Out::error`].
-    pub fn writer(&mut self) -> &mut BufWriter<Sink> {
+    pub(super) fn writer(&mut self) -> &mut BufWriter<Sink> {
         &mut self.w
     }
 
-    pub fn error(e: std::io::Error) -> Error {
+    pub(super) fn error(e: std::io::Error) -> Error {
         stdout_error(e)
     }
 
-    pub fn finish(mut self) -> Result<()> {
+    pub(super) fn finish(mut self) -> Result<()> {
         self.w.flush().map_err(stdout_error)?;
         self.w.get_mut().finish().map_err(stdout_error)
     }
 }
 
 /// Standard output, escaping what a terminal would act on when asked to.
-pub struct Sink {
+pub(super) struct Sink {
     out: Stdout,
     escape: Option<Escaper>,
 }
@@ -113,12 +113,12 @@ impl Write for Sink {
 /// `\u{1b}`, a tab a space, bytes that are not UTF-8 `\x{ff}`. A character split across
 /// two writes is held until its end arrives.
 #[derive(Default)]
-pub struct Escaper {
+pub(super) struct Escaper {
     pending: Vec<u8>,
 }
 
 impl Escaper {
-    pub fn escape(&mut self, buf: &[u8]) -> Vec<u8> {
+    pub(super) fn escape(&mut self, buf: &[u8]) -> Vec<u8> {
         let mut data = std::mem::take(&mut self.pending);
         data.extend_from_slice(buf);
         let mut out = Vec::with_capacity(data.len() + 16);
@@ -153,7 +153,7 @@ impl Escaper {
     }
 
     /// The end of the stream: whatever is held is shown escaped.
-    pub fn finish(&mut self) -> Vec<u8> {
+    pub(super) fn finish(&mut self) -> Vec<u8> {
         let held = std::mem::take(&mut self.pending);
         let mut out = Vec::new();
         for b in held {
@@ -186,7 +186,7 @@ fn escape_text(text: &str, at_end: bool, out: &mut Vec<u8>) -> Vec<u8> {
 }
 
 /// Prints rows in the chosen format: `items` for JSON, `table` for everything else.
-pub fn emit<T: Serialize>(ctx: &Ctx, items: &[T], table: &Table) -> Result<()> {
+pub(super) fn emit<T: Serialize>(ctx: &Ctx, items: &[T], table: &Table) -> Result<()> {
     let mut out = Out::new();
     match ctx.format() {
         Format::Table => out.write_str(&table::render(table, ctx.width, ctx.color))?,
@@ -207,7 +207,11 @@ pub fn emit<T: Serialize>(ctx: &Ctx, items: &[T], table: &Table) -> Result<()> {
 }
 
 /// Prints one JSON document (indented) or, for other formats, the given text.
-pub fn emit_one<T: Serialize>(ctx: &Ctx, value: &T, text: impl FnOnce() -> String) -> Result<()> {
+pub(super) fn emit_one<T: Serialize>(
+    ctx: &Ctx,
+    value: &T,
+    text: impl FnOnce() -> String,
+) -> Result<()> {
     let mut out = Out::new();
     match ctx.format() {
         Format::Json | Format::Ndjson => {
@@ -224,7 +228,7 @@ pub fn emit_one<T: Serialize>(ctx: &Ctx, value: &T, text: impl FnOnce() -> Strin
 }
 
 /// `[`, one compact element per line, `]`: streamable and still easy to diff.
-pub fn json_array<W: Write, T: Serialize>(w: &mut W, items: &[T]) -> std::io::Result<()> {
+pub(super) fn json_array<W: Write, T: Serialize>(w: &mut W, items: &[T]) -> std::io::Result<()> {
     if items.is_empty() {
         return w.write_all(b"[]\n");
     }
@@ -239,7 +243,7 @@ pub fn json_array<W: Write, T: Serialize>(w: &mut W, items: &[T]) -> std::io::Re
 }
 
 /// Writes a `warning: …` line to stderr.
-pub fn warn(message: &str) {
+pub(super) fn warn(message: &str) {
     let _ = writeln!(
         std::io::stderr().lock(),
         "warning: {}",

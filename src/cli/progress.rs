@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 const DELAY: Duration = Duration::from_secs(1);
 
-pub struct Progress {
+pub(super) struct Progress {
     bar: ProgressBar,
     started: Instant,
     enabled: bool,
@@ -16,7 +16,7 @@ pub struct Progress {
 
 impl Progress {
     /// `total` is the number of items when known.
-    pub fn new(label: &str, total: Option<u64>, stderr_is_terminal: bool) -> Progress {
+    pub(super) fn new(label: &str, total: Option<u64>, stderr_is_terminal: bool) -> Progress {
         let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::hidden());
         let template = if total.is_some() {
             "{msg} {wide_bar} {pos}/{len} ({eta} left)"
@@ -35,7 +35,7 @@ impl Progress {
         }
     }
 
-    pub fn set(&mut self, position: u64) {
+    pub(super) fn set(&mut self, position: u64) {
         self.bar.set_position(position);
         if self.enabled
             && !self.shown
@@ -48,7 +48,7 @@ impl Progress {
     }
 
     /// Removes the bar from the terminal.
-    pub fn finish(self) {
+    pub(super) fn finish(self) {
         self.bar.finish_and_clear();
     }
 }

@@ -9,7 +9,7 @@ use crate::text;
 
 const GAP: usize = 2;
 
-pub fn band_style(band: Band) -> Style {
+pub(super) fn band_style(band: Band) -> Style {
     match band {
         Band::Critical => Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
         Band::High => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
@@ -18,7 +18,7 @@ pub fn band_style(band: Band) -> Style {
     }
 }
 
-pub fn paint(s: &str, style: Style, color: bool) -> String {
+pub(super) fn paint(s: &str, style: Style, color: bool) -> String {
     if color {
         format!("{}{s}{}", style.render(), style.render_reset())
     } else {
@@ -71,7 +71,7 @@ fn fit_widths(table: &Table, cells: &[Vec<String>], max: Option<usize>) -> Vec<u
 
 /// The table as text, one line per row, every line the same display width (so columns
 /// line up whatever the script or emoji in the cells).
-pub fn render(table: &Table, width: Option<usize>, color: bool) -> String {
+pub(super) fn render(table: &Table, width: Option<usize>, color: bool) -> String {
     let cells: Vec<Vec<String>> = table
         .rows
         .iter()

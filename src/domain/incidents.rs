@@ -4,7 +4,8 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::estimates::{Estimates, format_number, incidents_per_year};
+use super::estimates::{Estimates, incidents_per_year};
+use super::figures;
 use super::{Amount, FieldError};
 
 /// Measured detect + repair time counts as "well above" the estimate beyond this factor.
@@ -108,15 +109,15 @@ impl Calibration {
                 seen,
             } => format!(
                 "{seen} incidents in the last 365 days; the ETTF allows {} a year",
-                format_number(*allowed_per_year, 2)
+                figures::per_year(*allowed_per_year)
             ),
             Calibration::SlowerThanEstimated {
                 estimated_minutes,
                 measured_minutes,
             } => format!(
                 "detect + repair took {} min on average; estimated {} min",
-                format_number(*measured_minutes, 1),
-                format_number(*estimated_minutes, 1)
+                figures::minutes(*measured_minutes),
+                figures::minutes(*estimated_minutes)
             ),
         }
     }

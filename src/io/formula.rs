@@ -35,14 +35,14 @@ pub fn restore(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Whether a cell would start a formula in a spreadsheet.
-pub fn is_live_formula(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| TRIGGERS.contains(&c))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether a cell would start a formula in a spreadsheet.
+    fn is_live_formula(s: &str) -> bool {
+        s.chars().next().is_some_and(|c| TRIGGERS.contains(&c))
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -85,7 +85,7 @@ pub fn write_risk_row<W: Write + ?Sized>(out: &mut W, r: &Risk) -> io::Result<()
             f.owner.clone(),
             date(f.next_review),
             f.bad_minutes_per_year()
-                .map(|m| crate::domain::estimates::format_number(m, 1))
+                .map(crate::domain::figures::minutes)
                 .unwrap_or_default(),
         ],
     )

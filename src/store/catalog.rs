@@ -97,7 +97,8 @@ impl Tx<'_> {
             noun,
             name,
             format!(
-                "no such {noun}{hint} To create it: riskreg {noun} add {}",
+                "no such {noun}{hint}{} create it with: riskreg {noun} add {}",
+                if hint.is_empty() { ";" } else { " Or" },
                 shell_quote(name)
             ),
         )

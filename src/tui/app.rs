@@ -403,7 +403,12 @@ impl App {
 
     /// The bindings of the current tab (its own keys).
     pub(crate) fn tab_bindings(&self) -> &'static [keymap::Binding] {
-        self.tabs.view(self.tab).bindings()
+        self.bindings_of(self.tab)
+    }
+
+    /// A tab's own keys (the keys every tab has are [`keymap::GLOBAL`]).
+    pub fn bindings_of(&self, tab: Tab) -> &'static [keymap::Binding] {
+        self.tabs.view(tab).bindings()
     }
 
     // ----- filter and sort -----------------------------------------------------------

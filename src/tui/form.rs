@@ -18,7 +18,7 @@ use super::widgets::frame::{KeyHelp, key_line};
 use crate::text::{is_unsafe_char, sanitize};
 
 /// The pick-list option that creates a new team or milestone from the form.
-pub const NEW_OPTION: &str = "+ new…";
+pub(crate) const NEW_OPTION: &str = "+ new…";
 
 /// How a field is edited.
 pub enum Input {
@@ -273,7 +273,7 @@ impl Fields {
 
 /// A key for a text field: the textarea's own bindings, plus Ctrl-U deleting to the start of
 /// the line as in a shell. Whether the text changed.
-pub fn text_key(t: &mut TextArea<'static>, key: KeyEvent) -> bool {
+pub(crate) fn text_key(t: &mut TextArea<'static>, key: KeyEvent) -> bool {
     if key.code == KeyCode::Char('u') && key.modifiers.contains(KeyModifiers::CONTROL) {
         t.delete_line_by_head()
     } else {
@@ -307,7 +307,7 @@ fn pick_key(options: &[String], index: &mut usize, key: KeyEvent) {
 }
 
 /// The keys every form shows.
-pub const KEYS: &[KeyHelp] = &[
+pub(crate) const KEYS: &[KeyHelp] = &[
     ("Tab/↓↑", "next field"),
     ("←/→", "pick"),
     ("Enter", "save"),
@@ -319,7 +319,7 @@ const LABEL_W: u16 = 16;
 const BOX_MIN: u16 = 4;
 
 /// How a pick list shows its value; `describe` may add words (likelihood "3 possible").
-pub type Describe = fn(&Entry) -> Option<String>;
+pub(crate) type Describe = fn(&Entry) -> Option<String>;
 
 fn pick_text(entry: &Entry, describe: Describe) -> String {
     let value = entry.current();
@@ -397,7 +397,7 @@ fn render_entry(
 
 /// Draws a form: the one-line fields (scrolling to keep the focus in view, with a sign when
 /// some are out of view), a multi-line field as a box, the form's message and its keys.
-pub fn render(
+pub(crate) fn render(
     fields: &Fields,
     title: &str,
     keys: &[KeyHelp],
@@ -514,7 +514,7 @@ pub fn render(
 }
 
 /// Describes nothing: pick lists show their values as they are.
-pub fn plain(_entry: &Entry) -> Option<String> {
+pub(crate) fn plain(_entry: &Entry) -> Option<String> {
     None
 }
 

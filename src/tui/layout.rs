@@ -58,14 +58,9 @@ pub fn risks(body: Rect) -> RisksLayout {
     }
 }
 
-/// How many risks the table shows at this terminal size (its header takes a row).
-pub fn risk_rows(area: Rect) -> usize {
-    usize::from(risks(screen(area).body).table.height.saturating_sub(1))
-}
-
-/// How many rows the other tabs' lists show (a bordered block with a header row).
-pub fn list_rows(area: Rect) -> usize {
-    usize::from(screen(area).body.height.saturating_sub(3))
+/// How many risks the table shows in the Risks tab's `body` (its header takes a row).
+pub fn risk_rows(body: Rect) -> usize {
+    usize::from(risks(body).table.height.saturating_sub(1))
 }
 
 /// A centred popup of at most `width` × `height` inside `area`.

@@ -132,7 +132,8 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 /// The keys of the full detail of a risk.
-pub const DETAIL_KEYS: &[KeyHelp] = &[("↑/↓", "scroll"), ("Esc/Enter", "close"), ("q", "quit")];
+pub(super) const DETAIL_KEYS: &[KeyHelp] =
+    &[("↑/↓", "scroll"), ("Esc/Enter", "close"), ("q", "quit")];
 
 fn render_popup(app: &App, area: Rect, buf: &mut Buffer) {
     let Some(popup) = &app.popup else { return };

@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: a register in a temporary directory and the
 //! real `riskreg` binary run against it, isolated from the user's home and environment.
-#![allow(dead_code)] // each test crate uses a different subset
+#![allow(dead_code, unreachable_pub)] // each test crate uses a different subset; shared by all
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -20,7 +20,7 @@ fn plural(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
-pub fn team(ctx: &Ctx, command: TeamCommand) -> Result<()> {
+pub(crate) fn team(ctx: &Ctx, command: TeamCommand) -> Result<()> {
     match command {
         TeamCommand::List => {
             let store = ctx.open_existing()?;
@@ -87,7 +87,7 @@ fn milestone_patch(fields: &MilestoneFields, name: Option<&str>) -> Result<Miles
     })
 }
 
-pub fn milestone(ctx: &Ctx, command: MilestoneCommand) -> Result<()> {
+pub(crate) fn milestone(ctx: &Ctx, command: MilestoneCommand) -> Result<()> {
     match command {
         MilestoneCommand::List => {
             let store = ctx.open_existing()?;

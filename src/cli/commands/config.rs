@@ -17,7 +17,7 @@ struct Setting {
     meaning: &'static str,
 }
 
-pub fn config(ctx: &Ctx, command: ConfigCommand) -> Result<()> {
+pub(crate) fn config(ctx: &Ctx, command: ConfigCommand) -> Result<()> {
     match command {
         ConfigCommand::Get { key: None } => {
             let store = ctx.open_existing()?;

@@ -13,7 +13,7 @@ use crate::io::atomic::{AtomicFile, stale_temp_files};
 use crate::io::import::MAX_ID;
 use crate::text::sanitize;
 
-pub fn db(ctx: &Ctx, command: DbCommand) -> Result<()> {
+pub(crate) fn db(ctx: &Ctx, command: DbCommand) -> Result<()> {
     match command {
         DbCommand::Path => {
             let path = std::fs::canonicalize(&ctx.db_path).unwrap_or_else(|_| ctx.db_path.clone());
@@ -35,7 +35,13 @@ pub fn db(ctx: &Ctx, command: DbCommand) -> Result<()> {
             emit_one(
                 ctx,
                 &json!({"schema_version": 1, "backup": shown, "risks": risks}),
-                || format!("backed up {risks} risks to {}\n", sanitize(&shown)),
+                || {
+                    format!(
+                        "backed up {} to {}\n",
+                        crate::domain::figures::count(risks, "risk", "risks"),
+                        sanitize(&shown)
+                    )
+                },
             )
         }
     }

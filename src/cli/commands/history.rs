@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::io::table::{Cell, Column, Table};
 use crate::store::EventFilter;
 
-pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
+pub(crate) fn history(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
     let risk_id = args.id.as_deref().map(parse_id).transpose()?;
     let since = args
         .since

@@ -4,13 +4,13 @@ use super::parse_id;
 use crate::cli::args::{IncidentAddArgs, IncidentCommand};
 use crate::cli::context::Ctx;
 use crate::cli::output::{emit, emit_one};
-use crate::domain::estimates::format_number;
+use crate::domain::figures;
 use crate::domain::incidents::{Incident, IncidentText, NewIncident};
 use crate::error::{Error, Result};
 use crate::io::table::{Cell, Column, Table};
 use crate::text::sanitize;
 
-pub fn incident(ctx: &Ctx, command: IncidentCommand) -> Result<()> {
+pub(crate) fn incident(ctx: &Ctx, command: IncidentCommand) -> Result<()> {
     match command {
         IncidentCommand::Add(args) => add(ctx, &args),
         IncidentCommand::List { risk } => list(ctx, risk.as_deref()),
@@ -68,7 +68,7 @@ fn link(ctx: &Ctx, incident: &str, risks: &[String]) -> Result<()> {
     })
 }
 
-pub fn table(incidents: &[Incident]) -> Table {
+pub(crate) fn table(incidents: &[Incident]) -> Table {
     let mut t = Table::new(vec![
         Column::right("ID"),
         Column::left("DATE", 10, 0),
@@ -88,7 +88,7 @@ pub fn table(incidents: &[Incident]) -> Table {
             Cell::plain(i.ttd),
             Cell::plain(i.ttr),
             Cell::plain(i.users),
-            Cell::plain(format_number(i.bad_minutes(), 2)),
+            Cell::plain(figures::minutes(i.bad_minutes())),
             Cell::plain(
                 i.risks
                     .iter()

@@ -42,7 +42,7 @@ fn level_pairs() -> Result<Vec<(Likelihood, Impact)>> {
     Ok(out)
 }
 
-pub fn matrix(ctx: &Ctx, query: &[String], all: bool) -> Result<()> {
+pub(crate) fn matrix(ctx: &Ctx, query: &[String], all: bool) -> Result<()> {
     let spec = ListSpec {
         query: Query::parse_args(query)?,
         all,
@@ -150,8 +150,8 @@ fn heat_map(m: &Matrix, bands: &BandThresholds, color: bool) -> String {
         paint(&format!("{b} {lo}-{hi}"), band_style(b), color)
     };
     s.push_str(&format!(
-        "\n{} risks · bands by score: {}, {}, {}, {}\n",
-        m.total,
+        "\n{} · bands by score: {}, {}, {}, {}\n",
+        crate::domain::figures::count(m.total, "risk", "risks"),
         range(Band::Low),
         range(Band::Medium),
         range(Band::High),

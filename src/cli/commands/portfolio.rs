@@ -5,7 +5,7 @@ use crate::cli::args::Format;
 use crate::cli::context::Ctx;
 use crate::cli::output::{Out, emit_one};
 use crate::cli::table;
-use crate::domain::estimates::format_number;
+use crate::domain::figures;
 use crate::domain::portfolio::{MilestoneLine, Report, RiskLine, Violation};
 use crate::error::{Error, Result};
 use crate::io::json;
@@ -18,7 +18,7 @@ fn build(ctx: &Ctx) -> Result<(Report, Vec<Violation>)> {
     crate::ops::portfolio(&store, ctx.clock.today)
 }
 
-pub fn report(ctx: &Ctx) -> Result<()> {
+pub(crate) fn report(ctx: &Ctx) -> Result<()> {
     let (report, _) = build(ctx)?;
     match ctx.format() {
         Format::Json | Format::Ndjson => emit_one(ctx, &report, String::new),
@@ -39,7 +39,7 @@ pub fn report(ctx: &Ctx) -> Result<()> {
     }
 }
 
-pub fn check(ctx: &Ctx) -> Result<()> {
+pub(crate) fn check(ctx: &Ctx) -> Result<()> {
     let (_, violations) = build(ctx)?;
     let mut out = Out::new();
     match ctx.format() {
@@ -76,7 +76,7 @@ pub fn check(ctx: &Ctx) -> Result<()> {
 }
 
 fn minutes(m: Option<f64>) -> String {
-    m.map(|v| format_number(v, 1)).unwrap_or_default()
+    m.map(figures::minutes).unwrap_or_default()
 }
 
 fn risk_table(lines: &[RiskLine]) -> Table {
@@ -122,9 +122,9 @@ fn milestone_table(lines: &[MilestoneLine]) -> Table {
             Cell::text(&m.name),
             Cell::plain(due),
             Cell::plain(m.active_risks),
-            Cell::plain(format_number(m.change_minutes, 1)),
-            Cell::plain(format_number(m.projected_minutes, 1)),
-            Cell::plain(format_number(m.budget_left_minutes, 1)),
+            Cell::plain(figures::minutes(m.change_minutes)),
+            Cell::plain(figures::minutes(m.projected_minutes)),
+            Cell::plain(figures::minutes(m.budget_left_minutes)),
         ]);
     }
     t
@@ -160,23 +160,36 @@ fn render(r: &Report, ctx: &Ctx, md: bool) -> String {
         s.push_str(&format!("Availability risk register — {}\n", r.today));
     }
     s.push_str(&format!(
-        "\n{} risks, {} active: {} critical, {} high, {} medium, {} low.\n",
-        r.risks, r.active, r.by_band.critical, r.by_band.high, r.by_band.medium, r.by_band.low
+        "\n{}, {} active: {} critical, {} high, {} medium, {} low.\n",
+        figures::count(r.risks, "risk", "risks"),
+        r.active,
+        r.by_band.critical,
+        r.by_band.high,
+        r.by_band.medium,
+        r.by_band.low
     ));
     heading(&mut s, "Error budget");
+    let left = if b.left_minutes < 0.0 {
+        format!("{} over the budget", figures::minutes(-b.left_minutes))
+    } else {
+        format!("leaving {}", figures::minutes(b.left_minutes))
+    };
     s.push_str(&format!(
-        "SLO {}%: {} bad minutes a year. Active risks use {} ({}%), leaving {}.\n",
-        format_number(b.slo, 3),
-        format_number(b.budget_minutes, 2),
-        format_number(b.used_minutes, 2),
-        format_number(b.used_percent, 1),
-        format_number(b.left_minutes, 2)
+        "SLO {}%: {} bad minutes a year. Active risks use {} ({}%), {left}.\n",
+        figures::slo(b.slo),
+        figures::minutes(b.budget_minutes),
+        figures::minutes(b.used_minutes),
+        figures::percent(b.used_percent),
     ));
     s.push_str(&format!(
-        "{} active risks have estimates; {} have none (not counted). One risk above {} bad minutes is too big.\n",
-        b.active_with_estimates,
+        "{} {} estimates; {} {} none (not counted). A risk above {} bad minutes a year is too big on its own; {} {}.\n",
+        figures::count(b.active_with_estimates, "active risk", "active risks"),
+        if b.active_with_estimates == 1 { "has" } else { "have" },
         b.active_without_estimates,
-        format_number(b.single_risk_limit_minutes, 2)
+        if b.active_without_estimates == 1 { "has" } else { "have" },
+        figures::minutes(b.single_risk_limit_minutes),
+        figures::count(u64::try_from(r.too_big.len()).unwrap_or(0), "risk", "risks"),
+        if r.too_big.len() == 1 { "is" } else { "are" }
     ));
     let mut status = Table::new(vec![Column::left("STATUS", 10, 0), Column::right("RISKS")]);
     for (k, v) in &r.by_status {
@@ -195,13 +208,13 @@ fn render(r: &Report, ctx: &Ctx, md: bool) -> String {
     ]);
     for t in &r.by_team {
         teams.push(vec![
-            Cell::text(t.team.as_deref().unwrap_or("(no team)")),
+            Cell::text(t.team.as_deref().unwrap_or("(unowned)")),
             Cell::plain(t.active),
             Cell::Banded(t.by_band.critical.to_string(), Band::Critical),
             Cell::Banded(t.by_band.high.to_string(), Band::High),
             Cell::plain(t.by_band.medium),
             Cell::plain(t.by_band.low),
-            Cell::plain(format_number(t.bad_minutes_per_year, 1)),
+            Cell::plain(figures::minutes(t.bad_minutes_per_year)),
         ]);
     }
     heading(&mut s, "By team");

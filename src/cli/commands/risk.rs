@@ -26,7 +26,7 @@ fn levels(l: u8, i: u8) -> Result<(Likelihood, Impact)> {
     ))
 }
 
-pub fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
+pub(crate) fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
     let raw_title = args.title.or(args.title_flag).unwrap_or_default();
     let title = validate::title(&raw_title)?;
     let (likelihood, impact) = levels(args.likelihood, args.impact)?;
@@ -52,7 +52,7 @@ pub fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
     emit_one(ctx, &risk, || format!("{id}\n"))
 }
 
-pub fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
+pub(crate) fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
     let id = parse_id(&args.id)?;
     let mut patch = field_patch(ctx, &args.fields)?;
     patch.title = args.title.as_deref().map(validate::title).transpose()?;
@@ -102,7 +102,7 @@ pub(super) fn history_note(note: Option<&str>) -> Result<String> {
     Ok(note.map(validate::note).transpose()?.unwrap_or_default())
 }
 
-pub fn review(ctx: &Ctx, id: &str, note: Option<&str>) -> Result<()> {
+pub(crate) fn review(ctx: &Ctx, id: &str, note: Option<&str>) -> Result<()> {
     let id = parse_id(id)?;
     let note = history_note(note)?;
     let mut store = ctx.open_existing()?;
@@ -119,7 +119,7 @@ pub fn review(ctx: &Ctx, id: &str, note: Option<&str>) -> Result<()> {
     })
 }
 
-pub fn delete(ctx: &Ctx, id: &str, yes: bool, note: Option<&str>) -> Result<()> {
+pub(crate) fn delete(ctx: &Ctx, id: &str, yes: bool, note: Option<&str>) -> Result<()> {
     let id = parse_id(id)?;
     let note = history_note(note)?;
     let mut store = ctx.open_existing()?;
@@ -172,7 +172,7 @@ pub(crate) fn risk_format(format: Format) -> Option<RiskFormat> {
     }
 }
 
-pub fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
+pub(crate) fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let spec = ListSpec {
         query: Query::parse_args(&args.query)?,
         all: args.all,
@@ -266,7 +266,7 @@ fn risk_row(r: &Risk, today: jiff::civil::Date) -> Vec<Cell> {
     ]
 }
 
-pub fn show(ctx: &Ctx, id: &str) -> Result<()> {
+pub(crate) fn show(ctx: &Ctx, id: &str) -> Result<()> {
     let id = parse_id(id)?;
     let store = ctx.open_existing()?;
     let risk = store.risk(id)?;

@@ -19,7 +19,7 @@ use crate::query::{Flag, ListSpec, Query, Term, TermKind, TextField};
 use crate::store::Store;
 use crate::text::sanitize;
 
-pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
+pub(crate) fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     let format = match ctx.format.and_then(risk_format) {
         Some(f) => f,
         None if ctx.format == Some(Format::Table) => {
@@ -51,7 +51,8 @@ pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
             let n = to_file(ctx, &store, &spec, format, &path, args.force, args.raw)?;
             if ctx.term.stderr {
                 eprintln!(
-                    "wrote {n} risks to {}",
+                    "wrote {} to {}",
+                    crate::domain::figures::count(n, "risk", "risks"),
                     sanitize(&path.display().to_string())
                 );
             }
@@ -248,7 +249,7 @@ fn create_private_dir(dir: &Path) -> Result<bool> {
     Ok(true)
 }
 
-pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
+pub(crate) fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let from_stdin = args.file.as_os_str() == "-";
     let hint = match args.input_format {
         Some(InputFormatArg::Csv) => Some(InputFormat::Csv),
@@ -293,8 +294,11 @@ fn summary(r: &ImportReport) -> String {
         "imported"
     };
     let mut s = format!(
-        "{verb} {} rows: {} created, {} updated, {} unchanged\n",
-        r.rows, r.created, r.updated, r.unchanged
+        "{verb} {}: {} created, {} updated, {} unchanged\n",
+        crate::domain::figures::count(r.rows, "row", "rows"),
+        r.created,
+        r.updated,
+        r.unchanged
     );
     let create = if r.dry_run { "would create" } else { "created" };
     if !r.teams_created.is_empty() {

@@ -56,10 +56,8 @@ impl App {
                 None
             }
             Purpose::NewMilestone => {
-                self.committed(
-                    None,
-                    format!("added milestone {shown}: set its due date, team and status"),
-                );
+                self.tabs.roadmap.select(&name);
+                self.committed(None, format!("added milestone {shown}"));
                 let teams = self.tabs.teams.names();
                 let milestone = crate::domain::Milestone {
                     name,

@@ -39,7 +39,7 @@ impl MilestoneForm {
             Entry::text("name", "Name", &m.name),
             Entry::text(
                 "due",
-                "Due (YYYY-MM-DD)",
+                "Due date",
                 &m.due.map(|d| d.to_string()).unwrap_or_default(),
             ),
             Entry::pick(

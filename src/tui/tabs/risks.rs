@@ -409,7 +409,7 @@ impl TabView for RisksTab {
     }
 
     fn resize(&mut self, body: Rect) {
-        let page = usize::from(layout::risks(body).table.height.saturating_sub(1));
+        let page = layout::risk_rows(body);
         self.page = page;
         self.cursor.keep_visible(self.ids.len(), page);
     }

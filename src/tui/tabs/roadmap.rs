@@ -67,7 +67,10 @@ pub struct RoadmapTab {
     /// The budget left as each milestone lands (the report's burn-down).
     pub burn_down: Vec<MilestoneLine>,
     name_w: u16,
+    team_w: u16,
     page: usize,
+    /// A milestone to choose once it arrives (one just added).
+    pending: Option<String>,
 }
 
 /// The milestones, and the chosen one's risks: side by side where there is room, else the
@@ -88,6 +91,11 @@ impl RoadmapTab {
 
     pub fn names(&self) -> Vec<String> {
         self.milestones.iter().map(|m| m.name.clone()).collect()
+    }
+
+    /// Chooses the milestone named `name` when the next overview brings it.
+    pub fn select(&mut self, name: &str) {
+        self.pending = Some(name.to_string());
     }
 }
 
@@ -135,6 +143,7 @@ impl TabView for RoadmapTab {
                 vec![
                     Cell::new(due),
                     Cell::new(&m.name),
+                    Cell::new(m.team.as_deref().unwrap_or("—")),
                     state,
                     Cell::new(m.active_risks.to_string()),
                     days,
@@ -146,6 +155,7 @@ impl TabView for RoadmapTab {
             columns: vec![
                 Column::number("DUE").left(),
                 Column::flex("MILESTONE", 8).hint(self.name_w),
+                Column::text("TEAM", 4, 20).hint(self.team_w).optional(2),
                 Column::text("STATUS", 4, 11),
                 Column::number("RISKS"),
                 Column::number("LEFT").optional(1),
@@ -229,7 +239,17 @@ impl TabView for RoadmapTab {
             .map(|m| width(&m.name))
             .max()
             .map_or(0, |w| u16::try_from(w).unwrap_or(u16::MAX));
-        self.cursor.at = chosen
+        self.team_w = self
+            .milestones
+            .iter()
+            .filter_map(|m| m.team.as_deref())
+            .map(width)
+            .max()
+            .map_or(0, |w| u16::try_from(w).unwrap_or(u16::MAX));
+        self.cursor.at = self
+            .pending
+            .take()
+            .or(chosen)
             .and_then(|n| self.milestones.iter().position(|m| m.name == n))
             .unwrap_or(0);
         self.cursor

@@ -54,6 +54,8 @@ pub struct TeamsTab {
     /// The widest team name: the TEAM column keeps it while the list scrolls.
     name_w: u16,
     page: usize,
+    /// A team to choose once it arrives (one just added or renamed).
+    pending: Option<String>,
 }
 
 impl TeamsTab {
@@ -62,6 +64,11 @@ impl TeamsTab {
         self.rows
             .get(self.cursor.at)
             .and_then(|t| t.team.as_deref())
+    }
+
+    /// Chooses the team named `name` when the next overview brings it.
+    pub fn select(&mut self, name: &str) {
+        self.pending = Some(name.to_string());
     }
 
     /// Every team's name, for pick lists.
@@ -163,7 +170,7 @@ impl TabView for TeamsTab {
             .map(|t| width(t.team.as_deref().unwrap_or(UNOWNED)))
             .max()
             .map_or(0, |w| u16::try_from(w).unwrap_or(u16::MAX));
-        if let Some(i) = chosen.and_then(|c| {
+        if let Some(i) = self.pending.take().or(chosen).and_then(|c| {
             self.rows
                 .iter()
                 .position(|t| t.team.as_deref() == Some(c.as_str()))
