@@ -1,4 +1,4 @@
--- riskreg schema, version 4.
+-- riskreg schema, version 5.
 --
 -- Enum CHECKs are written as OR chains, not IN lists: SQLite builds a temporary b-tree for
 -- every evaluation of an IN list of more than two constants, twice per imported row.
@@ -57,7 +57,7 @@ CREATE TABLE risk (
     due_order      TEXT NOT NULL DEFAULT '9999-12-31',
     -- +1 on every change: the token for optimistic concurrency
     revision       INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1)
-, ettd_min REAL CHECK (ettd_min >= 0), ettr_min REAL CHECK (ettr_min >= 0), users_pct REAL CHECK (users_pct BETWEEN 0 AND 100), ettf_days REAL CHECK (ettf_days > 0), target_ettd_min REAL CHECK (target_ettd_min >= 0), target_ettr_min REAL CHECK (target_ettr_min >= 0), target_users_pct REAL CHECK (target_users_pct BETWEEN 0 AND 100), target_ettf_days REAL CHECK (target_ettf_days > 0), bad_minutes REAL GENERATED ALWAYS AS ((ettd_min + ettr_min) * users_pct / 100.0 * 365.25 / ettf_days) VIRTUAL) STRICT;
+, ettd_min REAL CHECK (ettd_min >= 0), ettr_min REAL CHECK (ettr_min >= 0), users_pct REAL CHECK (users_pct BETWEEN 0 AND 100), ettf_days REAL CHECK (ettf_days > 0), target_ettd_min REAL CHECK (target_ettd_min >= 0), target_ettr_min REAL CHECK (target_ettr_min >= 0), target_users_pct REAL CHECK (target_users_pct BETWEEN 0 AND 100), target_ettf_days REAL CHECK (target_ettf_days > 0), bad_minutes REAL GENERATED ALWAYS AS ((ettd_min + ettr_min) * users_pct / 100.0 * 365.25 / ettf_days) VIRTUAL, links TEXT NOT NULL DEFAULT '', open_action_dues TEXT, next_action_due TEXT) STRICT;
 
 -- The priority order (score desc, impact desc, …) and the common filters. risk_priority
 -- also carries status and likelihood, so the ids of the active risks in priority order and
@@ -73,21 +73,25 @@ BEGIN
 END;
 
 -- History: append-only. No foreign key to risk, so a deleted risk keeps its events.
+-- Version 5: an event may be about one of the risk's actions (action_id), and a comment is
+-- an event of its own kind.
 CREATE TABLE event (
-    id       INTEGER PRIMARY KEY,
-    risk_id  INTEGER NOT NULL,
-    at       TEXT NOT NULL,
-    actor    TEXT NOT NULL,
-    kind     TEXT NOT NULL CHECK (kind = 'create' OR kind = 'change' OR kind = 'status' OR kind = 'review'
-                          OR kind = 'import' OR kind = 'delete'),
-    field    TEXT,
-    old      TEXT,
-    new      TEXT,
-    revision INTEGER,
-    note     TEXT NOT NULL DEFAULT ''
+    id        INTEGER PRIMARY KEY,
+    risk_id   INTEGER NOT NULL,
+    action_id INTEGER,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind = 'create' OR kind = 'change' OR kind = 'status' OR kind = 'review'
+                           OR kind = 'import' OR kind = 'delete' OR kind = 'comment'),
+    field     TEXT,
+    old       TEXT,
+    new       TEXT,
+    revision  INTEGER,
+    note      TEXT NOT NULL DEFAULT ''
 ) STRICT;
 
 CREATE INDEX event_risk ON event (risk_id, id);
+CREATE INDEX event_action ON event (action_id, id) WHERE action_id IS NOT NULL;
 
 CREATE TRIGGER event_no_update BEFORE UPDATE ON event
 BEGIN
@@ -124,3 +128,65 @@ CREATE TABLE incident_risk (
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX incident_risk_risk ON incident_risk (risk_id, incident_id);
+
+-- Version 5: actions, the work that retires a risk. `effective_due` is the date that counts
+-- (its own, else its milestone's); the store sets it and a trigger follows the milestone.
+CREATE TABLE action (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    risk_id       INTEGER NOT NULL REFERENCES risk (id),
+    title         TEXT NOT NULL CHECK (length(title) >= 1),
+    status        TEXT NOT NULL CHECK (status = 'todo' OR status = 'doing' OR status = 'done' OR status = 'dropped'),
+    owner         TEXT NOT NULL DEFAULT '',
+    team_id       INTEGER REFERENCES team (id),
+    milestone_id  INTEGER REFERENCES milestone (id),
+    due           TEXT CHECK (due IS NULL OR due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    effective_due TEXT,
+    link          TEXT NOT NULL DEFAULT '',
+    kind          TEXT NOT NULL CHECK (kind = 'short-term' OR kind = 'long-term'),
+    incident_id   INTEGER REFERENCES incident (id),
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    revision      INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1)
+) STRICT;
+
+CREATE INDEX action_risk ON action (risk_id);
+CREATE INDEX action_team ON action (team_id);
+CREATE INDEX action_milestone ON action (milestone_id);
+-- Open actions by the date that counts: the Actions tab's order and is:overdue.
+CREATE INDEX action_open_due ON action (effective_due, id) WHERE status = 'todo' OR status = 'doing';
+
+-- A risk keeps the due dates of its open actions (in no order, "-" for none; NULL when it has no
+-- open action) and the earliest, so lists and exports of 100,000 risks read their action
+-- figures from the row.
+CREATE TRIGGER action_counts_insert AFTER INSERT ON action
+BEGIN
+    UPDATE risk SET
+        open_action_dues = (SELECT group_concat(coalesce(a.effective_due, '-'), ',')
+                            FROM action a WHERE a.risk_id = risk.id AND (a.status = 'todo' OR a.status = 'doing')),
+        next_action_due = (SELECT min(a.effective_due) FROM action a WHERE a.risk_id = risk.id AND (a.status = 'todo' OR a.status = 'doing'))
+    WHERE id = NEW.risk_id;
+END;
+
+CREATE TRIGGER action_counts_update AFTER UPDATE OF risk_id, status, effective_due ON action
+BEGIN
+    UPDATE risk SET
+        open_action_dues = (SELECT group_concat(coalesce(a.effective_due, '-'), ',')
+                            FROM action a WHERE a.risk_id = risk.id AND (a.status = 'todo' OR a.status = 'doing')),
+        next_action_due = (SELECT min(a.effective_due) FROM action a WHERE a.risk_id = risk.id AND (a.status = 'todo' OR a.status = 'doing'))
+    WHERE id = NEW.risk_id OR id = OLD.risk_id;
+END;
+
+CREATE TRIGGER action_counts_delete AFTER DELETE ON action
+BEGIN
+    UPDATE risk SET
+        open_action_dues = (SELECT group_concat(coalesce(a.effective_due, '-'), ',')
+                            FROM action a WHERE a.risk_id = risk.id AND (a.status = 'todo' OR a.status = 'doing')),
+        next_action_due = (SELECT min(a.effective_due) FROM action a WHERE a.risk_id = risk.id AND (a.status = 'todo' OR a.status = 'doing'))
+    WHERE id = OLD.risk_id;
+END;
+
+-- A milestone's new due date is the due date of its actions that have none of their own.
+CREATE TRIGGER milestone_due_actions AFTER UPDATE OF due ON milestone
+BEGIN
+    UPDATE action SET effective_due = NEW.due WHERE milestone_id = NEW.id AND due IS NULL;
+END;

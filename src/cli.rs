@@ -146,9 +146,16 @@ fn panic_if_asked() {
 fn run(args: &[OsString]) -> Result<()> {
     let parsed = args::command()
         .try_get_matches_from(args::separate_query_terms(args.to_vec()))
-        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m).map(|cli| (cli, m)));
     let cli = match parsed {
-        Ok(cli) => cli,
+        Ok((mut cli, matches)) => {
+            if let Some(Command::Incident(args::IncidentCommand::Add(add))) = &mut cli.command {
+                add.kinds = args::incident_action_kinds(&matches).map_err(|m| {
+                    Error::CommandLine(format!("{m} (see `riskreg incident add --help`)"))
+                })?;
+            }
+            cli
+        }
         Err(e) if !e.use_stderr() => {
             // --help and --version: to stdout, exit 0.
             let mut out = output::Out::new();
@@ -175,8 +182,11 @@ fn run(args: &[OsString]) -> Result<()> {
         Command::List(a) => risk::list(&ctx, a),
         Command::Show { id } => risk::show(&ctx, &id),
         Command::Edit(a) => risk::edit(&ctx, a),
-        Command::Review { id, note } => risk::review(&ctx, &id, note.as_deref()),
-        Command::Delete { id, yes, note } => risk::delete(&ctx, &id, yes, note.as_deref()),
+        Command::Review(a) => risk::review(&ctx, a),
+        Command::Delete(a) => risk::delete(&ctx, a),
+        Command::Comment { risk, text } => notes::comment(&ctx, &risk, &text),
+        Command::Link(c) => notes::link(&ctx, c),
+        Command::Action(c) => action::action(&ctx, c),
         Command::History(a) => history::history(&ctx, a),
         Command::Team(c) => catalog::team(&ctx, c),
         Command::Milestone(c) => catalog::milestone(&ctx, c),

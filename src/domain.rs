@@ -1,6 +1,7 @@
 //! The register's vocabulary: risks and their fields, statuses, likelihood and impact, teams,
 //! milestones and history events. Pure: no database, no terminal, no clock.
 
+pub mod actions;
 pub mod detail;
 pub mod estimates;
 pub mod figures;
@@ -239,10 +240,11 @@ pub enum Field {
     TargetEttr,
     TargetUsers,
     TargetEttf,
+    Links,
 }
 
 impl Field {
-    pub const ALL: [Field; 22] = [
+    pub const ALL: [Field; 23] = [
         Field::Title,
         Field::Description,
         Field::Category,
@@ -265,6 +267,7 @@ impl Field {
         Field::TargetEttr,
         Field::TargetUsers,
         Field::TargetEttf,
+        Field::Links,
     ];
 
     pub fn name(self) -> &'static str {
@@ -291,11 +294,31 @@ impl Field {
             Field::TargetEttr => "target_ettr",
             Field::TargetUsers => "target_users",
             Field::TargetEttf => "target_ettf",
+            Field::Links => "links",
         }
     }
 
     pub fn from_name(name: &str) -> Option<Field> {
         Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// A link on a risk: a design doc, a ticket, a postmortem.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Link {
+    /// An http(s) URL or a ticket key (see [`validate::link`]).
+    pub url: String,
+    pub label: String,
+}
+
+impl Link {
+    /// "URL" or "URL label", as a line of the links text.
+    pub fn line(&self) -> String {
+        if self.label.is_empty() {
+            self.url.clone()
+        } else {
+            format!("{} {}", self.url, self.label)
+        }
     }
 }
 
@@ -324,6 +347,8 @@ pub struct RiskFields {
     pub estimates: Estimates,
     /// The estimates once the risk's milestone lands.
     pub target: Estimates,
+    /// Design docs, tickets, postmortems, in the order they were added.
+    pub links: Vec<Link>,
 }
 
 impl RiskFields {
@@ -346,6 +371,7 @@ impl RiskFields {
             approver: String::new(),
             estimates: Estimates::default(),
             target: Estimates::default(),
+            links: Vec::new(),
         }
     }
 
@@ -424,6 +450,12 @@ impl RiskFields {
             Field::NextReview => date(self.next_review),
             Field::AcceptedUntil => date(self.accepted_until),
             Field::Approver => self.approver.clone(),
+            Field::Links => self
+                .links
+                .iter()
+                .map(Link::line)
+                .collect::<Vec<_>>()
+                .join("\n"),
             other => self
                 .amount(other)
                 .flatten()
@@ -501,6 +533,16 @@ impl RiskFields {
         for (field, value) in &patch.amounts {
             f.set_amount(*field, *value);
         }
+        if let Some(v) = &patch.links {
+            f.links.clone_from(v);
+        }
+        for link in &patch.add_links {
+            match f.links.iter_mut().find(|l| l.url == link.url) {
+                Some(existing) => existing.label.clone_from(&link.label),
+                None => f.links.push(link.clone()),
+            }
+        }
+        f.links.retain(|l| !patch.remove_links.contains(&l.url));
         f
     }
 }
@@ -528,6 +570,12 @@ pub struct RiskPatch {
     pub approver: Option<String>,
     /// Estimates to set (`None` clears one), in the order given.
     pub amounts: Vec<(Field, Option<Amount>)>,
+    /// Replaces every link (import, undo); applied before `add_links` and `remove_links`.
+    pub links: Option<Vec<Link>>,
+    /// Links to add (an existing URL gets the new label).
+    pub add_links: Vec<Link>,
+    /// URLs to remove.
+    pub remove_links: Vec<String>,
 }
 
 impl RiskPatch {
@@ -544,6 +592,32 @@ pub struct FieldChange {
     pub new: String,
 }
 
+/// A risk's open actions as the risk itself carries them: how many, how many are overdue
+/// (as of the day it was read) and when the next is due.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ActionTally {
+    pub open: u64,
+    pub overdue: u64,
+    pub next_due: Option<Date>,
+}
+
+impl ActionTally {
+    /// From the due dates of the open actions ("-" for one without), as of `today`.
+    pub fn from_dues(dues: Option<&str>, today: Date) -> ActionTally {
+        let mut tally = ActionTally::default();
+        for due in dues.unwrap_or("").split(',').filter(|d| !d.is_empty()) {
+            tally.open += 1;
+            if let Ok(d) = due.parse::<Date>() {
+                tally.next_due = Some(tally.next_due.map_or(d, |n| n.min(d)));
+                if d < today {
+                    tally.overdue += 1;
+                }
+            }
+        }
+        tally
+    }
+}
+
 /// A risk as stored: its fields plus what the register derives and keeps.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Risk {
@@ -558,6 +632,8 @@ pub struct Risk {
     pub updated_at: String,
     /// +1 on every change; the token for optimistic concurrency.
     pub revision: i64,
+    /// Its open actions.
+    pub actions: ActionTally,
 }
 
 impl Risk {
@@ -570,7 +646,7 @@ impl Serialize for Risk {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let f = &self.fields;
-        let mut st = s.serialize_struct("Risk", 31)?;
+        let mut st = s.serialize_struct("Risk", 35)?;
         st.serialize_field("id", &self.id)?;
         st.serialize_field("title", &f.title)?;
         st.serialize_field("description", &f.description)?;
@@ -589,6 +665,10 @@ impl Serialize for Risk {
         st.serialize_field("next_review", &f.next_review)?;
         st.serialize_field("accepted_until", &f.accepted_until)?;
         st.serialize_field("approver", &f.approver)?;
+        st.serialize_field("links", &f.links)?;
+        st.serialize_field("actions_open", &self.actions.open)?;
+        st.serialize_field("actions_overdue", &self.actions.overdue)?;
+        st.serialize_field("next_action_due", &self.actions.next_due)?;
         for field in estimates::ESTIMATE_FIELDS {
             st.serialize_field(field.name(), &f.amount(field).flatten())?;
         }
@@ -627,16 +707,19 @@ pub enum EventKind {
     Review,
     Import,
     Delete,
+    /// A comment on the risk: `note` holds it.
+    Comment,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::Create,
         EventKind::Change,
         EventKind::Status,
         EventKind::Review,
         EventKind::Import,
         EventKind::Delete,
+        EventKind::Comment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -647,6 +730,7 @@ impl EventKind {
             EventKind::Review => "review",
             EventKind::Import => "import",
             EventKind::Delete => "delete",
+            EventKind::Comment => "comment",
         }
     }
 
@@ -667,9 +751,12 @@ pub struct Event {
     pub field: Option<String>,
     pub old: Option<String>,
     pub new: Option<String>,
-    /// The risk's revision after this event (none for a delete).
+    /// The risk's revision after this event (none for a delete); for an event about an
+    /// action, the action's.
     pub revision: Option<i64>,
     pub note: String,
+    /// The action the event is about, if it is about one of the risk's actions.
+    pub action_id: Option<i64>,
 }
 
 /// A team with how many active risks it owns.

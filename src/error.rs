@@ -62,13 +62,19 @@ pub enum Error {
     #[error("{0}")]
     Busy(String),
     #[error(
-        "risk {id} was changed by someone else: you expected revision {expected}, it is now at {current}; run `riskreg show {id}` and retry with the current revision"
+        "{entity} {id} was changed by someone else: you expected revision {expected}, it is now at {current}; run `riskreg {} {id}` and retry with the current revision",
+        if *.entity == "action" { "action show" } else { "show" }
     )]
     RevisionConflict {
+        /// "risk" or "action".
+        entity: &'static str,
         id: i64,
         expected: i64,
         current: i64,
     },
+    /// An error about one item of a change to many (`edit --where`): which one, and why.
+    #[error("{what}: {source}")]
+    Within { what: String, source: Box<Error> },
     #[error("{0}")]
     PermissionDenied(String),
     /// A database error that is none of the above.
@@ -106,8 +112,17 @@ impl Error {
         }
     }
 
+    /// This error, said of one item of a change to many ("risk 7").
+    pub fn within(self, what: impl Into<String>) -> Error {
+        Error::Within {
+            what: what.into(),
+            source: Box::new(self),
+        }
+    }
+
     pub fn exit_code(&self) -> i32 {
         match self {
+            Error::Within { source, .. } => source.exit_code(),
             Error::BrokenPipe => 0,
             Error::NotFound(_) | Error::Refused { .. } | Error::Database(_) => 1,
             Error::Usage(_) | Error::CommandLine(_) | Error::Query(_) => 2,
@@ -128,6 +143,7 @@ impl Error {
     /// The stable machine-readable code.
     pub fn code(&self) -> &'static str {
         match self {
+            Error::Within { source, .. } => source.code(),
             Error::Usage(_) | Error::CommandLine(_) => "usage",
             Error::Query(_) => "invalid_query",
             Error::NotFound(_) => "not_found",
@@ -158,6 +174,7 @@ impl Error {
     /// Structured details for `--format json` (the error's `details` object).
     pub fn details(&self) -> Option<Map<String, Value>> {
         let value = match self {
+            Error::Within { source, .. } => return source.details(),
             Error::Query(e) => json!({"position": e.position, "term": e.term}),
             Error::Field(e) => {
                 json!({"field": e.field, "value": crate::text::truncate(&e.value, DETAIL_MAX)})
@@ -170,11 +187,12 @@ impl Error {
                 json!({"path": path.display().to_string()})
             }
             Error::RevisionConflict {
+                entity,
                 id,
                 expected,
                 current,
             } => {
-                json!({"id": id, "expected": expected, "current": current})
+                json!({"entity": entity, "id": id, "expected": expected, "current": current})
             }
             _ => return None,
         };
@@ -191,7 +209,11 @@ impl Error {
         error.insert("message".into(), json!(self.message()));
         if let Some(details) = self.details() {
             // LU-3 reads `expected`/`current` and csv errors `line` at the top of the error.
-            if matches!(self, Error::RevisionConflict { .. } | Error::Import { .. }) {
+            let mut cause = self;
+            while let Error::Within { source, .. } = cause {
+                cause = source;
+            }
+            if matches!(cause, Error::RevisionConflict { .. } | Error::Import { .. }) {
                 for (k, v) in &details {
                     error.insert(k.clone(), v.clone());
                 }

@@ -1,16 +1,20 @@
 //! Operations both shells (CLI and TUI) run that combine the store and the pure core.
 
+mod bulk;
+
+pub(crate) use bulk::{BulkOutcome, RiskChange, change_risks, finish_actions};
+
 use std::io::Write;
 use std::path::Path;
 
 use jiff::civil::Date;
 
 use crate::domain::incidents::CALIBRATION_DAYS;
-use crate::domain::portfolio::{Portfolio, Report, Violation};
+use crate::domain::portfolio::{ACTIONS_DONE_DAYS, ActionSummary, Portfolio, Report, Violation};
 use crate::error::{Error, Result};
 use crate::io::atomic::AtomicFile;
-use crate::io::{RiskFormat, RiskWriter};
-use crate::query::ListSpec;
+use crate::io::{ExportFormat, Exportable, Writer};
+use crate::query::{ActionQuery, ActionSpec, ListSpec};
 use crate::store::{Stamp, Store};
 
 /// One pass over the whole register: the report and the policy violations.
@@ -28,11 +32,42 @@ pub(crate) fn portfolio(store: &Store, today: Date) -> Result<(Report, Vec<Viola
         portfolio.add(&r, incidents.get(&r.id).map_or(&[][..], Vec::as_slice));
         Ok(())
     })?;
-    Ok(portfolio.finish(&store.milestones(today)?))
+    let overdue = ActionSpec {
+        query: ActionQuery::parse("is:overdue")?,
+        ..ActionSpec::default()
+    };
+    store.for_each_action(&overdue, today, |a| {
+        portfolio.add_overdue_action(&a);
+        Ok(())
+    })?;
+    let actions = ActionSummary::new(store.action_counts(today, ACTIONS_DONE_DAYS)?);
+    Ok(portfolio.finish(&store.milestones(today)?, actions))
+}
+
+/// Streams the records `source` gives to `w` in one of the export formats; returns how many.
+/// `context` names the destination in write errors; `progress` hears the count so far.
+fn write_records<W: Write, T: Exportable>(
+    format: ExportFormat,
+    raw: bool,
+    w: W,
+    context: &str,
+    progress: &mut dyn FnMut(u64),
+    source: impl FnOnce(&mut dyn FnMut(T) -> Result<()>) -> Result<()>,
+) -> Result<u64> {
+    let failed = |e| Error::io(context, e);
+    let mut writer = Writer::<W, T>::new(format, w, raw).map_err(failed)?;
+    let mut n = 0u64;
+    source(&mut |record| {
+        writer.write(&record).map_err(failed)?;
+        n += 1;
+        progress(n);
+        Ok(())
+    })?;
+    writer.finish().map_err(failed)?.flush().map_err(failed)?;
+    Ok(n)
 }
 
 /// Streams the risks `spec` selects to `w` in one of the export formats; returns how many.
-/// `context` names the destination in write errors; `progress` hears the count so far.
 #[allow(
     clippy::too_many_arguments,
     reason = "the export's settings, each one needed"
@@ -41,22 +76,37 @@ pub(crate) fn write_risks<W: Write>(
     store: &Store,
     spec: &ListSpec,
     today: Date,
-    format: RiskFormat,
+    format: ExportFormat,
     raw: bool,
     w: W,
     context: &str,
     progress: &mut dyn FnMut(u64),
 ) -> Result<u64> {
-    let failed = |e| Error::io(context, e);
-    let mut writer = RiskWriter::new(format, w, raw).map_err(failed)?;
-    let mut n = 0u64;
-    store.for_each_risk(spec, today, |r| {
-        writer.write(&r).map_err(failed)?;
-        n += 1;
-        progress(n);
-        Ok(())
-    })?;
-    writer.finish().map_err(failed)?.flush().map_err(failed)?;
+    write_records(format, raw, w, context, progress, |each| {
+        store.for_each_risk(spec, today, each)
+    })
+}
+
+/// The actions `spec` selects into `path`, atomically (see [`export_file`]).
+pub(crate) fn export_actions(
+    store: &Store,
+    spec: &ActionSpec,
+    today: Date,
+    format: ExportFormat,
+    path: &Path,
+    force: bool,
+) -> Result<u64> {
+    let mut file = AtomicFile::create(path, force, "export")?;
+    let context = format!("cannot write {}", path.display());
+    let n = write_records(
+        format,
+        false,
+        file.writer(),
+        &context,
+        &mut |_| {},
+        |each| store.for_each_action(spec, today, each),
+    )?;
+    file.commit()?;
     Ok(n)
 }
 
@@ -72,7 +122,7 @@ pub(crate) fn export_files(
     store: &Store,
     files: &[(std::path::PathBuf, ListSpec)],
     today: Date,
-    format: RiskFormat,
+    format: ExportFormat,
     force: bool,
     raw: bool,
     created: Option<&Path>,
@@ -143,7 +193,7 @@ pub(crate) fn export_file(
     store: &Store,
     spec: &ListSpec,
     today: Date,
-    format: RiskFormat,
+    format: ExportFormat,
     path: &Path,
     force: bool,
     raw: bool,
@@ -165,10 +215,11 @@ pub(crate) fn export_file(
     Ok(n)
 }
 
-/// The sample register's risks (with estimates, targets, teams, milestones and an
-/// acceptance) and the incidents that realised some of them.
+/// The sample register's risks (with estimates, targets, teams, milestones, links and an
+/// acceptance), the incidents that realised some of them, and the actions planned on them.
 pub(crate) const SAMPLE_RISKS: &str = include_str!("../examples/sample-register.csv");
 pub(crate) const SAMPLE_INCIDENTS: &str = include_str!("../examples/sample-incidents.csv");
+pub(crate) const SAMPLE_ACTIONS: &str = include_str!("../examples/sample-actions.csv");
 
 /// Loads the sample register into a register that holds nothing yet (no risks, teams or
 /// milestones), in one transaction; says what it loaded. A register with anything in it is
@@ -192,6 +243,7 @@ pub(crate) fn load_sample(store: &mut Store, stamp: &Stamp) -> Result<String> {
         ..ImportOptions::default()
     };
     let prepared = import::prepare(SAMPLE_RISKS.as_bytes(), Some(InputFormat::Csv), &options)?;
+    let actions = import::prepare(SAMPLE_ACTIONS.as_bytes(), Some(InputFormat::Csv), &options)?;
     let sample_error = |e: Error| Error::Internal(format!("the built-in sample is invalid: {e}"));
     store.write(stamp, |tx| {
         let report = prepared.apply(tx, &options, &mut |_| {})?;
@@ -217,9 +269,10 @@ pub(crate) fn load_sample(store: &mut Store, stamp: &Stamp) -> Result<String> {
             tx.add_incident(&new, &risks)?;
             incidents += 1;
         }
+        let actions = actions.apply(tx, &options, &mut |_| {})?;
         let count = |n: usize| u64::try_from(n).unwrap_or(0);
         Ok(format!(
-            "{}, {}, {}, {}",
+            "{}, {}, {}, {}, {}",
             figures::count(report.created, "risk", "risks"),
             figures::count(count(report.teams_created.len()), "team", "teams"),
             figures::count(
@@ -227,7 +280,8 @@ pub(crate) fn load_sample(store: &mut Store, stamp: &Stamp) -> Result<String> {
                 "milestone",
                 "milestones"
             ),
-            figures::count(incidents, "incident", "incidents")
+            figures::count(incidents, "incident", "incidents"),
+            figures::count(actions.created, "action", "actions")
         ))
     })
 }

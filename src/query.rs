@@ -5,6 +5,8 @@
 //! `-term` negates; bare words and "quoted phrases" match title and description,
 //! case-insensitively. This module only parses: storage turns a [`Query`] into SQL.
 
+mod actions;
+
 use std::fmt;
 
 use jiff::civil::Date;
@@ -13,6 +15,11 @@ use crate::domain::{Status, validate};
 use crate::scoring::Band;
 use crate::suggest;
 use crate::text::echo;
+
+pub use actions::{
+    ACTION_STATUS_RULE, ACTION_TERMS, ActionQuery, ActionSpec, ActionTermKind, ActionText,
+    action_help_lines, action_help_text,
+};
 
 /// Text fields matched by equality (case-insensitive).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,6 +76,10 @@ pub enum Flag {
     ReviewDue,
     /// Bad minutes above the single-risk share of the error budget.
     TooBig,
+    /// Open or mitigating (not accepted) with no open action.
+    NoAction,
+    /// An open action is past its due date.
+    ActionOverdue,
 }
 
 /// One `is:` flag as the parser reads it and help describes it.
@@ -79,7 +90,7 @@ pub struct FlagTerm {
 }
 
 /// Every `is:` flag: the parser's list, from which help is generated.
-pub const FLAGS: [FlagTerm; 5] = [
+pub const FLAGS: [FlagTerm; 7] = [
     FlagTerm {
         flag: Flag::Unowned,
         name: "unowned",
@@ -104,6 +115,16 @@ pub const FLAGS: [FlagTerm; 5] = [
         flag: Flag::TooBig,
         name: "too-big",
         meaning: "bad minutes above the single-risk share of the budget",
+    },
+    FlagTerm {
+        flag: Flag::NoAction,
+        name: "no-action",
+        meaning: "open or mitigating (not accepted) with no open action",
+    },
+    FlagTerm {
+        flag: Flag::ActionOverdue,
+        name: "action-overdue",
+        meaning: "an open action is past its due date",
     },
 ];
 
@@ -342,7 +363,15 @@ pub const MAX_VALUES: usize = 1_000;
 
 impl Query {
     pub fn parse(input: &str) -> Result<Query> {
-        let query = Parser::new(input).parse()?;
+        let terms = parse_terms(input, &parse_field, &TermKind::Text)?
+            .into_iter()
+            .map(|p| Term {
+                negated: p.negated,
+                kind: p.kind,
+                position: p.position,
+            })
+            .collect();
+        let query = Query { terms };
         query.check_size()?;
         Ok(query)
     }
@@ -414,13 +443,9 @@ pub fn quote_value(value: &str) -> String {
     }
 }
 
-struct Parser {
-    chars: Vec<char>,
-}
-
 type Result<T> = std::result::Result<T, QueryError>;
 
-fn err(message: impl Into<String>, position: usize, term: &[char]) -> QueryError {
+pub(crate) fn err(message: impl Into<String>, position: usize, term: &[char]) -> QueryError {
     QueryError {
         message: message.into(),
         position: position + 1,
@@ -428,67 +453,95 @@ fn err(message: impl Into<String>, position: usize, term: &[char]) -> QueryError
     }
 }
 
-impl Parser {
-    fn new(input: &str) -> Parser {
-        Parser {
-            chars: input.chars().collect(),
-        }
-    }
-
-    fn parse(&self) -> Result<Query> {
-        let n = self.chars.len();
-        let mut terms = Vec::new();
-        let mut i = 0;
-        while i < n {
-            if self.chars[i].is_whitespace() {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            let mut open_quote: Option<usize> = None;
-            while i < n && (open_quote.is_some() || !self.chars[i].is_whitespace()) {
-                match self.chars[i] {
-                    '\\' if open_quote.is_some() => i += 1,
-                    '"' if open_quote.is_some() => open_quote = None,
-                    '"' => open_quote = Some(i),
-                    _ => {}
-                }
-                i += 1;
-            }
-            let token = &self.chars[start..i.min(n)];
-            if let Some(q) = open_quote {
-                return Err(err("unterminated quote: add the closing \"", q, token));
-            }
-            terms.push(parse_term(token, start)?);
-        }
-        Ok(Query { terms })
-    }
+/// A field term as written: `name` (lower-cased), its operator (`None` for `:`), the value's
+/// characters and where they start, the whole token and where its field name starts.
+pub(crate) struct FieldText<'a> {
+    pub name: &'a str,
+    pub op: Option<Cmp>,
+    pub value: &'a [char],
+    pub value_pos: usize,
+    pub token: &'a [char],
+    pub field_pos: usize,
 }
 
-fn parse_term(token: &[char], pos: usize) -> Result<Term> {
+/// A term of any vocabulary: negated or not, its kind, and its 1-based position.
+pub(crate) struct Parsed<K> {
+    pub negated: bool,
+    pub kind: K,
+    pub position: usize,
+}
+
+/// Splits `input` into terms the way every query does (spaces between terms, `-` negates,
+/// `"quoted phrases"`, `field:value` and comparisons), leaving what a field means to
+/// `field` and what a bare word or phrase means to `text`.
+pub(crate) fn parse_terms<K>(
+    input: &str,
+    field: &dyn Fn(&FieldText<'_>) -> Result<K>,
+    text: &dyn Fn(String) -> K,
+) -> Result<Vec<Parsed<K>>> {
+    let chars: Vec<char> = input.chars().collect();
+    let n = chars.len();
+    let mut terms = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut open_quote: Option<usize> = None;
+        while i < n && (open_quote.is_some() || !chars[i].is_whitespace()) {
+            match chars[i] {
+                '\\' if open_quote.is_some() => i += 1,
+                '"' if open_quote.is_some() => open_quote = None,
+                '"' => open_quote = Some(i),
+                _ => {}
+            }
+            i += 1;
+        }
+        let token = &chars[start..i.min(n)];
+        if let Some(q) = open_quote {
+            return Err(err("unterminated quote: add the closing \"", q, token));
+        }
+        terms.push(parse_term(token, start, field, text)?);
+    }
+    Ok(terms)
+}
+
+fn parse_term<K>(
+    token: &[char],
+    pos: usize,
+    field: &dyn Fn(&FieldText<'_>) -> Result<K>,
+    text: &dyn Fn(String) -> K,
+) -> Result<Parsed<K>> {
     let (negated, body, body_pos) = match token {
         ['-', rest @ ..] if !rest.is_empty() => (true, rest, pos + 1),
         _ => (false, token, pos),
     };
     let kind = if body.first() == Some(&'"') {
-        let text = unquote(body, body_pos)?;
-        if text.trim().is_empty() {
+        let phrase = unquote(body, body_pos)?;
+        if phrase.trim().is_empty() {
             return Err(err(
                 "empty phrase: put some text between the quotes",
                 body_pos,
                 token,
             ));
         }
-        TermKind::Text(text)
+        text(phrase)
     } else if let Some((name_len, op, op_len)) = field_prefix(body) {
         let name: String = body[..name_len].iter().collect::<String>().to_lowercase();
-        let value = &body[name_len + op_len..];
-        let value_pos = body_pos + name_len + op_len;
-        parse_field(&name, op, value, value_pos, token, body_pos)?
+        field(&FieldText {
+            name: &name,
+            op,
+            value: &body[name_len + op_len..],
+            value_pos: body_pos + name_len + op_len,
+            token,
+            field_pos: body_pos,
+        })?
     } else {
-        TermKind::Text(body.iter().filter(|c| **c != '"').collect())
+        text(body.iter().filter(|c| **c != '"').collect())
     };
-    Ok(Term {
+    Ok(Parsed {
         negated,
         kind,
         position: pos + 1,
@@ -517,14 +570,9 @@ fn field_prefix(body: &[char]) -> Option<(usize, Option<Cmp>, usize)> {
     }
 }
 
-fn parse_field(
-    name: &str,
-    op: Option<Cmp>,
-    value: &[char],
-    value_pos: usize,
-    token: &[char],
-    field_pos: usize,
-) -> Result<TermKind> {
+fn parse_field(f: &FieldText<'_>) -> Result<TermKind> {
+    let (name, op, value, value_pos, token, field_pos) =
+        (f.name, f.op, f.value, f.value_pos, f.token, f.field_pos);
     let text_field = match name {
         "team" => Some(TextField::Team),
         "milestone" => Some(TextField::Milestone),
@@ -696,7 +744,12 @@ fn parse_field(
 }
 
 /// Splits `a,"b c",d` into values; quotes protect commas and spaces.
-fn split_values(name: &str, value: &[char], pos: usize, token: &[char]) -> Result<Vec<String>> {
+pub(crate) fn split_values(
+    name: &str,
+    value: &[char],
+    pos: usize,
+    token: &[char],
+) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut in_quote = false;

@@ -6,6 +6,7 @@
 //! and then writes fails at once with `SQLITE_BUSY_SNAPSHOT` when another process committed in
 //! between, whatever the busy timeout.
 
+mod actions;
 mod catalog;
 mod filter;
 mod history;
@@ -28,6 +29,7 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::scoring::Settings;
 
+pub use actions::ActionEdit;
 pub use catalog::NameCache;
 pub use history::EventFilter;
 pub use maintenance::{CheckReport, Stats};
@@ -60,6 +62,8 @@ pub struct Store {
     settings: Settings,
     /// Why this register can only be read (a read-only file or directory), if it can.
     read_only: Option<String>,
+    /// The day figures that depend on the date (overdue actions) are read as of.
+    today: jiff::civil::Date,
 }
 
 /// A write transaction (IMMEDIATE). Dropped without [`Store::write`] finishing, it rolls back.
@@ -122,6 +126,7 @@ impl Store {
             path: path.to_path_buf(),
             settings: Settings::default(),
             read_only: None,
+            today: crate::clock::Clock::at(jiff::Timestamp::now()).today,
         };
         store.configure(access)?;
         migrate::migrate(&mut store.conn, &store.path)?;
@@ -190,6 +195,16 @@ impl Store {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Reads date-dependent figures (overdue actions) as of `today` from now on: the
+    /// command's clock (`$RISKREG_NOW` freezes it), not necessarily the system's.
+    pub fn set_today(&mut self, today: jiff::civil::Date) {
+        self.today = today;
+    }
+
+    pub fn today(&self) -> jiff::civil::Date {
+        self.today
     }
 
     /// A change refused before it starts, when this register can only be read.
@@ -261,6 +276,7 @@ impl Store {
             path: self.path.clone(),
             settings: self.settings.clone(),
             read_only: None,
+            today: self.today,
         };
         copy.conn.pragma_update(None, "foreign_keys", true)?;
         copy.register_functions()?;

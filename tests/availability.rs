@@ -364,6 +364,15 @@ fn planned_register() -> Reg {
         ],
     );
     reg.add("No estimates", 2, 2, &[]);
+    // The critical risk's work is planned.
+    reg.ok(&[
+        "action",
+        "add",
+        "1",
+        "Percentage rollouts",
+        "--milestone",
+        "m1",
+    ]);
     reg
 }
 
@@ -383,6 +392,8 @@ fn report_json_has_the_budget_and_the_milestone_burn_down() {
     assert_eq!(m[1]["budget_left_minutes"].as_f64(), Some(1035.83));
     assert_eq!(ids(&r["top_by_bad_minutes"]), vec![1, 2]);
     assert_eq!(r["by_band"]["critical"].as_i64(), Some(1));
+    assert_eq!(r["actions"]["open"].as_i64(), Some(1));
+    assert_eq!(r["actions"]["by_team"][0]["team"], "platform");
     insta::assert_json_snapshot!("report", r);
     let md = reg.ok(&["report", "--format", "md"]);
     assert!(md.starts_with("# Availability risk register"), "{md}");
@@ -420,11 +431,84 @@ fn check_fails_each_rule_on_its_own() {
     let reg = Reg::new();
     reg.ok(&["milestone", "add", "m", "--due", "2027-01-01"]);
     reg.add("Critical, no team", 5, 4, &["--milestone", "m"]);
+    reg.ok(&["action", "add", "1", "Plan it"]);
     assert_eq!(rules(&reg), vec!["critical_without_team"]);
     let reg = Reg::new();
     reg.ok(&["team", "add", "t"]);
     reg.add("Critical, no milestone", 5, 4, &["--team", "t"]);
+    reg.ok(&["action", "add", "1", "Plan it"]);
     assert_eq!(rules(&reg), vec!["critical_without_milestone"]);
+    // A critical risk with no open action: an open action, or an acceptance, clears it; a
+    // done one does not.
+    let reg = Reg::new();
+    reg.ok(&["team", "add", "t"]);
+    reg.ok(&["milestone", "add", "m", "--due", "2027-01-01"]);
+    reg.add(
+        "Critical, no action",
+        5,
+        4,
+        &["--team", "t", "--milestone", "m"],
+    );
+    assert_eq!(rules(&reg), vec!["critical_without_action"]);
+    reg.ok(&["action", "add", "1", "Add a replica", "--status", "done"]);
+    assert_eq!(rules(&reg), vec!["critical_without_action"]);
+    reg.ok(&["action", "add", "1", "Add a second replica"]);
+    assert!(rules(&reg).is_empty());
+    reg.ok(&["action", "done", "2"]);
+    reg.ok(&[
+        "edit",
+        "1",
+        "--status",
+        "accepted",
+        "--approver",
+        "cto",
+        "--accepted-until",
+        "2027-06-30",
+    ]);
+    assert!(rules(&reg).is_empty());
+    // An open action past its due date (its own, or its milestone's).
+    let reg = Reg::new();
+    reg.ok(&["milestone", "add", "late", "--due", "2026-11-01"]);
+    reg.add("Low", 1, 1, &[]);
+    reg.ok(&[
+        "action",
+        "add",
+        "1",
+        "Own date passed",
+        "--due",
+        "2026-11-20",
+    ]);
+    reg.ok(&[
+        "action",
+        "add",
+        "1",
+        "Milestone passed",
+        "--milestone",
+        "late",
+    ]);
+    reg.ok(&["action", "add", "1", "Not yet", "--due", "2026-12-20"]);
+    reg.ok(&[
+        "action",
+        "add",
+        "1",
+        "Done late",
+        "--due",
+        "2026-11-01",
+        "--status",
+        "done",
+    ]);
+    assert_eq!(rules(&reg), vec!["action_overdue", "action_overdue"]);
+    let out = reg.output(&["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions: Vec<i64> = doc["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["action"].as_i64().unwrap())
+        .collect();
+    assert_eq!(actions, [2, 1], "by the date that counts");
+    reg.ok(&["milestone", "edit", "late", "--due", "2027-01-01"]);
+    assert_eq!(rules(&reg), vec!["action_overdue"], "the milestone moved");
     // Too big and not accepted; accepting it clears the rule.
     let reg = Reg::new();
     let id = reg.add(

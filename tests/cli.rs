@@ -410,6 +410,7 @@ fn cli_3_exit_code_table() {
                 "covered by concurrency::db_busy_4_lock_held_past_the_timeout_exits_75"
             }
             Error::RevisionConflict { .. } => "stale revision",
+            Error::Within { .. } => "one risk of a change to many",
             Error::PermissionDenied(_) => "export where writing is not permitted",
             Error::Database(_) => "schema missing a column",
             Error::Internal(_) => "panic",
@@ -572,6 +573,19 @@ fn cli_3_exit_code_table() {
             "revision_conflict",
         ),
         (
+            "one risk of a change to many",
+            vec![
+                "edit".into(),
+                "--where".into(),
+                "status:open".into(),
+                "--status".into(),
+                "accepted".into(),
+                "--yes".into(),
+            ],
+            65,
+            "invalid_field",
+        ),
+        (
             "export where writing is not permitted",
             vec!["export".into(), "-o".into(), "/sys/riskreg-test.csv".into()],
             77,
@@ -674,10 +688,12 @@ fn cli_3_exit_code_table() {
         },
         Error::Busy(String::new()),
         Error::RevisionConflict {
+            entity: "risk",
             id: 1,
             expected: 1,
             current: 2,
         },
+        Error::Field(riskreg::domain::FieldError::new("f", "v", "r")).within("risk 1"),
         Error::PermissionDenied(String::new()),
         Error::Database(String::new()),
         Error::Internal(String::new()),

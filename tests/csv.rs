@@ -16,7 +16,7 @@ use riskreg::domain::lifecycle::Rules;
 use riskreg::domain::{EventKind, Impact, Likelihood, Risk, RiskFields, Status, validate};
 use riskreg::io::formula;
 use riskreg::io::import::{ImportOptions, import};
-use riskreg::io::{RiskFormat, RiskWriter};
+use riskreg::io::{ExportFormat, RiskWriter};
 use riskreg::query::ListSpec;
 use riskreg::scoring::Band;
 use riskreg::store::{NewRisk, OpenMode, Stamp, Store};
@@ -38,11 +38,12 @@ fn risk_titled(title: &str, description: &str) -> Risk {
         created_at: "2026-11-24T09:00:00Z".into(),
         updated_at: "2026-11-24T09:00:00Z".into(),
         revision: 1,
+        actions: Default::default(),
     }
 }
 
 fn csv_bytes(risks: &[Risk], raw: bool) -> Vec<u8> {
-    let mut w = RiskWriter::new(RiskFormat::Csv, Vec::new(), raw).unwrap();
+    let mut w = RiskWriter::new(ExportFormat::Csv, Vec::new(), raw).unwrap();
     for r in risks {
         w.write(r).unwrap();
     }
@@ -208,7 +209,7 @@ proptest! {
         }).unwrap();
         let mut bytes = Vec::new();
         {
-            let mut w = RiskWriter::new(RiskFormat::Csv, &mut bytes, false).unwrap();
+            let mut w = RiskWriter::new(ExportFormat::Csv, &mut bytes, false).unwrap();
             source.for_each_risk(&ListSpec { all: true, ..ListSpec::default() }, stamp().clock.today, |r| w.write(&r).map_err(|e| riskreg::Error::io("w", e))).unwrap();
             w.finish().unwrap();
         }
@@ -385,7 +386,10 @@ fn import_accepts_what_a_spreadsheet_saves() {
          2,Status page is hosted with us,Open,platform,,,2,4,,\r\n",
     );
     let summary = reg.ok(&["import", file.to_str().unwrap()]);
-    assert!(summary.contains("imported 2 rows: 2 created"), "{summary}");
+    assert!(
+        summary.contains("imported 2 rows of risks: 2 created"),
+        "{summary}"
+    );
     assert!(summary.contains("created teams: Platform"), "{summary}");
     assert!(
         summary.contains("created milestones: 2027Q1 Failover"),
@@ -431,7 +435,7 @@ fn dry_run_reports_and_writes_nothing() {
     let file = reg.write("in.csv", common::dataset_csv(20));
     let summary = reg.ok(&["import", "--dry-run", file.to_str().unwrap()]);
     assert!(
-        summary.contains("would import 20 rows: 20 created"),
+        summary.contains("would import 20 rows of risks: 20 created"),
         "{summary}"
     );
     assert!(

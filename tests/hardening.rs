@@ -324,7 +324,7 @@ fn permission_problems_are_77_and_reads_still_work() {
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
     let out = run_unprivileged(&reg, &db, &["import", "--dry-run", csv.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("would import 1 row:"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("would import 1 row of risks:"));
     let out = run_unprivileged(&reg, &db, &["edit", "1", "--owner", "x"]);
     assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();

@@ -287,7 +287,9 @@ fn migration_every_earlier_version_upgrades_to_the_current_schema() {
             conn.execute_batch(
                 "INSERT INTO team (name) VALUES ('core');
                  INSERT INTO risk (title, likelihood, impact, status, team_id, created_at, updated_at)
-                 VALUES ('kept across upgrades', 4, 5, 'open', 1, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');",
+                 VALUES ('kept across upgrades', 4, 5, 'open', 1, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');
+                 INSERT INTO event (risk_id, at, actor, kind, new, revision, note)
+                 VALUES (1, '2025-01-01T00:00:00Z', 'ana', 'create', 'kept across upgrades', 1, 'history kept');",
             )
             .unwrap();
         }
@@ -300,6 +302,10 @@ fn migration_every_earlier_version_upgrades_to_the_current_schema() {
         let risk = store.risk(1).unwrap();
         assert_eq!(risk.fields.title, "kept across upgrades");
         assert_eq!(risk.fields.team.as_deref(), Some("core"));
+        let events = store.events(&Default::default()).unwrap();
+        assert_eq!(events.len(), 1, "v{version}: history kept");
+        assert_eq!(events[0].note, "history kept");
+        assert_eq!(events[0].action_id, None);
         drop(store);
         assert_eq!(
             schema_of(&path),

@@ -76,7 +76,7 @@ fn moving_paging_and_jumping_keep_the_selection_visible() {
     act(&mut app, Action::ClickRow(2));
     assert_eq!(app.tabs.risks.cursor.at, 2);
     assert_eq!(
-        app.tabs.risks.detail.as_ref().map(|(r, ..)| r.id),
+        app.tabs.risks.detail.as_ref().map(|r| r.risk.id),
         app.tabs.risks.selected_id()
     );
 }
@@ -952,10 +952,10 @@ fn the_overview_appears_at_100k_risks_under_steady_outside_writes() {
     let today: jiff::civil::Date = common::NOW[..10].parse().unwrap();
 
     // How long one overview pass takes here, alone: the yardstick for a slow (debug) build.
-    let probe = Store::open(&reg.db, OpenMode::Existing).unwrap();
+    let mut probe = Store::open(&reg.db, OpenMode::Existing).unwrap();
     let started = Instant::now();
     let one = data::fetch(
-        &probe,
+        &mut probe,
         &Request::Overview {
             generation: 1,
             today,

@@ -37,7 +37,52 @@ pub(super) fn command() -> clap::Command {
     for (name, meaning) in crate::domain::portfolio::RULES {
         rules.push_str(&format!("  {name:<width$}  {meaning}\n"));
     }
+    let action_queries = format!(
+        "{}  Quote for the shell: riskreg action list 'owner:\"Jane Doe\"'",
+        crate::query::action_help_text()
+    );
     root.mut_subcommand("check", |c| c.after_help(rules))
+        .mut_subcommand("action", |c| {
+            c.mut_subcommand("list", |l| l.after_help(action_queries))
+        })
+}
+
+/// The kind of each `incident add --action`: a `--short-term` or `--long-term` flag sets the
+/// kind of the `--action` just before it; an action without one is short-term.
+pub(super) fn incident_action_kinds(
+    matches: &clap::ArgMatches,
+) -> Result<Vec<crate::domain::actions::ActionKind>, String> {
+    use crate::domain::actions::ActionKind;
+    let Some(add) = matches
+        .subcommand_matches("incident")
+        .and_then(|m| m.subcommand_matches("add"))
+    else {
+        return Ok(Vec::new());
+    };
+    let positions = |id: &str| -> Vec<usize> {
+        add.indices_of(id)
+            .map(Iterator::collect)
+            .unwrap_or_default()
+    };
+    let actions = positions("actions");
+    let mut kinds = vec![ActionKind::ShortTerm; actions.len()];
+    let flags = positions("short_term")
+        .into_iter()
+        .map(|p| (p, ActionKind::ShortTerm))
+        .chain(
+            positions("long_term")
+                .into_iter()
+                .map(|p| (p, ActionKind::LongTerm)),
+        );
+    for (at, kind) in flags {
+        let Some(owner) = actions.iter().rposition(|a| *a < at) else {
+            return Err(format!(
+                "--{kind} describes the --action before it; write it after one, e.g. --action \"Add a canary\" --{kind}"
+            ));
+        };
+        kinds[owner] = kind;
+    }
+    Ok(kinds)
 }
 
 #[derive(Parser, Debug)]
@@ -122,24 +167,22 @@ pub(crate) enum Command {
     /// Change fields of a risk
     Edit(EditArgs),
     /// Record that a risk was reviewed; schedules the next review by its band
-    Review {
+    Review(ReviewArgs),
+    /// Delete a risk and its actions (their history is kept)
+    Delete(DeleteArgs),
+    /// Add a comment to a risk (kept in its history, never changed)
+    Comment {
         /// The risk's id
-        id: String,
-        /// Why, or what was decided (kept in history)
-        #[arg(long)]
-        note: Option<String>,
+        risk: String,
+        /// What to say
+        text: String,
     },
-    /// Delete a risk (its history is kept)
-    Delete {
-        /// The risk's id
-        id: String,
-        /// Delete without asking
-        #[arg(long, short = 'y')]
-        yes: bool,
-        /// Why (kept in history)
-        #[arg(long)]
-        note: Option<String>,
-    },
+    /// A risk's links: design docs, tickets, postmortems
+    #[command(subcommand)]
+    Link(LinkCommand),
+    /// The work that retires a risk: actions with owners, due dates and tickets
+    #[command(subcommand)]
+    Action(ActionCommand),
     /// The change history, newest first
     History(HistoryArgs),
     /// Manage teams (who owns risks)
@@ -174,9 +217,9 @@ pub(crate) enum Command {
     /// The database file: where it is, whether it is healthy, backups
     #[command(subcommand)]
     Db(DbCommand),
-    /// Load the sample register (risks, estimates, incidents) into a new, empty register
+    /// Load the sample register (risks, estimates, incidents, actions) into a new, empty register
     #[command(
-        long_about = "Load the sample register (32 risks with estimates, 6 teams, 8 milestones, 8 incidents) into a register that holds nothing yet, e.g. `riskreg --db /tmp/demo.db sample`"
+        long_about = "Load the sample register (32 risks with estimates, 6 teams, 8 milestones, 8 incidents, 12 actions) into a register that holds nothing yet, e.g. `riskreg --db /tmp/demo.db sample`"
     )]
     Sample,
     /// Print shell completions
@@ -302,8 +345,8 @@ pub(crate) struct AddArgs {
 
 #[derive(Args, Debug)]
 pub(crate) struct EditArgs {
-    /// The risk's id
-    pub id: String,
+    #[command(flatten)]
+    pub target: Target,
     /// New title
     #[arg(long)]
     pub title: Option<String>,
@@ -319,8 +362,46 @@ pub(crate) struct EditArgs {
     #[arg(long = "untag", value_name = "TAG")]
     pub untag: Vec<String>,
     /// Only change the risk if it is still at this revision (else exit 75)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", conflicts_with = "where_query")]
     pub expect_revision: Option<i64>,
+}
+
+/// One risk by id, or every risk a query selects (`--where`): printed, and changed only
+/// with `--yes`.
+#[derive(Args, Debug)]
+pub(crate) struct Target {
+    /// The risk's id
+    #[arg(required_unless_present = "where_query")]
+    pub id: Option<String>,
+    /// Every risk this query selects instead of one (prints them; --yes applies)
+    #[arg(
+        long = "where",
+        value_name = "QUERY",
+        id = "where_query",
+        conflicts_with = "id"
+    )]
+    pub where_query: Option<String>,
+    /// Apply to every risk --where selects (delete: without asking)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ReviewArgs {
+    #[command(flatten)]
+    pub target: Target,
+    /// Why, or what was decided (kept in history)
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct DeleteArgs {
+    #[command(flatten)]
+    pub target: Target,
+    /// Why (kept in history)
+    #[arg(long)]
+    pub note: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -343,6 +424,9 @@ pub(crate) struct ListArgs {
 pub(crate) struct HistoryArgs {
     /// Only this risk's events
     pub id: Option<String>,
+    /// Only the events of this action
+    #[arg(long, value_name = "ID")]
+    pub action: Option<String>,
     /// Only events on or after this date
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub since: Option<String>,
@@ -476,7 +560,7 @@ pub(crate) struct ImportArgs {
 #[derive(Subcommand, Debug)]
 pub(crate) enum IncidentCommand {
     /// Record an incident that happened, linked to the risks it realised; prints its id
-    Add(IncidentAddArgs),
+    Add(Box<IncidentAddArgs>),
     /// Incidents, newest first
     List {
         /// Only incidents linked to this risk
@@ -518,6 +602,18 @@ pub(crate) struct IncidentAddArgs {
     /// A risk it realised (repeatable, at least one)
     #[arg(long = "risk", value_name = "ID", required = true)]
     pub risks: Vec<String>,
+    /// An action the review decided, on the first --risk (repeatable)
+    #[arg(long = "action", value_name = "TITLE")]
+    pub actions: Vec<String>,
+    /// The --action before this flag is a short-term fix (the default)
+    #[arg(long, action = clap::ArgAction::Append, num_args = 0, default_missing_value = "true")]
+    pub short_term: Vec<bool>,
+    /// The --action before this flag is a long-term change
+    #[arg(long, action = clap::ArgAction::Append, num_args = 0, default_missing_value = "true")]
+    pub long_term: Vec<bool>,
+    /// The kind of each --action, from where the kind flags stand (filled after parsing)
+    #[arg(skip)]
+    pub kinds: Vec<crate::domain::actions::ActionKind>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -547,11 +643,161 @@ pub(crate) enum DbCommand {
     },
 }
 
-/// Lets `-term` negate a query term, as DESIGN.md promises, although clap would read it as a
-/// flag: for commands that take a QUERY, every argument that is not one of the command's own
-/// flags (or a flag's value) is moved behind a `--`, where clap takes it as a query term.
-/// A single-dash argument is a flag only when it is exactly a known short flag (`-n`, `-o`),
-/// or one followed by digits (`-n5`); `-nope` is the negated term `nope`.
+#[derive(Subcommand, Debug)]
+pub(crate) enum LinkCommand {
+    /// Add a link (an http(s) URL or a ticket key such as PLAT-1234); an existing one gets the new label
+    Add {
+        /// The risk's id
+        risk: String,
+        /// An http(s) URL or a ticket key
+        url: String,
+        /// What it is, e.g. "design doc"
+        #[arg(long)]
+        label: Option<String>,
+        /// Why (kept in history)
+        #[arg(long)]
+        note: Option<String>,
+        /// Only change the risk if it is still at this revision (else exit 75)
+        #[arg(long, value_name = "N")]
+        expect_revision: Option<i64>,
+    },
+    /// Remove a link
+    Remove {
+        /// The risk's id
+        risk: String,
+        /// The link's URL or ticket key, as `riskreg show` lists it
+        url: String,
+        /// Why (kept in history)
+        #[arg(long)]
+        note: Option<String>,
+        /// Only change the risk if it is still at this revision (else exit 75)
+        #[arg(long, value_name = "N")]
+        expect_revision: Option<i64>,
+    },
+}
+
+/// Fields that action add and edit share.
+#[derive(Args, Debug, Default)]
+pub(crate) struct ActionFieldArgs {
+    /// The person who does it
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// The team that does it [default on add: the risk's team]; "" for none
+    #[arg(long, value_name = "TEAM")]
+    pub team: Option<String>,
+    /// The milestone it lands with; "" for none
+    #[arg(long, value_name = "MILESTONE")]
+    pub milestone: Option<String>,
+    /// When it is due [default: the milestone's due date]; "" for none
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub due: Option<String>,
+    /// A URL or ticket key, e.g. PLAT-1234; "" for none
+    #[arg(long, value_name = "URL|KEY")]
+    pub link: Option<String>,
+    /// short-term or long-term
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// The incident whose review produced it; "" for none
+    #[arg(long, value_name = "ID")]
+    pub incident: Option<String>,
+    /// todo, doing, done or dropped
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Why (kept in history)
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum ActionCommand {
+    /// Add an action to a risk; prints its id
+    Add {
+        /// The risk it mitigates
+        risk: String,
+        /// What to do, in one line
+        title: String,
+        #[command(flatten)]
+        fields: ActionFieldArgs,
+    },
+    /// List actions (open ones by due date, overdue first)
+    #[command(visible_alias = "ls")]
+    List(ActionListArgs),
+    /// Show one action with its history
+    Show {
+        /// The action's id
+        id: String,
+    },
+    /// Change fields of an action
+    Edit {
+        /// The action's id
+        id: String,
+        /// New title
+        #[arg(long)]
+        title: Option<String>,
+        #[command(flatten)]
+        fields: ActionFieldArgs,
+        /// Only change the action if it is still at this revision (else exit 75)
+        #[arg(long, value_name = "N")]
+        expect_revision: Option<i64>,
+    },
+    /// Mark an action done (or every action --where selects)
+    Done {
+        /// The action's id
+        #[arg(required_unless_present = "where_query")]
+        id: Option<String>,
+        /// Every action this query selects instead of one (prints them; --yes applies)
+        #[arg(
+            long = "where",
+            value_name = "QUERY",
+            id = "where_query",
+            conflicts_with = "id"
+        )]
+        where_query: Option<String>,
+        /// Apply to every action --where selects
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Why, or what was done (kept in history)
+        #[arg(long)]
+        note: Option<String>,
+        /// Only change the action if it is still at this revision (else exit 75)
+        #[arg(long, value_name = "N")]
+        expect_revision: Option<i64>,
+    },
+    /// Delete an action (its history is kept)
+    Delete {
+        /// The action's id
+        id: String,
+        /// Delete without asking
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Why (kept in history)
+        #[arg(long)]
+        note: Option<String>,
+        /// Only delete the action if it is still at this revision (else exit 75)
+        #[arg(long, value_name = "N")]
+        expect_revision: Option<i64>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ActionListArgs {
+    /// Which actions (see Queries below)
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Include done and dropped actions
+    #[arg(long)]
+    pub all: bool,
+    /// Show at most N actions
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<u64>,
+    /// Write to FILE (atomically; the format from its extension, else --format) instead of stdout
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace an existing file
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// Where the subcommand is in `args`, skipping global flags (and their values) before it.
 fn subcommand_index(root: &clap::Command, args: &[std::ffi::OsString]) -> Option<usize> {
     let mut i = 1;
@@ -596,18 +842,32 @@ pub(super) fn subcommand_name(args: &[std::ffi::OsString]) -> Option<String> {
     (!names.is_empty()).then(|| names.join(" "))
 }
 
+/// Lets `-term` negate a query term, as DESIGN.md promises, although clap would read it as a
+/// flag: for commands that take a QUERY (`list`, `action list`, …), every argument that is not
+/// one of the command's own flags (or a flag's value) is moved behind a `--`, where clap takes
+/// it as a query term. A single-dash argument is a flag only when it is exactly a known short
+/// flag (`-n`, `-o`), or one followed by digits (`-n5`); `-nope` is the negated term `nope`.
 pub(super) fn separate_query_terms(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     let root = built_command();
     let text = |a: &std::ffi::OsString| a.to_str().map(str::to_string);
-    let Some(i) = subcommand_index(&root, &args) else {
+    let Some(mut i) = subcommand_index(&root, &args) else {
         return args;
     };
-    let Some(name) = args.get(i).and_then(text) else {
+    let Some(mut sub) = args
+        .get(i)
+        .and_then(text)
+        .and_then(|name| root.find_subcommand(&name))
+    else {
         return args;
     };
-    let Some(sub) = root.find_subcommand(&name).cloned() else {
-        return args;
-    };
+    while let Some(nested) = args
+        .get(i + 1)
+        .and_then(text)
+        .and_then(|name| sub.find_subcommand(&name))
+    {
+        sub = nested;
+        i += 1;
+    }
     if !sub.get_arguments().any(|a| a.get_id() == "query") {
         return args;
     }
@@ -627,9 +887,9 @@ pub(super) fn separate_query_terms(args: Vec<std::ffi::OsString>) -> Vec<std::ff
         // A `--word` is always a flag (an unknown one is clap's usage error); a `-word` that
         // is not one of the command's short flags is a negated term.
         let kind = if a.starts_with("--") {
-            Some(flag_kind(&sub, &a).unwrap_or(false))
+            Some(flag_kind(sub, &a).unwrap_or(false))
         } else if a.starts_with('-') && a.len() > 1 {
-            flag_kind(&sub, &a)
+            flag_kind(sub, &a)
         } else {
             None
         };
@@ -723,5 +983,10 @@ mod tests {
         assert_eq!(run("list x --frobnicate"), "list --frobnicate -- x");
         assert_eq!(run("show 3"), "show 3");
         assert_eq!(run("add -l 3 -i 4 title"), "add -l 3 -i 4 title");
+        assert_eq!(
+            run("action list -kind:long-term -n 3 is:overdue"),
+            "action list -n 3 -- -kind:long-term is:overdue"
+        );
+        assert_eq!(run("action show 3"), "action show 3");
     }
 }

@@ -1,5 +1,7 @@
 //! One module per group of subcommands; each is a thin shell over the store and the core.
 
+pub(super) mod action;
+mod bulk;
 pub(super) mod catalog;
 pub(super) mod config;
 pub(super) mod db;
@@ -7,6 +9,7 @@ pub(super) mod history;
 pub(super) mod incident;
 pub(super) mod matrix;
 pub(super) mod meta;
+pub(super) mod notes;
 pub(super) mod portfolio;
 pub(super) mod risk;
 pub(super) mod transfer;
@@ -20,8 +23,23 @@ use crate::error::{Error, Result};
 use crate::query::SortKey;
 use crate::text::echo;
 
+/// A value as a change shows it: one line, at most 60 columns, "(none)" for nothing.
+pub(super) fn shown(value: &str) -> String {
+    if value.is_empty() {
+        "(none)".into()
+    } else {
+        let one_line = crate::text::sanitize_line(value);
+        crate::text::truncate(&one_line, 60).into_owned()
+    }
+}
+
 /// A risk id as typed: `42` or `#42`.
 pub(super) fn parse_id(s: &str) -> Result<i64> {
+    parse_id_of("risk", s)
+}
+
+/// An id of `entity` ("risk", "action") as typed: `42` or `#42`.
+pub(super) fn parse_id_of(entity: &str, s: &str) -> Result<i64> {
     s.trim()
         .trim_start_matches('#')
         .parse::<i64>()
@@ -29,8 +47,14 @@ pub(super) fn parse_id(s: &str) -> Result<i64> {
         .filter(|id| *id > 0)
         .ok_or_else(|| {
             Error::Usage(format!(
-                "'{}' is not a risk id; ids are positive whole numbers, as `riskreg list` shows them",
-                echo(s)
+                "'{}' is not {} id; ids are positive whole numbers, as `riskreg {}list` shows them",
+                echo(s),
+                if entity == "action" {
+                    "an action"
+                } else {
+                    "a risk"
+                },
+                if entity == "action" { "action " } else { "" }
             ))
         })
 }
@@ -39,6 +63,10 @@ pub(super) fn parse_id(s: &str) -> Result<i64> {
 /// names fields, not command-line flags, since the TUI asks in a form).
 pub(super) fn with_flag_hint(e: Error) -> Error {
     match e {
+        Error::Within { what, source } => Error::Within {
+            what,
+            source: Box::new(with_flag_hint(*source)),
+        },
         Error::Field(mut f) => {
             let flag = match f.field.as_str() {
                 "approver" => Some("--approver NAME"),

@@ -83,7 +83,9 @@ impl Ctx {
         if self.db_is_default {
             self.open_for_write()
         } else {
-            Store::open(&self.db_path, OpenMode::Existing)
+            let mut store = Store::open(&self.db_path, OpenMode::Existing)?;
+            store.set_today(self.clock.today);
+            Ok(store)
         }
     }
 
@@ -94,7 +96,9 @@ impl Ctx {
         {
             store::create_private_dir(dir)?;
         }
-        Store::open(&self.db_path, OpenMode::Create)
+        let mut store = Store::open(&self.db_path, OpenMode::Create)?;
+        store.set_today(self.clock.today);
+        Ok(store)
     }
 
     /// Who and when, for a change. The actor is looked up only when something changes:

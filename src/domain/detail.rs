@@ -4,6 +4,7 @@
 
 use jiff::civil::Date;
 
+use super::actions::Action;
 use super::incidents::{Incident, calibrate};
 use super::lifecycle::is_review_due;
 use super::{Event, EventKind, Risk, Status, estimates, figures};
@@ -45,18 +46,63 @@ pub struct RiskDetail {
     pub description: String,
     /// "2026-11-02 #4 Flag flip took checkout down — detect 12 + repair 35 min, 80% of users".
     pub incidents: Vec<String>,
+    /// Its actions, open ones first: each one line, and whether it is overdue.
+    pub actions: Vec<(String, bool)>,
+    /// Its links, one a line ("URL label"), escaped.
+    pub links: Vec<String>,
+    /// The latest comments (when, who, what), newest first.
+    pub comments: Vec<(String, String, String)>,
     /// (when, who, what), newest first.
     pub history: Vec<(String, String, String)>,
 }
 
+/// What is recorded around a risk, read with it: its latest events and comments, the
+/// incidents that realised it, and its actions.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Related<'a> {
+    pub events: &'a [Event],
+    pub comments: &'a [Event],
+    pub incidents: &'a [Incident],
+    pub actions: &'a [Action],
+}
+
+/// A risk with what is recorded around it, as read from the register together.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RiskRecord {
+    pub risk: Risk,
+    /// The latest events, newest first.
+    pub events: Vec<Event>,
+    /// The latest comments, newest first.
+    pub comments: Vec<Event>,
+    pub incidents: Vec<Incident>,
+    /// Every action, open ones first.
+    pub actions: Vec<Action>,
+}
+
+impl RiskRecord {
+    pub fn related(&self) -> Related<'_> {
+        Related {
+            events: &self.events,
+            comments: &self.comments,
+            incidents: &self.incidents,
+            actions: &self.actions,
+        }
+    }
+
+    /// The risk in full, as people read it.
+    pub fn detail(&self, settings: &Settings, today: Date) -> RiskDetail {
+        RiskDetail::new(&self.risk, self.related(), settings, today)
+    }
+}
+
 impl RiskDetail {
-    pub fn new(
-        risk: &Risk,
-        events: &[Event],
-        incidents: &[Incident],
-        settings: &Settings,
-        today: Date,
-    ) -> RiskDetail {
+    pub fn new(risk: &Risk, related: Related<'_>, settings: &Settings, today: Date) -> RiskDetail {
+        let Related {
+            events,
+            comments,
+            incidents,
+            actions,
+        } = related;
         let f = &risk.fields;
         let safe = |s: &str| sanitize_line(s).into_owned();
         let mut facts = Vec::new();
@@ -156,6 +202,32 @@ impl RiskDetail {
                 .unwrap_or_default();
             fact("at milestone", format!("{then}{bm}"), Tone::Good, 5);
         }
+        let tally = &risk.actions;
+        if tally.open > 0 {
+            let mut value = figures::count(tally.open, "open action", "open actions");
+            if tally.overdue > 0 {
+                value.push_str(&format!(", {} overdue", tally.overdue));
+            }
+            if let Some(next) = tally.next_due {
+                value.push_str(&format!(", next due {next}"));
+            }
+            let tone = if tally.overdue > 0 {
+                Tone::Alert
+            } else {
+                Tone::Plain
+            };
+            fact("actions", value, tone, 5);
+        } else if risk.band == Band::Critical
+            && f.status.is_active()
+            && f.status != Status::Accepted
+        {
+            fact(
+                "actions",
+                "none open: a critical risk needs an action or an acceptance".into(),
+                Tone::Alert,
+                5,
+            );
+        }
         fact("created", risk.created_at.clone(), Tone::Plain, 6);
         fact(
             "updated",
@@ -174,6 +246,15 @@ impl RiskDetail {
                 .collect(),
             description: sanitize(&f.description).into_owned(),
             incidents: incidents.iter().map(incident_line).collect(),
+            actions: actions
+                .iter()
+                .map(|a| (action_line(a, today), a.is_overdue(today)))
+                .collect(),
+            links: f.links.iter().map(|l| safe(&l.line())).collect(),
+            comments: comments
+                .iter()
+                .map(|e| (e.at.clone(), safe(&e.actor), safe(&e.note)))
+                .collect(),
             history: events
                 .iter()
                 .map(|e| (e.at.clone(), safe(&e.actor), with_note(e)))
@@ -206,6 +287,26 @@ fn budget_line(bm: f64, settings: &Settings) -> String {
     )
 }
 
+/// "#4 todo, due 2026-11-01 (overdue), ana: Add a canary stage PLAT-12".
+fn action_line(a: &Action, today: Date) -> String {
+    let f = &a.fields;
+    let mut line = format!("#{} {}", a.id, f.status);
+    if let Some(due) = a.effective_due() {
+        line.push_str(&format!(", due {due}"));
+        if a.is_overdue(today) {
+            line.push_str(" (overdue)");
+        }
+    }
+    if !f.owner.is_empty() {
+        line.push_str(&format!(", {}", sanitize_line(&f.owner)));
+    }
+    line.push_str(&format!(": {}", sanitize_line(&f.title)));
+    if !f.link.is_empty() {
+        line.push_str(&format!(" {}", sanitize_line(&f.link)));
+    }
+    line
+}
+
 /// An incident as one line, with its link when it has one.
 fn incident_line(i: &Incident) -> String {
     let link = if i.link.is_empty() {
@@ -230,7 +331,7 @@ pub fn describe_event(e: &Event) -> String {
         None | Some("") => "(none)".to_string(),
         Some(v) => truncate(&sanitize_line(v), 50).into_owned(),
     };
-    match e.kind {
+    let what = match e.kind {
         EventKind::Create => format!("created \"{}\"", value(&e.new)),
         EventKind::Import => format!("imported \"{}\"", value(&e.new)),
         EventKind::Delete => format!("deleted \"{}\"", value(&e.old)),
@@ -245,6 +346,11 @@ pub fn describe_event(e: &Event) -> String {
             value(&e.old),
             value(&e.new)
         ),
+        EventKind::Comment => "commented".to_string(),
+    };
+    match e.action_id {
+        Some(id) => format!("action {id}: {what}"),
+        None => what,
     }
 }
 

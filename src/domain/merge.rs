@@ -27,6 +27,7 @@ pub fn set_from_text(patch: &mut RiskPatch, field: Field, text: &str) -> Result<
         Field::Tags => patch.tags = Some(validate::tags([text])?),
         Field::NextReview => patch.next_review = Some(validate::optional_date(name, text)?),
         Field::AcceptedUntil => patch.accepted_until = Some(validate::optional_date(name, text)?),
+        Field::Links => patch.links = Some(validate::links(text)?),
         amount => patch
             .amounts
             .push((amount, estimates::parse(amount, text)?)),
@@ -59,6 +60,7 @@ pub fn set_from_fields(patch: &mut RiskPatch, field: Field, from: &RiskFields) {
         Field::Tags => patch.tags = Some(from.tags.clone()),
         Field::NextReview => patch.next_review = Some(from.next_review),
         Field::AcceptedUntil => patch.accepted_until = Some(from.accepted_until),
+        Field::Links => patch.links = Some(from.links.clone()),
         amount => patch.amounts.push((amount, from.amount(amount).flatten())),
     }
 }

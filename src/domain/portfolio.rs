@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::actions::Action;
 use super::incidents::{Calibration, Incident, calibrate};
 use super::lifecycle::{acceptance_lapsed, is_review_due};
 use super::{Milestone, Risk, Status, round2};
@@ -107,6 +108,38 @@ pub struct CalibrationLine {
     pub summary: Vec<String>,
 }
 
+/// One team's actions (`None`: actions no team owns).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ActionTeamLine {
+    pub team: Option<String>,
+    pub open: u64,
+    pub overdue: u64,
+    pub done_last_30_days: u64,
+}
+
+/// The mitigation work: open, overdue, and done in the last 30 days, in all and by team.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ActionSummary {
+    pub open: u64,
+    pub overdue: u64,
+    pub done_last_30_days: u64,
+    pub by_team: Vec<ActionTeamLine>,
+}
+
+impl ActionSummary {
+    pub fn new(by_team: Vec<ActionTeamLine>) -> ActionSummary {
+        ActionSummary {
+            open: by_team.iter().map(|t| t.open).sum(),
+            overdue: by_team.iter().map(|t| t.overdue).sum(),
+            done_last_30_days: by_team.iter().map(|t| t.done_last_30_days).sum(),
+            by_team,
+        }
+    }
+}
+
+/// The days "done recently" looks back over, in the report's actions section.
+pub const ACTIONS_DONE_DAYS: i32 = 30;
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
     pub schema_version: u32,
@@ -124,6 +157,7 @@ pub struct Report {
     pub review_due: Vec<RiskLine>,
     pub calibration: Vec<CalibrationLine>,
     pub overdue_milestones: Vec<MilestoneLine>,
+    pub actions: ActionSummary,
 }
 
 /// One broken policy rule, as `check` reports it.
@@ -134,11 +168,13 @@ pub struct Violation {
     pub risk: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub milestone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<i64>,
     pub message: String,
 }
 
 /// The rules `check` enforces, with what each means.
-pub const RULES: [(&str, &str); 7] = [
+pub const RULES: [(&str, &str); 9] = [
     (
         "critical_without_team",
         "an active critical risk has no owning team",
@@ -164,6 +200,11 @@ pub const RULES: [(&str, &str); 7] = [
         "overdue_milestone_high_risks",
         "an overdue milestone carries active high or critical risks",
     ),
+    (
+        "critical_without_action",
+        "an active critical risk is neither accepted nor has an open action",
+    ),
+    ("action_overdue", "an open action is past its due date"),
 ];
 
 pub struct Portfolio {
@@ -217,6 +258,7 @@ impl Portfolio {
             rule,
             risk: Some(r.id),
             milestone: None,
+            action: None,
             message: format!("risk {} \"{}\": {message}", r.id, r.fields.title),
         });
     }
@@ -299,6 +341,16 @@ impl Portfolio {
                     "critical and on no roadmap milestone; plan it with --milestone".into(),
                 );
             }
+            if f.status != Status::Accepted && r.actions.open == 0 {
+                self.violation(
+                    "critical_without_action",
+                    r,
+                    format!(
+                        "critical with no open action; plan the work with `riskreg action add {} TITLE` or accept the risk",
+                        r.id
+                    ),
+                );
+            }
         }
         if acceptance_lapsed(f, self.today) {
             let message = match f.accepted_until {
@@ -335,8 +387,27 @@ impl Portfolio {
         }
     }
 
+    /// Takes one overdue action into account (`check`'s `action_overdue`).
+    pub fn add_overdue_action(&mut self, a: &Action) {
+        let due = a.effective_due().map(|d| d.to_string()).unwrap_or_default();
+        self.violations.push(Violation {
+            rule: "action_overdue",
+            risk: Some(a.fields.risk),
+            milestone: None,
+            action: Some(a.id),
+            message: format!(
+                "action {} \"{}\" on risk {} was due {due}; finish it with `riskreg action done {}` or move its date",
+                a.id, a.fields.title, a.fields.risk, a.id
+            ),
+        });
+    }
+
     /// The report, and the policy violations found.
-    pub fn finish(mut self, milestones: &[Milestone]) -> (Report, Vec<Violation>) {
+    pub fn finish(
+        mut self,
+        milestones: &[Milestone],
+        actions: ActionSummary,
+    ) -> (Report, Vec<Violation>) {
         let budget_minutes = self.settings.budget_minutes();
         let used = self.used;
         if used > budget_minutes {
@@ -344,6 +415,7 @@ impl Portfolio {
                 rule: "over_budget",
                 risk: None,
                 milestone: None,
+                action: None,
                 message: format!(
                     "the active risks cost {} bad minutes a year; the {}% SLO allows {}",
                     round2(used),
@@ -378,6 +450,7 @@ impl Portfolio {
                 rule: "overdue_milestone_high_risks",
                 risk: None,
                 milestone: Some(m.name.clone()),
+                action: None,
                 message: format!(
                     "milestone \"{}\" was due {} and still carries {} active high or critical risks; land it or replan them",
                     m.name,
@@ -417,6 +490,7 @@ impl Portfolio {
             review_due: self.review_due,
             calibration: self.calibration,
             overdue_milestones: overdue,
+            actions,
         };
         (report, self.violations)
     }
@@ -456,6 +530,7 @@ mod tests {
             created_at: String::new(),
             updated_at: String::new(),
             revision: 1,
+            actions: crate::domain::ActionTally::default(),
         }
     }
 
@@ -475,7 +550,7 @@ mod tests {
         for r in risks {
             p.add(r, &[]);
         }
-        let (report, violations) = p.finish(milestones);
+        let (report, violations) = p.finish(milestones, ActionSummary::default());
         (report, violations.iter().map(|v| v.rule).collect())
     }
 

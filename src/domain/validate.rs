@@ -155,6 +155,80 @@ pub fn note(s: &str) -> Result<String, FieldError> {
     line("note", s, NOTE_MAX)
 }
 
+/// A comment on a risk: a note that says something.
+pub fn comment(s: &str) -> Result<String, FieldError> {
+    let v = line("comment", s, NOTE_MAX)?;
+    if v.is_empty() {
+        return Err(FieldError::new("comment", s, "must not be empty"));
+    }
+    Ok(v)
+}
+
+/// The longest link (a URL) riskreg keeps.
+pub const LINK_MAX: usize = 2_000;
+
+/// A link: an `http`/`https` URL, or a ticket key such as `PLAT-1234`. Empty clears it.
+pub fn link(s: &str) -> Result<String, FieldError> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(String::new());
+    }
+    refuse_unsafe("link", s, t, &[])?;
+    refuse_too_long("link", s, t, LINK_MAX)?;
+    let lower = t.to_ascii_lowercase();
+    let url = ["http://", "https://"]
+        .iter()
+        .find_map(|scheme| lower.starts_with(scheme).then(|| &t[scheme.len()..]));
+    let ok = match url {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty() && !t.contains(char::is_whitespace)
+        }
+        None => is_ticket_key(t),
+    };
+    if ok {
+        Ok(t.to_string())
+    } else {
+        Err(FieldError::new(
+            "link",
+            s,
+            "a link is an http:// or https:// URL (without spaces) or a ticket key such as PLAT-1234",
+        ))
+    }
+}
+
+/// Links as typed, one a line: `URL` or `URL label` (a URL holds no spaces). Blank lines
+/// are skipped; a URL given twice is kept once, with its last label.
+pub fn links(s: &str) -> Result<Vec<crate::domain::Link>, FieldError> {
+    let mut out: Vec<crate::domain::Link> = Vec::new();
+    for line in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (url, label) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        let url = link(url)?;
+        let label = self::line("label", label, LINE_MAX)?;
+        match out.iter_mut().find(|l| l.url == url) {
+            Some(existing) => existing.label = label,
+            None => out.push(crate::domain::Link { url, label }),
+        }
+    }
+    Ok(out)
+}
+
+/// `PLAT-1234`: letters (then letters, digits or `_`), a dash, digits.
+fn is_ticket_key(s: &str) -> bool {
+    let Some((project, number)) = s.split_once('-') else {
+        return false;
+    };
+    project
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && project
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit())
+}
+
 /// A description: may span lines (line endings, and the Unicode line and paragraph
 /// separators, become `\n`) and hold tabs; nothing else that controls a terminal.
 pub fn description(s: &str) -> Result<String, FieldError> {
@@ -304,6 +378,31 @@ mod tests {
             "a\u{2029}b",
         ] {
             assert!(line("owner", bad, LINE_MAX).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn links_are_http_urls_or_ticket_keys() {
+        assert_eq!(
+            link(" https://wiki.example.com/pm/41 ").unwrap(),
+            "https://wiki.example.com/pm/41"
+        );
+        assert_eq!(link("HTTP://x.io").unwrap(), "HTTP://x.io");
+        assert_eq!(link("PLAT-1234").unwrap(), "PLAT-1234");
+        assert_eq!(link("").unwrap(), "");
+        for bad in [
+            "javascript:alert(1)",
+            "https://",
+            "https://has space.example.com",
+            "ftp://x.example.com",
+            "PLAT-",
+            "-12",
+            "1PLAT-12",
+            "see the wiki",
+            "https://x.io/\u{1b}[2J",
+        ] {
+            let e = link(bad).unwrap_err();
+            assert_eq!(e.field, "link", "{bad}");
         }
     }
 

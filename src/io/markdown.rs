@@ -2,7 +2,6 @@
 
 use std::io::{self, Write};
 
-use crate::domain::Risk;
 use crate::text::sanitize;
 
 /// A cell's text made safe for a Markdown table: pipes and backslashes escaped, line breaks
@@ -48,47 +47,6 @@ pub fn write_header<W: Write + ?Sized>(
 pub fn write_row<W: Write + ?Sized>(out: &mut W, cells: &[String]) -> io::Result<()> {
     let escaped: Vec<String> = cells.iter().map(|c| escape_cell(c)).collect();
     writeln!(out, "| {} |", escaped.join(" | "))
-}
-
-const RISK_HEADERS: [&str; 11] = [
-    "ID",
-    "Score",
-    "Band",
-    "Title",
-    "Team",
-    "Milestone",
-    "Due",
-    "Status",
-    "Owner",
-    "Next review",
-    "Bad min/yr",
-];
-
-pub fn write_risk_header<W: Write + ?Sized>(out: &mut W) -> io::Result<()> {
-    write_header(out, &RISK_HEADERS, &[true, true])
-}
-
-pub fn write_risk_row<W: Write + ?Sized>(out: &mut W, r: &Risk) -> io::Result<()> {
-    let f = &r.fields;
-    let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
-    write_row(
-        out,
-        &[
-            r.id.to_string(),
-            r.score().to_string(),
-            r.band.to_string(),
-            f.title.clone(),
-            f.team.clone().unwrap_or_default(),
-            f.milestone.clone().unwrap_or_default(),
-            date(r.milestone_due),
-            f.status.to_string(),
-            f.owner.clone(),
-            date(f.next_review),
-            f.bad_minutes_per_year()
-                .map(crate::domain::figures::minutes)
-                .unwrap_or_default(),
-        ],
-    )
 }
 
 #[cfg(test)]

@@ -1,16 +1,14 @@
-//! Risks as CSV for spreadsheets: UTF-8 with a BOM (so Excel reads UTF-8), CRLF, every field
-//! quoted, and text cells neutralized so none is a live formula. The importer reads exactly
-//! this back (see [`crate::io::import`]).
+//! Risks as an export: the CSV columns (which import reads back) and the Markdown row.
 
 use std::io::{self, Write};
 
 use crate::domain::Risk;
 use crate::domain::estimates::{ESTIMATE_FIELDS, format_number};
-use crate::io::csv_out::CsvOut;
-use crate::io::formula;
+use crate::io::Exportable;
+use crate::io::record_csv::RecordCsv;
 
 /// Export columns, in order. Import takes the same names; computed ones are ignored there.
-pub const COLUMNS: [&str; 31] = [
+pub const COLUMNS: [&str; 35] = [
     "id",
     "title",
     "description",
@@ -42,86 +40,94 @@ pub const COLUMNS: [&str; 31] = [
     "target_ettf",
     "bad_minutes_per_year",
     "target_bad_minutes_per_year",
+    "links",
+    "actions_open",
+    "actions_overdue",
+    "next_action_due",
 ];
 
-pub const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-pub struct RiskCsv<W: Write> {
-    w: CsvOut<W>,
-    raw: bool,
-    tags: String,
-}
-
-impl<W: Write> RiskCsv<W> {
-    pub fn new(mut out: W, raw: bool) -> io::Result<RiskCsv<W>> {
-        if !raw {
-            out.write_all(BOM)?;
-        }
-        let mut w = CsvOut::new(out);
-        w.record(COLUMNS)?;
-        Ok(RiskCsv {
-            w,
-            raw,
-            tags: String::new(),
-        })
-    }
-
-    /// A text cell, neutralized unless raw.
-    fn text(&mut self, s: &str) {
-        if self.raw {
-            self.w.field(s);
-        } else {
-            self.w.field(&formula::neutralize(s));
-        }
-    }
+impl Exportable for Risk {
+    const CSV_COLUMNS: &'static [&'static str] = &COLUMNS;
+    const MARKDOWN_HEADERS: &'static [&'static str] = &[
+        "ID",
+        "Score",
+        "Band",
+        "Title",
+        "Team",
+        "Milestone",
+        "Due",
+        "Status",
+        "Owner",
+        "Next review",
+        "Bad min/yr",
+        "Open actions",
+    ];
+    const MARKDOWN_RIGHT: &'static [bool] = &[true, true];
 
     /// One risk as one record, written from borrowed text: an export of 100,000 risks
-    /// should not allocate 31 strings a row.
-    pub fn write(&mut self, r: &Risk) -> io::Result<()> {
-        let f = &r.fields;
-        self.w.value(r.id);
-        self.text(&f.title);
-        self.text(&f.description);
-        self.text(&f.category);
-        self.text(&f.service);
-        self.w.value(f.likelihood);
-        self.w.value(f.impact);
-        self.w.value(r.score());
-        self.w.value(r.band);
-        self.w.value(f.status);
-        self.text(f.team.as_deref().unwrap_or(""));
-        self.text(f.milestone.as_deref().unwrap_or(""));
-        self.w.optional(r.milestone_due);
-        self.text(&f.owner);
-        let mut tags = std::mem::take(&mut self.tags);
-        tags.clear();
-        for (i, tag) in f.tags.iter().enumerate() {
-            if i > 0 {
-                tags.push(',');
-            }
-            tags.push_str(tag);
-        }
-        self.text(&tags);
-        self.tags = tags;
-        self.w.optional(f.next_review);
-        self.w.optional(f.accepted_until);
-        self.text(&f.approver);
-        self.w.field(&r.created_at);
-        self.w.field(&r.updated_at);
-        self.w.value(r.revision);
+    /// should not allocate 35 strings a row.
+    fn write_csv<W: Write>(&self, csv: &mut RecordCsv<W>) -> io::Result<()> {
+        let (r, f) = (self, &self.fields);
+        csv.value(r.id);
+        csv.text(&f.title);
+        csv.text(&f.description);
+        csv.text(&f.category);
+        csv.text(&f.service);
+        csv.value(f.likelihood);
+        csv.value(f.impact);
+        csv.value(r.score());
+        csv.value(r.band);
+        csv.value(f.status);
+        csv.text(f.team.as_deref().unwrap_or(""));
+        csv.text(f.milestone.as_deref().unwrap_or(""));
+        csv.optional(r.milestone_due);
+        csv.text(&f.owner);
+        csv.joined(f.tags.iter().map(String::as_str), ",");
+        csv.optional(f.next_review);
+        csv.optional(f.accepted_until);
+        csv.text(&f.approver);
+        csv.plain(&r.created_at);
+        csv.plain(&r.updated_at);
+        csv.value(r.revision);
         for field in ESTIMATE_FIELDS {
-            self.w.optional(f.amount(field).flatten());
+            csv.optional(f.amount(field).flatten());
         }
         let target = f
             .target_bad_minutes_per_year()
             .filter(|_| !f.target.is_empty());
         for minutes in [f.bad_minutes_per_year(), target] {
-            self.w.optional(minutes.map(|m| format_number(m, 2)));
+            csv.optional(minutes.map(|m| format_number(m, 2)));
         }
-        self.w.end_record()
+        let lines = f
+            .links
+            .iter()
+            .map(crate::domain::Link::line)
+            .collect::<Vec<_>>();
+        csv.joined(lines.iter().map(String::as_str), "\n");
+        csv.value(r.actions.open);
+        csv.value(r.actions.overdue);
+        csv.optional(r.actions.next_due);
+        csv.end_record()
     }
 
-    pub fn finish(self) -> io::Result<W> {
-        self.w.finish()
+    fn markdown_cells(&self) -> Vec<String> {
+        let (r, f) = (self, &self.fields);
+        let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+        vec![
+            r.id.to_string(),
+            r.score().to_string(),
+            r.band.to_string(),
+            f.title.clone(),
+            f.team.clone().unwrap_or_default(),
+            f.milestone.clone().unwrap_or_default(),
+            date(r.milestone_due),
+            f.status.to_string(),
+            f.owner.clone(),
+            date(f.next_review),
+            f.bad_minutes_per_year()
+                .map(crate::domain::figures::minutes)
+                .unwrap_or_default(),
+            r.actions.open.to_string(),
+        ]
     }
 }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::io::csv_out::CsvOut;
-use crate::io::{formula, markdown, risk_csv};
+use crate::io::{formula, markdown, record_csv};
 use crate::scoring::Band;
 use crate::text::Align;
 
@@ -100,7 +100,7 @@ impl Table {
     /// neutralization off.
     pub fn write_csv<W: Write>(&self, mut out: W, raw: bool) -> io::Result<()> {
         if !raw {
-            out.write_all(risk_csv::BOM)?;
+            out.write_all(record_csv::BOM)?;
         }
         let mut w = CsvOut::new(out);
         w.record(

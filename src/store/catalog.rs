@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, Tx};
+use crate::domain::actions::ActionPatch;
 use crate::domain::lifecycle::Rules;
 use crate::domain::{
     FieldError, Milestone, MilestonePatch, MilestoneStatus, RiskPatch, Team, milestone_overdue,
@@ -200,6 +201,7 @@ impl Tx<'_> {
     pub fn delete_team(&mut self, name: &str, reassign_to: Option<&str>) -> Result<usize> {
         let (id, canonical) = self.require(Kind::Team, name)?;
         let risks = self.risk_ids_where("team_id", id)?;
+        let actions = self.action_ids_where("team_id", id)?;
         let milestones: i64 = self.tx.query_row(
             "SELECT count(*) FROM milestone WHERE team_id = ?1",
             [id],
@@ -210,17 +212,24 @@ impl Tx<'_> {
             id,
             &canonical,
             reassign_to,
-            risks.len(),
+            (risks.len(), actions.len()),
             milestones,
         )?;
         if let Some((target_id, target_name)) = target {
             let patch = RiskPatch {
-                team: Some(Some(target_name)),
+                team: Some(Some(target_name.clone())),
                 ..RiskPatch::default()
             };
             let note = format!("team '{canonical}' deleted");
             for risk in &risks {
                 self.update_risk(*risk, None, &patch, Rules::Import, &note)?;
+            }
+            let patch = ActionPatch {
+                team: Some(Some(target_name)),
+                ..ActionPatch::default()
+            };
+            for action in &actions {
+                self.update_action(*action, None, &patch, &note)?;
             }
             self.tx.execute(
                 "UPDATE milestone SET team_id = ?1 WHERE team_id = ?2",
@@ -236,16 +245,29 @@ impl Tx<'_> {
     pub fn delete_milestone(&mut self, name: &str, reassign_to: Option<&str>) -> Result<usize> {
         let (id, canonical) = self.require(Kind::Milestone, name)?;
         let risks = self.risk_ids_where("milestone_id", id)?;
-        if let Some((_, target_name)) =
-            self.reassignment(Kind::Milestone, id, &canonical, reassign_to, risks.len(), 0)?
-        {
+        let actions = self.action_ids_where("milestone_id", id)?;
+        if let Some((_, target_name)) = self.reassignment(
+            Kind::Milestone,
+            id,
+            &canonical,
+            reassign_to,
+            (risks.len(), actions.len()),
+            0,
+        )? {
             let patch = RiskPatch {
-                milestone: Some(Some(target_name)),
+                milestone: Some(Some(target_name.clone())),
                 ..RiskPatch::default()
             };
             let note = format!("milestone '{canonical}' deleted");
             for risk in &risks {
                 self.update_risk(*risk, None, &patch, Rules::Import, &note)?;
+            }
+            let patch = ActionPatch {
+                milestone: Some(Some(target_name)),
+                ..ActionPatch::default()
+            };
+            for action in &actions {
+                self.update_action(*action, None, &patch, &note)?;
             }
         }
         self.tx
@@ -260,14 +282,23 @@ impl Tx<'_> {
         id: i64,
         canonical: &str,
         reassign_to: Option<&str>,
-        risks: usize,
+        (risks, actions): (usize, usize),
         milestones: i64,
     ) -> Result<Option<(i64, String)>> {
         let noun = kind.noun();
         match reassign_to {
-            None if risks == 0 && milestones == 0 => Ok(None),
+            None if risks == 0 && actions == 0 && milestones == 0 => Ok(None),
             None => {
-                let mut uses = vec![format!("{risks} risk{}", if risks == 1 { "" } else { "s" })];
+                let mut uses = Vec::new();
+                if risks > 0 || actions == 0 {
+                    uses.push(format!("{risks} risk{}", if risks == 1 { "" } else { "s" }));
+                }
+                if actions > 0 {
+                    uses.push(format!(
+                        "{actions} action{}",
+                        if actions == 1 { "" } else { "s" }
+                    ));
+                }
                 if milestones > 0 {
                     uses.push(format!(
                         "{milestones} milestone{}",

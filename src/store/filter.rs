@@ -151,6 +151,13 @@ fn term_sql(term: &Term, today: Date, settings: &Settings, params: &mut Vec<Valu
             params.push(Value::Real(settings.too_big_limit_minutes()));
             "r.bad_minutes > ?".to_string()
         }
+        TermKind::Flag(Flag::NoAction) => {
+            "(r.status IN ('open', 'mitigating') AND r.open_action_dues IS NULL)".to_string()
+        }
+        TermKind::Flag(Flag::ActionOverdue) => {
+            params.push(text(&today.to_string()));
+            "r.next_action_due < ?".to_string()
+        }
         TermKind::Flag(Flag::ReviewDue) => {
             let cond = review_due_condition(today);
             params.extend(cond.params);

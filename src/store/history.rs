@@ -10,6 +10,8 @@ use crate::error::{Error, Result};
 
 pub(super) struct NewEvent<'a> {
     pub risk_id: i64,
+    /// The action the event is about, if it is about one of the risk's actions.
+    pub action_id: Option<i64>,
     pub kind: EventKind,
     pub field: Option<&'a str>,
     pub old: Option<&'a str>,
@@ -20,11 +22,12 @@ pub(super) struct NewEvent<'a> {
 
 pub(super) fn record(conn: &Connection, stamp: &Stamp, e: &NewEvent<'_>) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO event (risk_id, at, actor, kind, field, old, new, revision, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO event (risk_id, action_id, at, actor, kind, field, old, new, revision, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         e.risk_id,
+        e.action_id,
         stamp.clock.now,
         stamp.actor,
         e.kind.as_str(),
@@ -41,6 +44,10 @@ pub(super) fn record(conn: &Connection, stamp: &Stamp, e: &NewEvent<'_>) -> Resu
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventFilter {
     pub risk_id: Option<i64>,
+    /// Only events about this action.
+    pub action_id: Option<i64>,
+    /// Only events of this kind (e.g. comments).
+    pub kind: Option<EventKind>,
     /// Only events at or after this RFC 3339 time.
     pub since: Option<String>,
     pub limit: Option<u64>,
@@ -50,12 +57,20 @@ impl Store {
     /// Events, newest first.
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
         let mut sql = String::from(
-            "SELECT id, risk_id, at, actor, kind, field, old, new, revision, note FROM event WHERE 1",
+            "SELECT id, risk_id, at, actor, kind, field, old, new, revision, note, action_id FROM event WHERE 1",
         );
         let mut params: Vec<Value> = Vec::new();
         if let Some(id) = filter.risk_id {
             sql.push_str(" AND risk_id = ?");
             params.push(Value::Integer(id));
+        }
+        if let Some(id) = filter.action_id {
+            sql.push_str(" AND action_id = ?");
+            params.push(Value::Integer(id));
+        }
+        if let Some(kind) = filter.kind {
+            sql.push_str(" AND kind = ?");
+            params.push(Value::Text(kind.as_str().to_string()));
         }
         if let Some(since) = &filter.since {
             sql.push_str(" AND at >= ?");
@@ -84,6 +99,7 @@ impl Store {
                 new: r.get(7)?,
                 revision: r.get(8)?,
                 note: r.get(9)?,
+                action_id: r.get(10)?,
             });
         }
         Ok(out)

@@ -66,7 +66,9 @@ impl Store {
     pub fn risks_by_ids(&self, ids: &[i64]) -> Result<Vec<Risk>> {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            if let Some(risk) = super::risks::get_risk(&self.conn, *id, &self.settings.bands)? {
+            if let Some(risk) =
+                super::risks::get_risk(&self.conn, *id, &self.settings.bands, self.today)?
+            {
                 out.push(risk);
             }
         }

@@ -4,13 +4,15 @@ use jiff::civil::Date;
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
+use super::EventFilter;
 use super::filter::{self, FROM};
 use super::history::{NewEvent, record};
 use super::{Store, Tx};
+use crate::domain::detail::RiskRecord;
 use crate::domain::lifecycle::{self, Rules};
 use crate::domain::{
-    Amount, Estimates, EventKind, Field, FieldChange, Impact, Likelihood, Risk, RiskFields,
-    RiskPatch, Status,
+    ActionTally, Amount, Estimates, EventKind, Field, FieldChange, Impact, Likelihood, Link, Risk,
+    RiskFields, RiskPatch, Status,
 };
 use crate::error::{Error, Result};
 use crate::query::ListSpec;
@@ -19,7 +21,8 @@ use crate::scoring::BandThresholds;
 const COLUMNS: &str = "r.id, r.title, r.description, r.category, r.service, r.likelihood, r.impact, r.status, \
      t.name, m.name, m.due, r.owner, r.tags, r.next_review, r.accepted_until, r.approver, \
      r.created_at, r.updated_at, r.revision, r.ettd_min, r.ettr_min, r.users_pct, r.ettf_days, \
-     r.target_ettd_min, r.target_ettr_min, r.target_users_pct, r.target_ettf_days";
+     r.target_ettd_min, r.target_ettr_min, r.target_users_pct, r.target_ettf_days, r.links, \
+     r.open_action_dues";
 
 /// A risk to create. `id` and `created_at` are kept when an import brings them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,7 +92,23 @@ fn estimate_values(f: &RiskFields) -> [Option<f64>; 8] {
     ]
 }
 
-fn risk_from_row(row: &Row<'_>, bands: &BandThresholds) -> rusqlite::Result<Risk> {
+/// A risk's links as stored: one a line, `URL` or `URL label`.
+fn links_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Vec<Link>> {
+    let text: String = row.get(col)?;
+    Ok(text
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (url, label) = l.split_once(' ').unwrap_or((l, ""));
+            Link {
+                url: url.to_string(),
+                label: label.to_string(),
+            }
+        })
+        .collect())
+}
+
+fn risk_from_row(row: &Row<'_>, bands: &BandThresholds, today: Date) -> rusqlite::Result<Risk> {
     let level = |col: usize| -> rusqlite::Result<u8> {
         let v: i64 = row.get(col)?;
         u8::try_from(v).map_err(|_| corrupt(col, "level", &v.to_string()))
@@ -121,7 +140,9 @@ fn risk_from_row(row: &Row<'_>, bands: &BandThresholds) -> rusqlite::Result<Risk
         approver: row.get(15)?,
         estimates: estimates_at(row, 19)?,
         target: estimates_at(row, 23)?,
+        links: links_at(row, 27)?,
     };
+    let dues: Option<String> = row.get(28)?;
     Ok(Risk {
         id: row.get(0)?,
         band: bands.band_for_score(fields.score()),
@@ -130,14 +151,20 @@ fn risk_from_row(row: &Row<'_>, bands: &BandThresholds) -> rusqlite::Result<Risk
         created_at: row.get(16)?,
         updated_at: row.get(17)?,
         revision: row.get(18)?,
+        actions: ActionTally::from_dues(dues.as_deref(), today),
     })
 }
 
-pub(super) fn get_risk(conn: &Connection, id: i64, bands: &BandThresholds) -> Result<Option<Risk>> {
+pub(super) fn get_risk(
+    conn: &Connection,
+    id: i64,
+    bands: &BandThresholds,
+    today: Date,
+) -> Result<Option<Risk>> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id = ?1");
     Ok(conn
         .prepare_cached(&sql)?
-        .query_row([id], |row| risk_from_row(row, bands))
+        .query_row([id], |row| risk_from_row(row, bands, today))
         .optional()?)
 }
 
@@ -150,11 +177,32 @@ fn not_found(id: i64) -> Error {
 impl Store {
     /// One risk, or a not-found error.
     pub fn risk(&self, id: i64) -> Result<Risk> {
-        get_risk(&self.conn, id, &self.settings.bands)?.ok_or_else(|| not_found(id))
+        get_risk(&self.conn, id, &self.settings.bands, self.today)?.ok_or_else(|| not_found(id))
     }
 
     /// Calls `each` with every risk the spec selects, in its order, one at a time: memory
     /// stays flat however large the register is.
+    /// One risk with its latest `events` events and `comments` comments, its incidents and
+    /// its actions: what `show` and the detail pane read.
+    pub fn risk_record(&self, id: i64, events: u64, comments: u64) -> Result<RiskRecord> {
+        let risk = self.risk(id)?;
+        let latest = |limit: u64, kind: Option<EventKind>| {
+            self.events(&EventFilter {
+                risk_id: Some(id),
+                kind,
+                limit: Some(limit),
+                ..EventFilter::default()
+            })
+        };
+        Ok(RiskRecord {
+            risk,
+            events: latest(events, None)?,
+            comments: latest(comments, Some(EventKind::Comment))?,
+            incidents: self.incidents(Some(id))?,
+            actions: self.actions_of(id)?,
+        })
+    }
+
     pub fn for_each_risk(
         &self,
         spec: &ListSpec,
@@ -165,7 +213,7 @@ impl Store {
         let mut stmt = self.conn.prepare(&query.sql)?;
         let mut rows = stmt.query(params_from_iter(query.params))?;
         while let Some(row) = rows.next()? {
-            each(risk_from_row(row, &self.settings.bands)?)?;
+            each(risk_from_row(row, &self.settings.bands, today)?)?;
         }
         Ok(())
     }
@@ -235,7 +283,12 @@ impl Store {
 impl Tx<'_> {
     /// One risk as this transaction sees it.
     pub fn risk(&self, id: i64) -> Result<Option<Risk>> {
-        get_risk(&self.tx, id, &self.settings.bands)
+        get_risk(&self.tx, id, &self.settings.bands, self.stamp.clock.today)
+    }
+
+    /// One risk as this transaction sees it; a missing one is "not found" (exit 1).
+    pub fn existing_risk(&self, id: i64) -> Result<Risk> {
+        self.risk(id)?.ok_or_else(|| not_found(id))
     }
 
     /// The current revision of a risk, if it exists (cheaper than reading the risk).
@@ -249,11 +302,16 @@ impl Tx<'_> {
 
     /// The highest id ever given to a risk (ids of deleted risks are never reused).
     pub fn highest_risk_id_ever(&self) -> Result<i64> {
+        self.highest_id_ever("risk")
+    }
+
+    /// The highest id ever given to a row of `table` (its AUTOINCREMENT counter).
+    pub(super) fn highest_id_ever(&self, table: &str) -> Result<i64> {
         let seq: Option<i64> = self
             .tx
             .query_row(
-                "SELECT seq FROM sqlite_sequence WHERE name = 'risk'",
-                [],
+                "SELECT seq FROM sqlite_sequence WHERE name = ?1",
+                [table],
                 |r| r.get(0),
             )
             .optional()?;
@@ -282,10 +340,10 @@ impl Tx<'_> {
                 "INSERT INTO risk (id, title, description, category, service, likelihood, impact, status, team_id,
                      milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
                      due_order, ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
-                     target_users_pct, target_ettf_days)
+                     target_users_pct, target_ettf_days, links)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1,
                      coalesce((SELECT due FROM milestone WHERE id = ?10), '9999-12-31'),
-                     ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+                     ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
             )?
             .execute(params![
                 new.id,
@@ -313,6 +371,7 @@ impl Tx<'_> {
                 est[5],
                 est[6],
                 est[7],
+                fields.value_text(Field::Links),
             ])?;
         let id = self.tx.last_insert_rowid();
         record(
@@ -320,6 +379,7 @@ impl Tx<'_> {
             self.stamp,
             &NewEvent {
                 risk_id: id,
+                action_id: None,
                 kind,
                 field: None,
                 old: None,
@@ -346,6 +406,7 @@ impl Tx<'_> {
             && expected != current.revision
         {
             return Err(Error::RevisionConflict {
+                entity: "risk",
                 id,
                 expected,
                 current: current.revision,
@@ -379,7 +440,7 @@ impl Tx<'_> {
                      revision = revision + 1,
                      due_order = coalesce((SELECT due FROM milestone WHERE id = ?9), '9999-12-31'),
                      ettd_min = ?18, ettr_min = ?19, users_pct = ?20, ettf_days = ?21, target_ettd_min = ?22,
-                     target_ettr_min = ?23, target_users_pct = ?24, target_ettf_days = ?25
+                     target_ettr_min = ?23, target_users_pct = ?24, target_ettf_days = ?25, links = ?26
                  WHERE id = ?16 AND revision = ?17",
             )?
             .execute(params![
@@ -408,11 +469,13 @@ impl Tx<'_> {
                 est[5],
                 est[6],
                 est[7],
+                next.value_text(Field::Links),
             ])?;
         if updated != 1 {
             // Cannot happen inside an IMMEDIATE transaction; refuse rather than lose a write.
             let now = self.risk(id)?.map_or(current.revision, |r| r.revision);
             return Err(Error::RevisionConflict {
+                entity: "risk",
                 id,
                 expected: current.revision,
                 current: now,
@@ -425,6 +488,7 @@ impl Tx<'_> {
                 self.stamp,
                 &NewEvent {
                     risk_id: id,
+                    action_id: None,
                     kind: if change.field == Field::Status {
                         EventKind::Status
                     } else {
@@ -458,6 +522,7 @@ impl Tx<'_> {
             self.stamp,
             &NewEvent {
                 risk_id: id,
+                action_id: None,
                 kind: EventKind::Review,
                 field: Some(Field::NextReview.name()),
                 old: Some(&old),
@@ -469,15 +534,20 @@ impl Tx<'_> {
         self.risk(id)?.ok_or_else(|| not_found(id))
     }
 
-    /// Deletes a risk; its history stays, with a `delete` event naming it.
+    /// Deletes a risk and its actions; their history stays, with a `delete` event naming
+    /// each.
     pub fn delete_risk(&mut self, id: i64, note: &str) -> Result<Risk> {
         let current = self.risk(id)?.ok_or_else(|| not_found(id))?;
+        for action in self.action_ids_of(id)? {
+            self.delete_action(action, None, note)?;
+        }
         self.tx.execute("DELETE FROM risk WHERE id = ?1", [id])?;
         record(
             &self.tx,
             self.stamp,
             &NewEvent {
                 risk_id: id,
+                action_id: None,
                 kind: EventKind::Delete,
                 field: None,
                 old: Some(&current.fields.title),

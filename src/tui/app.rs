@@ -26,7 +26,7 @@ use crate::domain::merge::{self, Merge};
 use crate::domain::{EventKind, Field, Risk, RiskFields, RiskPatch, Status};
 use crate::error::{Error, Result};
 use crate::query::{ListSpec, Query, SortKey};
-use crate::store::{EventFilter, NewRisk, Stamp, Store};
+use crate::store::{NewRisk, Stamp, Store};
 use crate::text::sanitize_line;
 
 mod catalog;
@@ -36,6 +36,8 @@ mod popup;
 
 /// How many history events the detail pane shows.
 const DETAIL_EVENTS: u64 = 6;
+/// Comments the detail pane shows.
+const DETAIL_COMMENTS: u64 = 3;
 /// How many risks the Roadmap tab lists for the chosen milestone.
 const ROADMAP_RISKS: u64 = 50;
 

@@ -60,11 +60,16 @@ pub struct Overview {
 #[derive(Debug)]
 pub enum Response {
     Rows(Result<Rows>),
-    Overview(Result<Overview>),
+    Overview(Result<Box<Overview>>),
 }
 
-/// Answers one request from `store`.
-pub fn fetch(store: &Store, request: &Request) -> Response {
+/// Answers one request from `store`, reading date-dependent figures as of the request's day.
+pub fn fetch(store: &mut Store, request: &Request) -> Response {
+    let today = match request {
+        Request::Rows { today, .. } | Request::Overview { today, .. } => *today,
+    };
+    store.set_today(today);
+    let store: &Store = store;
     match request {
         Request::Rows {
             generation,
@@ -98,12 +103,12 @@ pub fn fetch(store: &Store, request: &Request) -> Response {
                     milestones: store.milestones(*today)?,
                     history: store.events(&EventFilter {
                         risk_id: *history_risk,
-                        since: None,
                         limit: Some(HISTORY_LIMIT),
+                        ..EventFilter::default()
                     })?,
                 })
             };
-            Response::Overview(overview())
+            Response::Overview(overview().map(Box::new))
         }
     }
 }
@@ -156,11 +161,11 @@ impl Lane {
         name: &str,
         deliver: Arc<dyn Fn(Response) -> bool + Send + Sync>,
     ) -> Result<Lane> {
-        let store = Store::open(path, OpenMode::Existing)?;
+        let mut store = Store::open(path, OpenMode::Existing)?;
         let (req_tx, req_rx) = channel::<Request>();
         let handle = std::thread::Builder::new()
             .name(name.into())
-            .spawn(move || serve(&store, &req_rx, deliver.as_ref()))
+            .spawn(move || serve(&mut store, &req_rx, deliver.as_ref()))
             .map_err(|e| crate::Error::io("cannot start the loader thread", e))?;
         Ok(Lane {
             requests: Some(req_tx),
@@ -187,7 +192,7 @@ impl Drop for Lane {
 
 /// A lane's loop: when requests queue up (fast typing in the filter bar), only the newest
 /// is answered.
-fn serve(store: &Store, requests: &Receiver<Request>, deliver: &dyn Fn(Response) -> bool) {
+fn serve(store: &mut Store, requests: &Receiver<Request>, deliver: &dyn Fn(Response) -> bool) {
     while let Ok(mut newest) = requests.recv() {
         while let Ok(more) = requests.try_recv() {
             newest = more;

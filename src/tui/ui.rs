@@ -162,12 +162,11 @@ fn render_popup(app: &App, area: Rect, buf: &mut Buffer) {
 /// The selected risk in full, over the whole body, its keys on the last line.
 fn render_detail(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
-    let Some((risk, events, incidents)) = &app.tabs.risks.detail else {
+    let Some(record) = &app.tabs.risks.detail else {
         return;
     };
     let cx = app.cx();
-    let detail =
-        crate::domain::detail::RiskDetail::new(risk, events, incidents, cx.settings, cx.today);
+    let detail = record.detail(cx.settings, cx.today);
     Clear.render(area, buf);
     PopupFrame {
         title: format!(" #{} {} ", detail.id, detail.title),

@@ -2,7 +2,7 @@
 
 use jiff::tz::TimeZone;
 
-use super::parse_id;
+use super::{parse_id, parse_id_of};
 use crate::cli::args::HistoryArgs;
 use crate::cli::context::Ctx;
 use crate::cli::output::emit;
@@ -14,6 +14,11 @@ use crate::store::EventFilter;
 
 pub(crate) fn history(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
     let risk_id = args.id.as_deref().map(parse_id).transpose()?;
+    let action_id = args
+        .action
+        .as_deref()
+        .map(|a| parse_id_of("action", a))
+        .transpose()?;
     let since = args
         .since
         .as_deref()
@@ -28,8 +33,10 @@ pub(crate) fn history(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
     let store = ctx.open_existing()?;
     let events = store.events(&EventFilter {
         risk_id,
+        action_id,
         since,
         limit: args.limit,
+        ..EventFilter::default()
     })?;
     let mut t = Table::new(vec![
         Column::left("AT", 20, 0),

@@ -1,11 +1,16 @@
 //! incident add, list, link.
 
+use serde::Serialize;
+
 use super::parse_id;
+use super::risk::history_note;
 use crate::cli::args::{IncidentAddArgs, IncidentCommand};
 use crate::cli::context::Ctx;
 use crate::cli::output::{emit, emit_one};
+use crate::domain::actions::{Action, ActionFields};
 use crate::domain::figures;
 use crate::domain::incidents::{Incident, IncidentText, NewIncident};
+use crate::domain::validate;
 use crate::error::{Error, Result};
 use crate::io::table::{Cell, Column, Table};
 use crate::text::sanitize;
@@ -33,14 +38,54 @@ fn add(ctx: &Ctx, a: &IncidentAddArgs) -> Result<()> {
         note: a.note.as_deref().unwrap_or(""),
     })?;
     let risks = ids(&a.risks)?;
+    let titles = a
+        .actions
+        .iter()
+        .map(|t| validate::title(t))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let note = history_note(a.note.as_deref())?;
     let mut store = ctx.open_existing()?;
-    let id = store.write(&ctx.stamp(), |tx| tx.add_incident(&new, &risks))?;
+    let (id, actions) = store.write(&ctx.stamp(), |tx| {
+        let id = tx.add_incident(&new, &risks)?;
+        let mut actions = Vec::with_capacity(titles.len());
+        for (title, kind) in titles.iter().zip(&a.kinds) {
+            let mut fields = ActionFields::new(risks[0], title.clone());
+            fields.kind = *kind;
+            fields.incident = Some(id);
+            actions.push(tx.create_action(fields, None, &note)?);
+        }
+        Ok((id, actions))
+    })?;
     let incident = store
         .incidents(None)?
         .into_iter()
         .find(|i| i.id == id)
         .ok_or_else(|| Error::Internal(format!("incident {id} vanished after it was written")))?;
-    emit_one(ctx, &incident, || format!("{id}\n"))
+    let recorded = Recorded {
+        incident,
+        actions: store.actions_by_ids(&actions)?,
+    };
+    emit_one(ctx, &recorded, || {
+        let mut text = format!("{id}\n");
+        for action in &recorded.actions {
+            text.push_str(&format!(
+                "  action {} ({}) on risk {}: {}\n",
+                action.id,
+                action.fields.kind,
+                action.fields.risk,
+                sanitize(&action.fields.title)
+            ));
+        }
+        text
+    })
+}
+
+/// An incident as recorded, with the actions its review decided.
+#[derive(Serialize)]
+struct Recorded {
+    #[serde(flatten)]
+    incident: Incident,
+    actions: Vec<Action>,
 }
 
 fn list(ctx: &Ctx, risk: Option<&str>) -> Result<()> {

@@ -6,7 +6,7 @@ use crate::cli::context::Ctx;
 use crate::cli::output::{Out, emit_one};
 use crate::cli::table;
 use crate::domain::figures;
-use crate::domain::portfolio::{MilestoneLine, Report, RiskLine, Violation};
+use crate::domain::portfolio::{ACTIONS_DONE_DAYS, MilestoneLine, Report, RiskLine, Violation};
 use crate::error::{Error, Result};
 use crate::io::json;
 use crate::io::table::{Cell, Column, Table};
@@ -236,6 +236,35 @@ fn render(r: &Report, ctx: &Ctx, md: bool) -> String {
         s.push_str("None.\n");
     } else {
         put(&mut s, &milestone_table(&r.overdue_milestones));
+    }
+    heading(&mut s, "Actions");
+    let a = &r.actions;
+    s.push_str(&format!(
+        "{}, {} overdue; {} done in the last {ACTIONS_DONE_DAYS} days.\n",
+        figures::count(a.open, "open action", "open actions"),
+        a.overdue,
+        a.done_last_30_days
+    ));
+    if !a.by_team.is_empty() {
+        let mut t = Table::new(vec![
+            Column::left("TEAM", 8, 2),
+            Column::right("OPEN"),
+            Column::right("OVERDUE"),
+            Column::right("DONE 30D"),
+        ]);
+        for line in &a.by_team {
+            t.push(vec![
+                Cell::text(line.team.as_deref().unwrap_or("(no team)")),
+                Cell::plain(line.open),
+                if line.overdue > 0 {
+                    Cell::Banded(line.overdue.to_string(), Band::Critical)
+                } else {
+                    Cell::plain(line.overdue)
+                },
+                Cell::plain(line.done_last_30_days),
+            ]);
+        }
+        put(&mut s, &t);
     }
     heading(&mut s, "Due for review");
     if r.review_due.is_empty() {

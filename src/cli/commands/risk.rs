@@ -2,8 +2,8 @@
 
 use std::io::{BufRead, Write};
 
-use super::{field_patch, parse_id, sort_key, with_flag_hint};
-use crate::cli::args::{AddArgs, EditArgs, Format, ListArgs};
+use super::{bulk, field_patch, parse_id, shown, sort_key, with_flag_hint};
+use crate::cli::args::{AddArgs, DeleteArgs, EditArgs, Format, ListArgs, ReviewArgs, Target};
 use crate::cli::context::Ctx;
 use crate::cli::output::{Out, emit_one, warn};
 use crate::cli::table;
@@ -13,9 +13,10 @@ use crate::domain::lifecycle::{Rules, is_review_due};
 use crate::domain::{EventKind, Impact, Likelihood, Risk, RiskFields, validate};
 use crate::error::{Error, Result};
 use crate::io::table::{Cell, Column, Table};
-use crate::io::{RiskFormat, RiskWriter};
+use crate::io::{ExportFormat, RiskWriter};
+use crate::ops::{self, RiskChange};
 use crate::query::{ListSpec, Query};
-use crate::store::{EventFilter, NewRisk};
+use crate::store::NewRisk;
 use crate::text::sanitize;
 
 fn levels(l: u8, i: u8) -> Result<(Likelihood, Impact)> {
@@ -52,20 +53,84 @@ pub(crate) fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
     emit_one(ctx, &risk, || format!("{id}\n"))
 }
 
+/// The risks a command is about: one by id, or every one a `--where` query selects (in
+/// priority order).
+enum Selected {
+    One(i64),
+    Many { query: String, ids: Vec<i64> },
+}
+
+fn selected(ctx: &Ctx, store: &crate::store::Store, target: &Target) -> Result<Selected> {
+    match (&target.id, &target.where_query) {
+        (Some(id), _) => Ok(Selected::One(parse_id(id)?)),
+        (None, Some(query)) => {
+            let spec = ListSpec {
+                query: Query::parse(query)?,
+                ..ListSpec::default()
+            };
+            let ids = store.risk_ids(&spec, ctx.clock.today)?;
+            Ok(Selected::Many {
+                query: query.clone(),
+                ids,
+            })
+        }
+        (None, None) => Err(Error::Usage(
+            "give a risk's id, or --where QUERY for every risk it selects".into(),
+        )),
+    }
+}
+
+/// Applies (with `--yes`) or previews a change to every risk a `--where` query selected.
+fn change_many(
+    ctx: &Ctx,
+    store: &mut crate::store::Store,
+    (query, ids): (&str, &[i64]),
+    command: &str,
+    change: RiskChange<'_>,
+    note: &str,
+    yes: bool,
+) -> Result<()> {
+    let outcome =
+        ops::change_risks(store, &ctx.stamp(), ids, change, note, yes).map_err(with_flag_hint)?;
+    bulk::report(ctx, &outcome, &bulk::Asked { command, query })
+}
+
 pub(crate) fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
-    let id = parse_id(&args.id)?;
     let mut patch = field_patch(ctx, &args.fields)?;
     patch.title = args.title.as_deref().map(validate::title).transpose()?;
     patch.likelihood = args.likelihood.and_then(Likelihood::new);
     patch.impact = args.impact.and_then(Impact::new);
     patch.remove_tags = validate::tags(args.untag.iter().map(String::as_str))?;
-    if patch.is_empty() {
+    let note = history_note(args.fields.note.as_deref())?;
+    if patch.is_empty() && note.is_empty() {
         return Err(Error::Usage(
-            "nothing to change: give at least one field, e.g. --owner NAME (see `riskreg edit --help`)".into(),
+            "nothing to change: give at least one field, e.g. --owner NAME, or --note TEXT to comment (see `riskreg edit --help`)".into(),
         ));
     }
-    let note = history_note(args.fields.note.as_deref())?;
     let mut store = ctx.open_existing()?;
+    let id = match selected(ctx, &store, &args.target)? {
+        Selected::One(id) => id,
+        Selected::Many { query, ids } => {
+            let change = if patch.is_empty() {
+                RiskChange::Comment
+            } else {
+                RiskChange::Edit(&patch)
+            };
+            return change_many(
+                ctx,
+                &mut store,
+                (&query, &ids),
+                "edit",
+                change,
+                &note,
+                args.target.yes,
+            );
+        }
+    };
+    if patch.is_empty() {
+        // Only a note: what was said is kept as a comment.
+        return super::notes::record_comment(ctx, &mut store, id, &note, args.expect_revision);
+    }
     let edit = store
         .write(&ctx.stamp(), |tx| {
             tx.update_risk(id, args.expect_revision, &patch, Rules::Interactive, &note)
@@ -88,24 +153,28 @@ pub(crate) fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
     })
 }
 
-fn shown(value: &str) -> String {
-    if value.is_empty() {
-        "(none)".into()
-    } else {
-        let one_line = crate::text::sanitize_line(value);
-        crate::text::truncate(&one_line, 60).into_owned()
-    }
-}
-
 /// A `--note` for history, checked like a one-line field; none is "".
 pub(super) fn history_note(note: Option<&str>) -> Result<String> {
     Ok(note.map(validate::note).transpose()?.unwrap_or_default())
 }
 
-pub(crate) fn review(ctx: &Ctx, id: &str, note: Option<&str>) -> Result<()> {
-    let id = parse_id(id)?;
-    let note = history_note(note)?;
+pub(crate) fn review(ctx: &Ctx, args: ReviewArgs) -> Result<()> {
+    let note = history_note(args.note.as_deref())?;
     let mut store = ctx.open_existing()?;
+    let id = match selected(ctx, &store, &args.target)? {
+        Selected::One(id) => id,
+        Selected::Many { query, ids } => {
+            return change_many(
+                ctx,
+                &mut store,
+                (&query, &ids),
+                "review",
+                RiskChange::Review,
+                &note,
+                args.target.yes,
+            );
+        }
+    };
     let risk = store.write(&ctx.stamp(), |tx| tx.review_risk(id, &note))?;
     emit_one(ctx, &risk, || {
         format!(
@@ -119,10 +188,24 @@ pub(crate) fn review(ctx: &Ctx, id: &str, note: Option<&str>) -> Result<()> {
     })
 }
 
-pub(crate) fn delete(ctx: &Ctx, id: &str, yes: bool, note: Option<&str>) -> Result<()> {
-    let id = parse_id(id)?;
-    let note = history_note(note)?;
+pub(crate) fn delete(ctx: &Ctx, args: DeleteArgs) -> Result<()> {
+    let note = history_note(args.note.as_deref())?;
     let mut store = ctx.open_existing()?;
+    let yes = args.target.yes;
+    let id = match selected(ctx, &store, &args.target)? {
+        Selected::One(id) => id,
+        Selected::Many { query, ids } => {
+            return change_many(
+                ctx,
+                &mut store,
+                (&query, &ids),
+                "delete",
+                RiskChange::Delete,
+                &note,
+                yes,
+            );
+        }
+    };
     if !yes {
         let risk = store.risk(id)?;
         if !(ctx.term.stdin && ctx.term.stderr) {
@@ -131,7 +214,7 @@ pub(crate) fn delete(ctx: &Ctx, id: &str, yes: bool, note: Option<&str>) -> Resu
             )));
         }
         if !confirm(&format!(
-            "Delete risk {id} \"{}\"? Its history is kept. [y/N] ",
+            "Delete risk {id} \"{}\" and its actions? Their history is kept. [y/N] ",
             sanitize(&risk.fields.title)
         ))? {
             return Err(Error::Refused {
@@ -149,7 +232,7 @@ pub(crate) fn delete(ctx: &Ctx, id: &str, yes: bool, note: Option<&str>) -> Resu
     })
 }
 
-fn confirm(prompt: &str) -> Result<bool> {
+pub(super) fn confirm(prompt: &str) -> Result<bool> {
     let mut err = std::io::stderr().lock();
     write!(err, "{prompt}")
         .and_then(|()| err.flush())
@@ -162,13 +245,13 @@ fn confirm(prompt: &str) -> Result<bool> {
     Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
 }
 
-pub(crate) fn risk_format(format: Format) -> Option<RiskFormat> {
+pub(crate) fn risk_format(format: Format) -> Option<ExportFormat> {
     match format {
         Format::Table => None,
-        Format::Json => Some(RiskFormat::Json),
-        Format::Ndjson => Some(RiskFormat::Ndjson),
-        Format::Csv => Some(RiskFormat::Csv),
-        Format::Md => Some(RiskFormat::Markdown),
+        Format::Json => Some(ExportFormat::Json),
+        Format::Ndjson => Some(ExportFormat::Ndjson),
+        Format::Csv => Some(ExportFormat::Csv),
+        Format::Md => Some(ExportFormat::Markdown),
     }
 }
 
@@ -270,7 +353,7 @@ pub(crate) fn show(ctx: &Ctx, id: &str) -> Result<()> {
     let id = parse_id(id)?;
     let store = ctx.open_existing()?;
     let risk = store.risk(id)?;
-    if let Some(format @ (crate::io::RiskFormat::Csv | crate::io::RiskFormat::Markdown)) =
+    if let Some(format @ (crate::io::ExportFormat::Csv | crate::io::ExportFormat::Markdown)) =
         risk_format(ctx.format())
     {
         let mut out = Out::raw_text(ctx);
@@ -279,24 +362,13 @@ pub(crate) fn show(ctx: &Ctx, id: &str) -> Result<()> {
         writer.finish().map_err(Out::error)?;
         return out.finish();
     }
-    let events = store.events(&EventFilter {
-        risk_id: Some(id),
-        since: None,
-        limit: Some(5),
-    })?;
-    let incidents = store.incidents(Some(id))?;
-    let detail = RiskDetail::new(
-        &risk,
-        &events,
-        &incidents,
-        store.settings(),
-        ctx.clock.today,
-    );
+    let record = store.risk_record(id, 5, 3)?;
+    let detail = record.detail(store.settings(), ctx.clock.today);
     emit_one(ctx, &risk, || page(&detail, ctx.color))
 }
 
-/// The `show` page: every fact on its own line, then the description, incidents and the
-/// latest history.
+/// The `show` page: every fact on its own line, then the description, incidents, actions,
+/// links, the latest comments and the latest history.
 fn page(d: &RiskDetail, color: bool) -> String {
     let mut page = format!("Risk {}: {}\n", d.id, d.title);
     for fact in &d.facts {
@@ -319,6 +391,33 @@ fn page(d: &RiskDetail, color: bool) -> String {
         page.push_str("\nIncidents\n");
         for i in &d.incidents {
             page.push_str(&format!("  {i}\n"));
+        }
+    }
+    if !d.actions.is_empty() {
+        page.push_str("\nActions\n");
+        for (line, overdue) in &d.actions {
+            let line = if *overdue {
+                table::paint(
+                    line,
+                    table::band_style(crate::scoring::Band::Critical),
+                    color,
+                )
+            } else {
+                line.clone()
+            };
+            page.push_str(&format!("  {line}\n"));
+        }
+    }
+    if !d.links.is_empty() {
+        page.push_str("\nLinks\n");
+        for l in &d.links {
+            page.push_str(&format!("  {l}\n"));
+        }
+    }
+    if !d.comments.is_empty() {
+        page.push_str("\nComments\n");
+        for (at, actor, text) in &d.comments {
+            page.push_str(&format!("  {at}  {actor}  {text}\n"));
         }
     }
     if !d.history.is_empty() {

@@ -12,7 +12,7 @@ use crate::cli::context::Ctx;
 use crate::cli::output::{Out, emit_one, warn};
 use crate::cli::progress::Progress;
 use crate::error::{Error, Result};
-use crate::io::RiskFormat;
+use crate::io::ExportFormat;
 use crate::io::import::{self, ImportOptions, ImportReport, InputFormat};
 use crate::ops;
 use crate::query::{Flag, ListSpec, Query, Term, TermKind, TextField};
@@ -30,10 +30,10 @@ pub(crate) fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         None => args
             .output
             .as_deref()
-            .and_then(RiskFormat::from_path)
-            .unwrap_or(RiskFormat::Csv),
+            .and_then(ExportFormat::from_path)
+            .unwrap_or(ExportFormat::Csv),
     };
-    if args.raw && format == RiskFormat::Csv {
+    if args.raw && format == ExportFormat::Csv {
         warn("--raw: no BOM and no formula protection; do not open this CSV in a spreadsheet");
     }
     let spec = ListSpec {
@@ -81,7 +81,7 @@ fn write_risks<W: Write>(
     ctx: &Ctx,
     store: &Store,
     spec: &ListSpec,
-    format: RiskFormat,
+    format: ExportFormat,
     raw: bool,
     w: W,
 ) -> Result<u64> {
@@ -104,7 +104,7 @@ fn to_file(
     ctx: &Ctx,
     store: &Store,
     spec: &ListSpec,
-    format: RiskFormat,
+    format: ExportFormat,
     path: &Path,
     force: bool,
     raw: bool,
@@ -148,7 +148,7 @@ fn split_by_team(
     ctx: &Ctx,
     store: &Store,
     spec: &ListSpec,
-    format: RiskFormat,
+    format: ExportFormat,
     dir: &Path,
     force: bool,
     raw: bool,
@@ -255,9 +255,9 @@ pub(crate) fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         Some(InputFormatArg::Csv) => Some(InputFormat::Csv),
         Some(InputFormatArg::Json) => Some(InputFormat::Json),
         None if from_stdin => None,
-        None => match RiskFormat::from_path(&args.file) {
-            Some(RiskFormat::Json | RiskFormat::Ndjson) => Some(InputFormat::Json),
-            Some(RiskFormat::Csv) => Some(InputFormat::Csv),
+        None => match ExportFormat::from_path(&args.file) {
+            Some(ExportFormat::Json | ExportFormat::Ndjson) => Some(InputFormat::Json),
+            Some(ExportFormat::Csv) => Some(InputFormat::Csv),
             _ => None,
         },
     };
@@ -294,8 +294,9 @@ fn summary(r: &ImportReport) -> String {
         "imported"
     };
     let mut s = format!(
-        "{verb} {}: {} created, {} updated, {} unchanged\n",
+        "{verb} {} of {}s: {} created, {} updated, {} unchanged\n",
         crate::domain::figures::count(r.rows, "row", "rows"),
+        r.records,
         r.created,
         r.updated,
         r.unchanged
@@ -315,10 +316,12 @@ fn summary(r: &ImportReport) -> String {
     }
     for n in &r.renumbered {
         s.push_str(&format!(
-            "line {}: risk {} was deleted earlier and ids are never reused; {} it as risk {}\n",
+            "line {}: {} {} was deleted earlier and ids are never reused; {} it as {} {}\n",
             n.line,
+            r.records,
             n.requested_id,
             if r.dry_run { "would create" } else { "created" },
+            r.records,
             n.id
         ));
     }

@@ -369,6 +369,7 @@ impl App {
                         .delete_risk(id, note)
                         .map(|_| format!("undid: removed risk {id}")),
                     Some(r) => Err(Error::RevisionConflict {
+                        entity: "risk",
                         id,
                         expected: 1,
                         current: r,

@@ -38,7 +38,7 @@ impl App {
     pub(super) fn send(&mut self, request: Request) {
         match &self.loader {
             Loader::Inline => {
-                let response = data::fetch(&self.store, &request);
+                let response = data::fetch(&mut self.store, &request);
                 self.apply(response);
             }
             Loader::Worker(w) => w.send(request),
@@ -61,7 +61,7 @@ impl App {
             }
             Response::Overview(Ok(o)) if o.generation > self.overview_applied => {
                 self.overview_applied = o.generation;
-                self.apply_overview(o);
+                self.apply_overview(*o);
             }
             Response::Rows(Err(e)) | Response::Overview(Err(e)) => self.error(&e),
             _ => {}
@@ -106,15 +106,11 @@ impl App {
     pub(super) fn refresh_visible(&mut self) {
         let visible = self.store.risks_by_ids(self.tabs.risks.window());
         let detail = match self.tabs.risks.selected_id() {
-            Some(id) => self.store.risks_by_ids(&[id]).and_then(|r| {
-                let events = self.store.events(&EventFilter {
-                    risk_id: Some(id),
-                    since: None,
-                    limit: Some(DETAIL_EVENTS),
-                })?;
-                let incidents = self.store.incidents(Some(id))?;
-                Ok(r.into_iter().next().map(|risk| (risk, events, incidents)))
-            }),
+            Some(id) => match self.store.risk_record(id, DETAIL_EVENTS, DETAIL_COMMENTS) {
+                Ok(record) => Ok(Some(record)),
+                Err(Error::NotFound(_)) => Ok(None),
+                Err(e) => Err(e),
+            },
             None => Ok(None),
         };
         match (visible, detail) {

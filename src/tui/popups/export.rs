@@ -13,7 +13,7 @@ use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
 use crate::error::{Error, Result};
-use crate::io::RiskFormat;
+use crate::io::ExportFormat;
 use crate::query::ListSpec;
 use crate::store::Store;
 use crate::text::sanitize_line;
@@ -37,7 +37,7 @@ pub enum Step {
     Cancel,
     Write {
         path: PathBuf,
-        format: RiskFormat,
+        format: ExportFormat,
         force: bool,
     },
 }
@@ -65,10 +65,10 @@ impl ExportPrompt {
     }
 
     /// CSV unless the name ends in `.md`.
-    pub fn format(&self) -> RiskFormat {
-        match RiskFormat::from_path(&self.path()) {
-            Some(RiskFormat::Markdown) => RiskFormat::Markdown,
-            _ => RiskFormat::Csv,
+    pub fn format(&self) -> ExportFormat {
+        match ExportFormat::from_path(&self.path()) {
+            Some(ExportFormat::Markdown) => ExportFormat::Markdown,
+            _ => ExportFormat::Csv,
         }
     }
 
@@ -121,7 +121,7 @@ impl ExportPrompt {
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: Theme) {
         let format = match self.format() {
-            RiskFormat::Markdown => "Markdown table",
+            ExportFormat::Markdown => "Markdown table",
             _ => "CSV (spreadsheet-safe)",
         };
         let mut body = vec![
@@ -173,7 +173,7 @@ pub fn write(
     spec: &ListSpec,
     today: Date,
     path: &Path,
-    format: RiskFormat,
+    format: ExportFormat,
     force: bool,
 ) -> Result<u64> {
     crate::ops::export_file(store, spec, today, format, path, force, false, &mut |_| {})

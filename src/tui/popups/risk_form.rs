@@ -66,6 +66,7 @@ pub fn label(field: Field) -> &'static str {
         Field::TargetEttr => "→ repair (min)",
         Field::TargetUsers => "→ users (%)",
         Field::TargetEttf => "→ every (days)",
+        Field::Links => "Links",
     }
 }
 
@@ -386,6 +387,7 @@ mod tests {
             created_at: String::new(),
             updated_at: String::new(),
             revision: 3,
+            actions: crate::domain::ActionTally::default(),
         };
         let mut f = RiskForm::for_edit(&risk, &[], &[]);
         let (saved, patch) = f.validate(today(), &Settings::default()).unwrap();

@@ -9,10 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::{Cursor, Cx, Intent, TabView};
-use crate::domain::detail::{RiskDetail, Tone};
-use crate::domain::incidents::Incident;
+use crate::domain::detail::{RiskDetail, RiskRecord, Tone};
 use crate::domain::lifecycle::is_review_due;
-use crate::domain::{Event, Risk, figures};
+use crate::domain::{Risk, figures};
 use crate::query::SortKey;
 use crate::text::{sanitize_line, width};
 use crate::tui::action::Action;
@@ -89,6 +88,8 @@ const BINDINGS: &[Binding] = &[
 const PANE_DESCRIPTION: usize = 3;
 /// How many incidents the pane shows.
 const PANE_INCIDENTS: usize = 3;
+/// Actions the pane lists (Enter shows them all).
+const PANE_ACTIONS: usize = 5;
 
 #[derive(Default)]
 pub struct RisksTab {
@@ -98,7 +99,7 @@ pub struct RisksTab {
     /// The risks of `ids[cursor.offset..]` that fit on screen.
     pub visible: Vec<Risk>,
     /// The selected risk, its latest history and its incidents.
-    pub detail: Option<(Risk, Vec<Event>, Vec<Incident>)>,
+    pub detail: Option<RiskRecord>,
     /// Whether rows have arrived yet.
     pub loaded: bool,
     /// Whether any risk has estimates (then the table shows bad minutes).
@@ -116,7 +117,7 @@ impl RisksTab {
 
     /// The selected risk, as last read.
     pub fn selected(&self) -> Option<&Risk> {
-        self.detail.as_ref().map(|(r, ..)| r)
+        self.detail.as_ref().map(|r| &r.risk)
     }
 
     /// The ids on screen now.
@@ -293,11 +294,11 @@ impl RisksTab {
         scroll: u16,
     ) {
         let t = cx.theme;
-        let Some((risk, events, incidents)) = &self.detail else {
+        let Some(record) = &self.detail else {
             Block::bordered().title(" Detail ").render(area, buf);
             return;
         };
-        let detail = RiskDetail::new(risk, events, incidents, cx.settings, cx.today);
+        let detail = record.detail(cx.settings, cx.today);
         let title = format!(" #{} {} ", detail.id, detail.title);
         let block = Block::bordered().title(Span::styled(title, t.title()));
         let inner = block.inner(area);
@@ -355,6 +356,33 @@ pub(crate) fn detail_lines(d: &RiskDetail, t: Theme, full: bool) -> Vec<Line<'st
         lines.push(Line::styled("Incidents", t.header()));
         let max = if full { usize::MAX } else { PANE_INCIDENTS };
         lines.extend(d.incidents.iter().take(max).map(|i| Line::raw(i.clone())));
+    }
+    if !d.actions.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled("Actions", t.header()));
+        let max = if full { usize::MAX } else { PANE_ACTIONS };
+        lines.extend(d.actions.iter().take(max).map(|(line, overdue)| {
+            if *overdue {
+                Line::styled(line.clone(), t.warn())
+            } else {
+                Line::raw(line.clone())
+            }
+        }));
+    }
+    if !d.links.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled("Links", t.header()));
+        lines.extend(d.links.iter().map(|l| Line::raw(l.clone())));
+    }
+    if !d.comments.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled("Comments", t.header()));
+        for (at, actor, text) in &d.comments {
+            lines.push(Line::raw(format!(
+                "{} {actor}: {text}",
+                at.get(..16).unwrap_or(at).replace('T', " ")
+            )));
+        }
     }
     if !d.history.is_empty() {
         lines.push(Line::default());
