@@ -20,6 +20,18 @@ in the work directory):
     export_csv   riskreg export --all --format csv        vs  sqlite-floor/export_csv.sql.in
     export_json  riskreg export --all --format json       vs  sqlite-floor/export_json.sql.in
     startup      riskreg list --limit 1                   vs  sqlite3 db "SELECT id FROM risks LIMIT 1"
+    action_overdue  riskreg action list is:overdue
+                 --format csv                             vs  the same query on the floor's
+                                                              actions table (action_overdue.sql)
+
+Actions (issue 10): each dataset gets 3 actions per risk (actions-N.csv, written here from N:
+open, done and dropped ones, due dates over three years, one in three long-term), imported
+into riskreg.db with `riskreg import` and into floor.db as a plain `actions` table with the
+partial index riskreg keeps on open actions by due date. action_overdue is the Actions tab's
+question at the CLI: every open action past its due date, with its risk's title, by due
+date then id, as CSV; the floor runs the same SELECT (joined to its risks table for the
+title) in the sqlite3 shell with `.mode csv`, and both sides must return the same ids in the
+same order.
 
 The floor's exports write every row, so riskreg exports with --all (closed risks included).
 Every run is a whole process. Each sample is two runs of the same job: one timed
@@ -49,7 +61,8 @@ The TUI (after the CLI operations, for the same N and the same dataset) is measu
 `tui` bench (benches/tui.rs), built once with `cargo bench --locked --bench tui --no-run` and
 run as `tui --bench --rows N --machine --csv data-N.csv` --tui-runs times: in-process, frames
 drawn into ratatui's TestBackend at 120×40. Rows: tui_first_screen (open → first frame with
-rows, ≤ 500 ms), tui_keystroke_p99 (key → drawn frame over every key, ≤ 16 ms) and the same
+rows, ≤ 500 ms), tui_actions_first_screen (open on the Actions tab → first frame with its rows,
+≤ 500 ms), tui_keystroke_p99 (key → drawn frame over every key, ≤ 16 ms) and the same
 p99 per kind of key (move, page, jump, filter typing: each held to ≤ 16 ms too, so a slow
 kind cannot hide among the many fast ones), and tui_memory (peak RSS after the bench's own
 import, ≤ 200 MiB). Each is the median over the runs (memory: the highest). They have no
@@ -113,6 +126,7 @@ TARGETS = {
     "export_csv": Target(1.25, 32),
     "export_json": Target(1.25, 32),
     "startup": Target(2.0),
+    "action_overdue": Target(2.0),
 }
 OPS = tuple(TARGETS)
 # The issue sets every target at 100,000 risks. At smaller N a process's fixed cost (start,
@@ -202,6 +216,7 @@ class Workspace:
     csv: Path
     riskreg: Path
     shared: Path
+    actions: Path
     riskreg_db: Path = field(init=False)
     floor_db: Path = field(init=False)
 
@@ -247,15 +262,94 @@ def ensure_dataset(work, shared, n):
     return path
 
 
+ACTIONS_PER_RISK = 3
+ACTION_COLUMNS = ["risk", "title", "status", "owner", "team", "milestone", "due", "link", "kind"]
+ACTION_STATUSES = ["todo"] * 4 + ["doing"] * 2 + ["done"] * 3 + ["dropped"]
+ACTIONS_FROM = dt.date(2025, 1, 1)
+
+
+def action_rows(n):
+    """3 actions per risk of the N-risk dataset, the same for the same N: a mix of statuses,
+    due dates over three years from 2025-01-01, one in three long-term, teams as the
+    dataset names them."""
+    for risk in range(1, n + 1):
+        for j in range(ACTIONS_PER_RISK):
+            k = risk * ACTIONS_PER_RISK + j
+            due = ACTIONS_FROM + dt.timedelta(days=(risk * 37 + j * 101) % 1095)
+            yield [risk, f"Action {j + 1} on risk {risk}: add a canary stage and alerting",
+                   ACTION_STATUSES[(risk * 7 + j * 3) % len(ACTION_STATUSES)],
+                   f"owner{k % 200:03d}", f"team{risk % 20 + 1:02d}", "", due.isoformat(),
+                   f"PLAT-{k}", "long-term" if j == 2 else "short-term"]
+
+
+def ensure_actions(work, n):
+    """The actions CSV for N (riskreg's action import format), reused when present."""
+    path = work / f"actions-{n}.csv"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        log(f"writing {n * ACTIONS_PER_RISK} actions -> {path}")
+        with open(partial, "w", newline="", encoding="utf-8") as f:
+            out = csv.writer(f, lineterminator="\n")
+            out.writerow(ACTION_COLUMNS)
+            out.writerows(action_rows(n))
+        partial.rename(path)
+    return path
+
+
+def load_floor_actions(floor_db, actions_csv):
+    """The floor's actions: a plain table of the same rows (ids in file order, as riskreg
+    gives them) and the partial index riskreg keeps on open actions by due date."""
+    with contextlib.closing(sqlite3.connect(floor_db)) as con, \
+            open(actions_csv, newline="", encoding="utf-8") as f:
+        con.executescript("""
+            DROP TABLE IF EXISTS actions;
+            CREATE TABLE actions (id INTEGER PRIMARY KEY, risk_id INTEGER NOT NULL, title TEXT,
+                status TEXT, owner TEXT, team TEXT, milestone TEXT, due TEXT, link TEXT,
+                kind TEXT, incident INTEGER, created_at TEXT, updated_at TEXT, revision INTEGER);
+        """)
+        rows = csv.reader(f)
+        next(rows)
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        con.executemany(
+            "INSERT INTO actions (risk_id, title, status, owner, team, milestone, due, link, "
+            "kind, incident, created_at, updated_at, revision) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 1)",
+            ((*row, stamp, stamp) for row in rows))
+        con.execute("CREATE INDEX actions_open_due ON actions (due, id) "
+                    "WHERE status = 'todo' OR status = 'doing'")
+        con.execute("CREATE INDEX actions_risk ON actions (risk_id)")
+        con.commit()
+
+
+def write_action_overdue_sql(ws):
+    """The floor's action_overdue: the same SELECT riskreg answers, as of today."""
+    path = ws.dir / "action_overdue.sql"
+    path.write_text(f""".headers on
+.mode csv
+SELECT a.id, a.risk_id AS risk, r.title AS risk_title, a.title, a.status, a.owner, a.team,
+       a.milestone, a.due, a.due AS effective_due, a.link, a.kind, a.incident, a.created_at,
+       a.updated_at, a.revision
+FROM actions a JOIN risks r ON r.id = a.risk_id
+WHERE (a.status = 'todo' OR a.status = 'doing') AND a.due < '{dt.date.today().isoformat()}'
+ORDER BY a.due, a.id;
+""")
+    return path
+
+
 def prepare_workspace(work, shared, riskreg, n):
     """Dataset plus the two databases the read operations query, built untimed."""
-    ws = Workspace(n, work / str(n), ensure_dataset(work, shared, n), riskreg, shared)
+    ws = Workspace(n, work / str(n), ensure_dataset(work, shared, n), riskreg, shared,
+                   ensure_actions(work, n))
     ws.dir.mkdir(exist_ok=True)
     log(f"n={n}: loading riskreg.db and floor.db")
     execute(Job([str(riskreg), "--db", str(ws.riskreg_db), "import", str(ws.csv)],
             fresh_dbs=(ws.riskreg_db,)))
     execute(Job(["sqlite3", str(ws.floor_db)], stdin=ws.render("import.sql.in", "@CSV@", ws.csv),
                 fresh_dbs=(ws.floor_db,)))
+    took = execute(Job([str(riskreg), "--db", str(ws.riskreg_db), "import", str(ws.actions)]))
+    log(f"n={n}: {n * ACTIONS_PER_RISK} actions imported into riskreg.db in {took / 1000:.1f} s")
+    load_floor_actions(ws.floor_db, ws.actions)
+    write_action_overdue_sql(ws)
     return ws
 
 
@@ -287,6 +381,11 @@ def op_jobs(op, ws):
                                  "-o", str(ours), "--force"), output=ours),
                 Job(["sqlite3", str(ws.floor_db)], output=theirs,
                     stdin=ws.render(f"{op}.sql.in", "@OUT@", theirs)))
+    if op == "action_overdue":
+        return (Job(riskreg_argv(ws, ws.riskreg_db, "action", "list", "is:overdue",
+                                 "--format", "csv"), stdout=d / "action_overdue-riskreg.csv"),
+                Job(["sqlite3", str(ws.floor_db)], stdin=d / "action_overdue.sql",
+                    stdout=d / "action_overdue-floor.csv"))
     if op == "startup":
         return (Job(riskreg_argv(ws, ws.riskreg_db, "list", "--limit", "1")),
                 Job(["sqlite3", str(ws.floor_db), FLOOR_STARTUP_SQL]))
@@ -407,6 +506,12 @@ def widen_cut(floor_db, floor_ids, risks):
 def check(ws, ours_job, theirs_job, op):
     """MATCH, or MISMATCH with the reason. Expects both jobs to have just run."""
     ours, floor_ids = result_ids(ours_job.result), result_ids(theirs_job.result)
+    if op == "action_overdue":
+        if ours == floor_ids:
+            return True, f"MATCH (same {len(ours)} actions in the same order: due date, id)"
+        k = first_difference(ours, floor_ids)
+        return False, (f"MISMATCH: riskreg {len(ours)} actions, floor {len(floor_ids)}; first "
+                       f"difference at row {k + 1}")
     risks = floor_risks(ws.floor_db, {*ours, *floor_ids})
     note = "floor re-sorted by the priority order"
     if op == "top50" and len(floor_ids) == TOP50_LIMIT:
@@ -513,6 +618,8 @@ class TuiMeasure:
 TUI_MEASURES = (
     TuiMeasure("tui_first_screen", "first_screen_ms", "ms", 500,
                "open the register, first rows from the loader thread, first frame drawn"),
+    TuiMeasure("tui_actions_first_screen", "actions_first_screen_ms", "ms", 500,
+               "open the register on the Actions tab, its first rows, first frame drawn"),
     TuiMeasure("tui_keystroke_p99", "keystroke_p99_ms", "ms", 16,
                "p99 of key → drawn frame over every key below"),
     TuiMeasure("tui_move_p99", "move_p99_ms", "ms", 16, "p99 of `j` (down one row), 400 keys"),
@@ -598,7 +705,8 @@ def measure_tui(exe, ws, runs):
     results = []
     for i in range(runs):
         argv = [str(exe), "--bench", "--rows", str(ws.n), "--machine",
-                "--shared", str(ws.shared), "--csv", str(ws.csv)]
+                "--shared", str(ws.shared), "--csv", str(ws.csv),
+                "--actions-csv", str(ws.actions)]
         proc = subprocess.run(argv, capture_output=True, text=True, cwd=ws.dir)
         if proc.returncode:
             raise BenchError(f"`{' '.join(argv)}` exited {proc.returncode}:\n"
@@ -609,6 +717,7 @@ def measure_tui(exe, ws, runs):
             raise BenchError(f"the tui bench printed no RESULT for {', '.join(missing)}:\n"
                              f"{proc.stdout.strip()}")
         log(f"n={ws.n}: tui run {i + 1}/{runs}: first screen {got['first_screen_ms']} ms, "
+            f"actions tab {got['actions_first_screen_ms']} ms, "
             f"keystroke p99 {got['keystroke_p99_ms']} ms, peak {got['peak_mib']} MiB")
         results.append(got)
     return TuiResult(results)
@@ -617,10 +726,12 @@ def measure_tui(exe, ws, runs):
 def tui_check(n, tui):
     """The bench's register must hold the N risks of the dataset."""
     imported = tui.info("imported")
-    text = (f"the bench's register holds {imported} risks; the Risks tab opened on "
+    actions = tui.info("imported_actions")
+    text = (f"the bench's register holds {imported} risks and {actions} actions; the Actions "
+            f"tab opened on {tui.info('actions')} open actions; the Risks tab opened on "
             f"{tui.info('risks')} rows (its default view, like `riskreg list` without --all); "
             f"memory measured over: {tui.info('peak_scope')}")
-    ok = imported == str(n)
+    ok = imported == str(n) and actions == str(n * ACTIONS_PER_RISK)
     return ok, ("MATCH: " if ok else f"MISMATCH: expected {n}, ") + text
 
 

@@ -4,10 +4,12 @@
 //! process's peak memory.
 //!
 //!     cargo bench --bench tui -- [--rows 100000] [--keys 400] [--shared ../shared/bench]
-//!                                [--csv data.csv] [--machine]
+//!                                [--csv data.csv] [--actions-csv actions.csv] [--machine]
 //!
 //! The register is made with `../shared/bench/gen_dataset.py` (or read from `--csv`, a file
-//! it wrote) and imported through the same import as `riskreg import`. Frames are drawn into
+//! it wrote) and imported through the same import as `riskreg import`; `--actions-csv` adds
+//! the actions `benches/compare.py` writes, and the Actions tab's first screen is measured
+//! too. Frames are drawn into
 //! ratatui's `TestBackend` at 120×40, so the figures are riskreg's work per keystroke without
 //! a terminal emulator's.
 //!
@@ -19,7 +21,8 @@
 //! `--machine` adds one `RESULT key=value` line per measure after the human table (times in
 //! ms, memory in MiB), for `benches/compare.py`: `imported` (risks in the register), `risks`
 //! (rows in the Risks tab's opening view, which like `riskreg list` without `--all` leaves
-//! some statuses out), `first_screen_ms`, `move_p50_ms`, `move_p99_ms`, `page_p50_ms`,
+//! some statuses out), `imported_actions`, `actions` (open actions the Actions tab lists),
+//! `first_screen_ms`, `actions_first_screen_ms`, `move_p50_ms`, `move_p99_ms`, `page_p50_ms`,
 //! `page_p99_ms`, `jump_p50_ms`, `jump_p99_ms`, `filter_p50_ms`, `filter_p99_ms`,
 //! `keystroke_p50_ms`, `keystroke_p99_ms`, `keystroke_max_ms`, `keys`, `peak_mib`,
 //! `import_peak_mib` and `peak_scope` (`tui` after the reset, `process` without it).
@@ -45,6 +48,7 @@ struct Args {
     keys: usize,
     shared: PathBuf,
     csv: Option<PathBuf>,
+    actions_csv: Option<PathBuf>,
     machine: bool,
 }
 
@@ -54,6 +58,7 @@ fn args() -> Result<Args, String> {
         keys: 400,
         shared: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench")),
         csv: None,
+        actions_csv: None,
         machine: false,
     };
     let mut it = std::env::args().skip(1);
@@ -64,6 +69,7 @@ fn args() -> Result<Args, String> {
             "--keys" => a.keys = value()?.parse().map_err(|e| format!("--keys: {e}"))?,
             "--shared" => a.shared = PathBuf::from(value()?),
             "--csv" => a.csv = Some(PathBuf::from(value()?)),
+            "--actions-csv" => a.actions_csv = Some(PathBuf::from(value()?)),
             "--machine" => a.machine = true,
             "--bench" => {}
             other => return Err(format!("unknown argument {other}")),
@@ -148,45 +154,41 @@ fn main() -> Result<(), String> {
         }
     };
     let clock = Clock::at(jiff::Timestamp::now());
-    let imported = {
+    let (imported, imported_actions) = {
         let mut store = Store::open(&db, OpenMode::Create).map_err(|e| e.to_string())?;
         let stamp = Stamp {
             actor: "bench".into(),
             clock: clock.clone(),
         };
-        let file = std::fs::File::open(&csv).map_err(|e| e.to_string())?;
-        let report = import(
-            &mut store,
-            &stamp,
-            std::io::BufReader::new(file),
-            Some(InputFormat::Csv),
-            &ImportOptions::default(),
-            &mut |_| {},
-        )
-        .map_err(|e| e.to_string())?;
-        eprintln!("register: {} risks imported", report.created);
-        report.created
+        let mut load = |path: &PathBuf| -> Result<u64, String> {
+            let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+            let report = import(
+                &mut store,
+                &stamp,
+                std::io::BufReader::new(file),
+                Some(InputFormat::Csv),
+                &ImportOptions::default(),
+                &mut |_| {},
+            )
+            .map_err(|e| e.to_string())?;
+            eprintln!("register: {} {}s imported", report.created, report.records);
+            Ok(report.created)
+        };
+        let risks = load(&csv)?;
+        let actions = match &args.actions_csv {
+            Some(path) => load(path)?,
+            None => 0,
+        };
+        (risks, actions)
     };
     let import_peak = peak_rss_mib();
     let peak_scope = if reset_peak_rss() { "tui" } else { "process" };
 
     // First screen: open, start the loader, first rows applied, first frame drawn.
     let start = Instant::now();
-    let store = Store::open(&db, OpenMode::Existing).map_err(|e| e.to_string())?;
-    let (tx, rx) = channel();
-    let worker =
-        Worker::start(db.clone(), move |r| tx.send(r).is_ok()).map_err(|e| e.to_string())?;
-    let mut app = App::new(
-        store,
-        Loader::Worker(worker),
-        None,
-        "bench".into(),
-        Theme { color: true },
-    )
-    .map_err(|e| e.to_string())?;
-    app.resize(Rect::new(0, 0, 120, 40));
+    let (mut app, rx) = open_app(&db)?;
     settle_until(&mut app, &rx, |a| {
-        a.tabs.risks.loaded && !a.tabs.risks.visible.is_empty()
+        a.tabs.risks.list.loaded && !a.tabs.risks.visible.is_empty()
     });
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).map_err(|e| e.to_string())?;
     terminal
@@ -195,8 +197,31 @@ fn main() -> Result<(), String> {
     let first_screen = start.elapsed();
     settle_until(&mut app, &rx, |a| a.totals.1 > 0);
 
-    println!("riskreg TUI at {} risks (120×40)", app.tabs.risks.ids.len());
+    // The Actions tab's first screen: open on it, its first rows, first frame.
+    let (actions_first_screen, actions_listed) = {
+        let start = Instant::now();
+        let (mut app, rx) = open_app(&db)?;
+        app.update(riskreg::tui::Action::Tab(riskreg::tui::tabs::Tab::Actions));
+        settle_until(&mut app, &rx, |a| {
+            a.tabs.actions.list.loaded
+                && (imported_actions == 0 || !a.tabs.actions.visible.is_empty())
+        });
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).map_err(|e| e.to_string())?;
+        terminal
+            .draw(|f| f.render_widget(&app, f.area()))
+            .map_err(|e| e.to_string())?;
+        (start.elapsed(), app.tabs.actions.list.ids.len())
+    };
+
+    println!(
+        "riskreg TUI at {} risks (120×40)",
+        app.tabs.risks.list.ids.len()
+    );
     println!("first screen           {:>7} ms", ms(first_screen));
+    println!(
+        "actions tab            {:>7} ms ({actions_listed} open actions of {imported_actions})",
+        ms(actions_first_screen)
+    );
     let down: Vec<Event> = (0..args.keys).map(|_| key(KeyCode::Char('j'))).collect();
     let moves = report("move (j)", run_keys(&mut app, &mut terminal, &rx, &down)?);
     let pages: Vec<Event> = (0..args.keys)
@@ -274,8 +299,11 @@ fn main() -> Result<(), String> {
     if args.machine {
         let lines = [
             ("imported", imported.to_string()),
-            ("risks", app.tabs.risks.ids.len().to_string()),
+            ("risks", app.tabs.risks.list.ids.len().to_string()),
+            ("imported_actions", imported_actions.to_string()),
+            ("actions", actions_listed.to_string()),
             ("first_screen_ms", ms(first_screen)),
+            ("actions_first_screen_ms", ms(actions_first_screen)),
             ("move_p50_ms", ms(percentile(&moves, 0.5))),
             ("move_p99_ms", ms(percentile(&moves, 0.99))),
             ("page_p50_ms", ms(percentile(&paging, 0.5))),
@@ -300,6 +328,24 @@ fn main() -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The TUI on `db` at 120×40, its loader's answers arriving on the receiver.
+fn open_app(db: &std::path::Path) -> Result<(App, Receiver<Response>), String> {
+    let store = Store::open(db, OpenMode::Existing).map_err(|e| e.to_string())?;
+    let (tx, rx) = channel();
+    let worker =
+        Worker::start(db.to_path_buf(), move |r| tx.send(r).is_ok()).map_err(|e| e.to_string())?;
+    let mut app = App::new(
+        store,
+        Loader::Worker(worker),
+        None,
+        "bench".into(),
+        Theme { color: true },
+    )
+    .map_err(|e| e.to_string())?;
+    app.resize(Rect::new(0, 0, 120, 40));
+    Ok((app, rx))
 }
 
 /// Handles each event and draws the frame, timing key → frame.

@@ -80,6 +80,8 @@ fn snapshot_every_tab() {
         snap("history", &app);
         key(&mut app, KeyCode::Char('6'));
         snap("budget", &app);
+        key(&mut app, KeyCode::Char('7'));
+        snap("actions", &app);
     }
 }
 
@@ -118,6 +120,33 @@ fn snapshot_every_popup() {
         chars(&mut app, "team:edge \"open");
         snap("filter_error", &app);
         key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('A'));
+        snap("popup_action_add", &app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('L'));
+        snap("popup_links", &app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char(' '));
+        key(&mut app, KeyCode::Char(' '));
+        key(&mut app, KeyCode::Char('e'));
+        snap("popup_bulk_edit", &app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('m'));
+        key(&mut app, KeyCode::Enter);
+        snap("popup_why", &app);
+        key(&mut app, KeyCode::Enter);
+        snap("popup_confirm_many", &app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('7'));
+        key(&mut app, KeyCode::Char('e'));
+        snap("popup_action_edit", &app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('/'));
+        chars(&mut app, "kind:medium");
+        snap("actions_filter_error", &app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('1'));
     }
     let empty = Reg::new();
     for (w, h) in SIZES {
@@ -229,7 +258,14 @@ fn esc_3_no_control_or_bidi_character_reaches_the_buffer() {
         .unwrap();
     for (w, h) in SIZES {
         let mut app = app_on(&reg, w, h);
-        let pos = app.tabs.risks.ids.iter().position(|x| *x == id).unwrap();
+        let pos = app
+            .tabs
+            .risks
+            .list
+            .ids
+            .iter()
+            .position(|x| *x == id)
+            .unwrap();
         for _ in 0..pos {
             key(&mut app, KeyCode::Down);
         }
@@ -398,6 +434,7 @@ const HEADER_WORDS: &[&str] = &[
     "KIND",
     "FIELD",
     "CHANGE",
+    "LINK",
 ];
 
 /// The header rows on screen (a row starting with a header word) hold only whole header
@@ -485,6 +522,16 @@ fn assert_numbers_whole(app: &App, screen: &str, context: &str) {
                 );
             }
         }
+        Tab::Actions => {
+            for a in &app.tabs.actions.visible {
+                let due = a
+                    .effective_due()
+                    .map_or_else(|| "—".to_string(), |d| d.to_string());
+                let row = row_of(screen, &format!("{} {due}", a.id));
+                assert!(row.is_some(), "{context}: action {} not on screen", a.id);
+                has(row, &a.fields.risk.to_string(), "risk id");
+            }
+        }
         Tab::Matrix | Tab::History => {}
     }
 }
@@ -505,7 +552,7 @@ fn assert_keys_shown(screen: &str, keys: &[(&str, &str)], context: &str) {
 /// screen appears whole, and no header is cut without an ellipsis.
 #[test]
 fn layout_every_tab_and_popup_keeps_keys_numbers_and_headers_whole() {
-    use riskreg::tui::popups::{conflict, help, pickers, welcome};
+    use riskreg::tui::popups::{confirm, conflict, help, pickers, welcome};
     let reg = sample_reg();
     // A title that wraps in the delete question at every size.
     let title = format!(
@@ -523,23 +570,57 @@ fn layout_every_tab_and_popup_keeps_keys_numbers_and_headers_whole() {
             assert_numbers_whole(&app, &s, &context);
         }
         app.tab = Tab::Risks;
-        let pos = app.tabs.risks.ids.iter().position(|x| *x == long).unwrap();
+        let pos = app
+            .tabs
+            .risks
+            .list
+            .ids
+            .iter()
+            .position(|x| *x == long)
+            .unwrap();
         for _ in 0..pos {
             key(&mut app, KeyCode::Down);
         }
-        let popups: [(char, &[(&str, &str)]); 6] = [
+        let popups: [(char, &[(&str, &str)]); 9] = [
             ('d', pickers::DELETE_KEYS),
             ('?', help::KEYS),
             ('s', pickers::LIST_KEYS),
             ('m', pickers::LIST_KEYS),
             ('a', &[("Enter", "save"), ("Esc", "cancel")]),
             ('x', &[("Enter", "write"), ("Esc", "cancel")]),
+            ('A', &[("Enter", "save"), ("Esc", "cancel")]),
+            ('n', &[("Enter", "save"), ("Esc", "cancel")]),
+            ('L', &[("Enter", "save"), ("Esc", "cancel")]),
         ];
         for (k, keys) in popups {
             key(&mut app, KeyCode::Char(k));
             assert_keys_shown(&screen(&app), keys, &format!("'{k}' at {w}×{h}"));
             key(&mut app, KeyCode::Esc);
         }
+        // The why of a status move.
+        key(&mut app, KeyCode::Char('m'));
+        key(&mut app, KeyCode::Enter);
+        assert_keys_shown(
+            &screen(&app),
+            &[("Enter", "go on (empty: no note)"), ("Esc", "cancel")],
+            &format!("why at {w}×{h}"),
+        );
+        key(&mut app, KeyCode::Esc);
+        // Changes to many marked risks: the count is confirmed first.
+        key(&mut app, KeyCode::Char(' '));
+        key(&mut app, KeyCode::Up);
+        key(&mut app, KeyCode::Char('r'));
+        assert_keys_shown(&screen(&app), confirm::KEYS, &format!("confirm at {w}×{h}"));
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('e'));
+        assert_keys_shown(
+            &screen(&app),
+            &[("Enter", "review and apply"), ("Esc", "cancel")],
+            &format!("bulk edit at {w}×{h}"),
+        );
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Esc);
+        assert!(app.tabs.risks.marked.is_empty(), "Esc clears the marks");
         key(&mut app, KeyCode::Enter);
         assert_keys_shown(
             &screen(&app),
@@ -572,6 +653,17 @@ fn layout_every_tab_and_popup_keeps_keys_numbers_and_headers_whole() {
                 &[("Enter", "save"), ("Esc", "cancel")][..],
             ),
             (Tab::Roadmap, 'm', pickers::LIST_KEYS),
+            (
+                Tab::Actions,
+                'e',
+                &[("Enter", "save"), ("Esc", "cancel")][..],
+            ),
+            (Tab::Actions, 'm', pickers::LIST_KEYS),
+            (
+                Tab::Actions,
+                'd',
+                &[("Enter", "go on (empty: no note)"), ("Esc", "cancel")][..],
+            ),
         ] {
             app.tab = tab;
             key(&mut app, KeyCode::Char(k));

@@ -50,14 +50,17 @@ fn moving_paging_and_jumping_keep_the_selection_visible() {
     let mut app = app_on(&reg, 80, 24);
     let rows = riskreg::tui::layout::risk_rows(riskreg::tui::layout::screen(app.size).body);
     act(&mut app, Action::Down);
-    assert_eq!(app.tabs.risks.cursor.at, 1);
+    assert_eq!(app.tabs.risks.list.cursor.at, 1);
     act(&mut app, Action::Up);
     act(&mut app, Action::Up);
-    assert_eq!(app.tabs.risks.cursor.at, 0, "stops at the top");
+    assert_eq!(app.tabs.risks.list.cursor.at, 0, "stops at the top");
     act(&mut app, Action::Bottom);
-    assert_eq!(app.tabs.risks.cursor.at, app.tabs.risks.ids.len() - 1);
+    assert_eq!(
+        app.tabs.risks.list.cursor.at,
+        app.tabs.risks.list.ids.len() - 1
+    );
     assert!(
-        app.tabs.risks.cursor.offset + rows > app.tabs.risks.cursor.at,
+        app.tabs.risks.list.cursor.offset + rows > app.tabs.risks.list.cursor.at,
         "bottom row visible"
     );
     assert_eq!(
@@ -66,15 +69,18 @@ fn moving_paging_and_jumping_keep_the_selection_visible() {
     );
     act(&mut app, Action::Top);
     assert_eq!(
-        (app.tabs.risks.cursor.at, app.tabs.risks.cursor.offset),
+        (
+            app.tabs.risks.list.cursor.at,
+            app.tabs.risks.list.cursor.offset
+        ),
         (0, 0)
     );
     act(&mut app, Action::PageDown);
-    assert_eq!(app.tabs.risks.cursor.at, rows);
+    assert_eq!(app.tabs.risks.list.cursor.at, rows);
     act(&mut app, Action::PageUp);
-    assert_eq!(app.tabs.risks.cursor.at, 0);
+    assert_eq!(app.tabs.risks.list.cursor.at, 0);
     act(&mut app, Action::ClickRow(2));
-    assert_eq!(app.tabs.risks.cursor.at, 2);
+    assert_eq!(app.tabs.risks.list.cursor.at, 2);
     assert_eq!(
         app.tabs.risks.detail.as_ref().map(|r| r.risk.id),
         app.tabs.risks.selected_id()
@@ -96,6 +102,8 @@ fn tabs_switch_by_number_tab_and_shift_tab() {
     assert_eq!(app.tab, Tab::History);
     key(&mut app, KeyCode::Char('6'));
     assert_eq!(app.tab, Tab::Budget);
+    key(&mut app, KeyCode::Char('7'));
+    assert_eq!(app.tab, Tab::Actions);
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.tab, Tab::Risks, "wraps around");
 }
@@ -270,7 +278,17 @@ fn quick_keys_bump_levels_move_status_review_and_delete() {
     }
     key(&mut app, KeyCode::Down); // mitigating
     key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.popup, Some(Popup::Prompt(_))),
+        "a status move asks why"
+    );
+    chars(&mut app, "the fix is in progress");
+    key(&mut app, KeyCode::Enter);
     assert_eq!(field(&reg, sel, "status"), "mitigating");
+    assert_eq!(
+        reg.json(&["history", &sel.to_string()])[0]["note"],
+        "the fix is in progress"
+    );
     key(&mut app, KeyCode::Char('r'));
     assert_eq!(
         reg.json(&["history", &sel.to_string()])[0]["kind"],
@@ -307,6 +325,7 @@ fn accepting_from_the_status_picker_asks_for_approver_and_date() {
         key(&mut app, KeyCode::Down); // open, mitigating, mitigated, accepted
     }
     key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter); // no why
     let Some(Popup::Form(form)) = &app.popup else {
         panic!("the form opens for the approver")
     };
@@ -422,7 +441,11 @@ fn matrix_teams_roadmap_and_history_choices_filter_the_risks() {
     assert!(app.tabs.history.events.iter().all(|e| e.risk_id == id));
     key(&mut app, KeyCode::Char('h'));
     assert_eq!(app.tabs.history.risk, None);
-    assert_eq!(app.tabs.history.events.len(), 32);
+    assert_eq!(
+        app.tabs.history.events.len(),
+        32 + 12,
+        "the risks and the actions"
+    );
     key(&mut app, KeyCode::Down);
     let other = app.tabs.history.events[1].risk_id;
     key(&mut app, KeyCode::Enter);
@@ -688,11 +711,11 @@ fn the_mouse_selects_rows_tabs_and_cells_and_the_wheel_scrolls() {
         10,
         table.y + 1 + 3,
     );
-    assert_eq!(app.tabs.risks.cursor.at, 3, "fourth row clicked");
+    assert_eq!(app.tabs.risks.list.cursor.at, 3, "fourth row clicked");
     mouse(&mut app, MouseEventKind::ScrollDown, 10, table.y + 5);
-    assert_eq!(app.tabs.risks.cursor.at, 4);
+    assert_eq!(app.tabs.risks.list.cursor.at, 4);
     mouse(&mut app, MouseEventKind::ScrollUp, 10, table.y + 5);
-    assert_eq!(app.tabs.risks.cursor.at, 3);
+    assert_eq!(app.tabs.risks.list.cursor.at, 3);
     mouse(&mut app, MouseEventKind::Down(MouseButton::Left), 20, 0); // " 2 Matrix " in the tab bar
     assert_eq!(app.tab, Tab::Matrix);
     let body = riskreg::tui::layout::screen(app.size).body;
@@ -769,7 +792,7 @@ fn the_budget_tab_ranks_by_bad_minutes_and_opens_the_chosen_risk() {
     assert_eq!(app.tab, Tab::Risks);
     assert_eq!(app.sort, riskreg::query::SortKey::BadMinutes);
     assert_eq!(app.tabs.risks.selected_id(), Some(small));
-    assert_eq!(&app.tabs.risks.ids[..2], &[big, small]);
+    assert_eq!(&app.tabs.risks.list.ids[..2], &[big, small]);
     // A change elsewhere shows in the budget after the next poll.
     reg.ok(&["edit", &big.to_string(), "--users", "50"]);
     assert!(app.poll_changes());
@@ -852,7 +875,10 @@ fn rows_are_answered_while_an_overview_is_still_being_delivered() {
                 "rows"
             }
             Response::Overview(Ok(_)) => "overview",
-            Response::Rows(Err(e)) | Response::Overview(Err(e)) => panic!("loader failed: {e}"),
+            Response::Actions(Ok(_)) => "actions",
+            Response::Rows(Err(e)) | Response::Actions(Err(e)) | Response::Overview(Err(e)) => {
+                panic!("loader failed: {e}")
+            }
         };
         let _ = got_tx.lock().unwrap().send(kind);
         if kind == "overview" {
@@ -1094,4 +1120,285 @@ fn every_key_in_the_keymap_does_what_it_says() {
             }
         }
     }
+}
+
+fn action_ids(app: &riskreg::tui::App) -> Vec<i64> {
+    app.tabs.actions.list.ids.clone()
+}
+
+/// The Actions tab (issue 10): open actions by the date that counts, overdue first; its own
+/// filter takes the action terms; d and D ask why and record it; m moves any status; e and
+/// a edit and add through the same checks as the CLI; Enter opens the action's risk.
+#[test]
+fn the_actions_tab_lists_filters_and_changes_the_work() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    key(&mut app, KeyCode::Char('7'));
+    assert_eq!(app.tab, Tab::Actions);
+    let cli: Vec<i64> = reg
+        .json(&["action", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(action_ids(&app), cli, "the CLI's order");
+    let overdue = reg
+        .json(&["action", "list", "is:overdue"])
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(overdue > 0 && overdue < cli.len());
+    assert!(screen_text(&app).contains(&format!(
+        "{}!",
+        app.tabs.actions.visible[0].effective_due().unwrap()
+    )));
+    // The filter takes the action terms, and leaves the Risks tab's filter alone.
+    key(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "is:overdue");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(action_ids(&app).len(), overdue);
+    assert!(app.filter.applied.is_empty());
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(action_ids(&app), cli, "Esc clears the filter");
+    // d: done, with the why as the note.
+    let first = cli[0];
+    key(&mut app, KeyCode::Char('d'));
+    assert!(matches!(app.popup, Some(Popup::Prompt(_))));
+    chars(&mut app, "promotion is automatic now");
+    key(&mut app, KeyCode::Enter);
+    let a = reg.json(&["action", "show", &first.to_string()]);
+    assert_eq!(a["status"], "done");
+    let h = reg.json(&["history", "--action", &first.to_string()]);
+    assert_eq!(h[0]["note"], "promotion is automatic now");
+    assert!(
+        !action_ids(&app).contains(&first),
+        "done leaves the open list"
+    );
+    // D: dropped, without a why.
+    let second = action_ids(&app)[0];
+    key(&mut app, KeyCode::Char('D'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        reg.json(&["action", "show", &second.to_string()])["status"],
+        "dropped"
+    );
+    // m: any status.
+    let third = action_ids(&app)[0];
+    key(&mut app, KeyCode::Char('m'));
+    assert!(matches!(app.popup, Some(Popup::ActionStatus { .. })));
+    key(&mut app, KeyCode::Home);
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Up);
+    }
+    key(&mut app, KeyCode::Enter); // todo
+    key(&mut app, KeyCode::Enter); // no why
+    assert_eq!(
+        reg.json(&["action", "show", &third.to_string()])["status"],
+        "todo"
+    );
+    // e: an invalid date is refused on its field; a good one saves.
+    key(&mut app, KeyCode::Char('e'));
+    let Some(Popup::ActionForm(form)) = &mut app.popup else {
+        panic!("the action form opens")
+    };
+    form.fields.focus_on("due");
+    chars(&mut app, "2026-02-30");
+    key(&mut app, KeyCode::Enter);
+    let Some(Popup::ActionForm(form)) = &app.popup else {
+        panic!("a bad date keeps the form open")
+    };
+    assert!(form.fields.get("due").unwrap().error.is_some());
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    chars(&mut app, "2027-01-15");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none(), "{:?}", app.message);
+    assert_eq!(
+        reg.json(&["action", "show", &third.to_string()])["due"],
+        "2027-01-15"
+    );
+    // a: a new action on the selected action's risk.
+    let risk = app.tabs.actions.selected().unwrap().fields.risk;
+    key(&mut app, KeyCode::Char('a'));
+    chars(&mut app, "Write the runbook");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none(), "{:?}", app.message);
+    let added = reg.json(&["action", "list", "Write the runbook"]);
+    assert_eq!(added[0]["risk"].as_i64(), Some(risk));
+    assert_eq!(
+        app.tabs.actions.selected_id(),
+        added[0]["id"].as_i64(),
+        "the new action is selected"
+    );
+    // ? lists every action term, from the parser's own list.
+    let help: String =
+        riskreg::tui::popups::help::lines(Tab::Actions, app.bindings_of(Tab::Actions), app.theme)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n");
+    for term in riskreg::query::ACTION_TERMS {
+        assert!(
+            help.contains(term.example),
+            "{} missing from:\n{help}",
+            term.example
+        );
+    }
+    // Enter: the action's risk in the Risks tab.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab, Tab::Risks);
+    assert_eq!(app.tabs.risks.selected_id(), Some(risk));
+}
+
+fn screen_text(app: &riskreg::tui::App) -> String {
+    common::tui::screen(app)
+}
+
+/// Comments, links and actions from the Risks tab: n, L and A; the detail pane shows them.
+#[test]
+fn comments_links_and_actions_from_the_risks_tab() {
+    let reg = Reg::new();
+    reg.add("Single Postgres primary", 4, 5, &[]);
+    let mut app = app_on(&reg, 120, 40);
+    key(&mut app, KeyCode::Char('n'));
+    chars(&mut app, "Raised at the weekly review");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(reg.json(&["history", "1"])[0]["kind"], "comment");
+    key(&mut app, KeyCode::Char('L'));
+    chars(&mut app, "javascript:alert(1)");
+    key(&mut app, KeyCode::Enter);
+    let Some(Popup::Prompt(p)) = &app.popup else {
+        panic!("a bad link keeps the prompt open")
+    };
+    assert!(
+        p.error.as_deref().unwrap().contains("http"),
+        "{:?}",
+        p.error
+    );
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    chars(&mut app, "https://wiki.example/ha design doc");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none());
+    assert_eq!(
+        reg.json(&["show", "1"])["links"],
+        serde_json::json!([{"url": "https://wiki.example/ha", "label": "design doc"}])
+    );
+    key(&mut app, KeyCode::Char('A'));
+    chars(&mut app, "Automate promotion");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(reg.json(&["action", "show", "1"])["risk"], 1);
+    let pane = screen_text(&app);
+    for shown in ["#1 todo: Automate promotion", "1 open action"] {
+        assert!(pane.contains(shown), "{shown} not in the pane:\n{pane}");
+    }
+    key(&mut app, KeyCode::Enter);
+    let full = screen_text(&app);
+    for shown in [
+        "Raised at the weekly review",
+        "https://wiki.example/ha design doc",
+        "#1 todo: Automate promotion",
+    ] {
+        assert!(full.contains(shown), "{shown} not in the detail:\n{full}");
+    }
+    key(&mut app, KeyCode::Esc);
+    // L with -URL removes the link.
+    key(&mut app, KeyCode::Char('L'));
+    chars(&mut app, "-https://wiki.example/ha");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(reg.json(&["show", "1"])["links"], serde_json::json!([]));
+    // Deleting the risk takes its actions; u brings both back.
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Char('y'));
+    reg.fails(&["action", "show", "1"], 1);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        reg.json(&["action", "show", "1"])["title"],
+        "Automate promotion"
+    );
+}
+
+/// Space marks risks; e, m, r and d then change all of them after a confirmation naming the
+/// count, in one transaction that rolls back whole when one of them cannot change.
+#[test]
+fn marked_risks_change_together_or_not_at_all() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 120, 40);
+    let rows = ids(&app);
+    let (a, b) = (rows[0], rows[1]);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.tabs.risks.marked.len(), 2);
+    assert!(screen_text(&app).contains("2 marked"));
+    // e: the bulk form, then the count to confirm.
+    key(&mut app, KeyCode::Char('e'));
+    assert!(matches!(app.popup, Some(Popup::BulkEdit(_))));
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "lee");
+    key(&mut app, KeyCode::Enter);
+    let Some(Popup::Confirm(c)) = &app.popup else {
+        panic!("a confirmation comes first")
+    };
+    assert!(
+        c.pending.question().contains("2 risks"),
+        "{}",
+        c.pending.question()
+    );
+    key(&mut app, KeyCode::Char('n'));
+    assert_ne!(field(&reg, a, "owner"), "lee", "n changes nothing");
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "lee");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(
+        (field(&reg, a, "owner"), field(&reg, b, "owner")),
+        ("lee".into(), "lee".into())
+    );
+    assert!(
+        app.tabs.risks.marked.is_empty(),
+        "applied marks are cleared"
+    );
+    // m to accepted: neither has an approver, so neither changes.
+    let events = reg.count("SELECT count(*) FROM event");
+    act(&mut app, Action::Top);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('m'));
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Enter);
+    chars(&mut app, "board decision");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('y'));
+    let message = app.message.clone().unwrap();
+    assert!(message.text.contains("nothing was changed"), "{message:?}");
+    assert_eq!(
+        reg.count("SELECT count(*) FROM event"),
+        events,
+        "rolled back whole"
+    );
+    assert_eq!(
+        app.tabs.risks.marked.len(),
+        2,
+        "the marks stay for another try"
+    );
+    // r: reviewed, both.
+    key(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Char('y'));
+    for id in [a, b] {
+        assert_eq!(reg.json(&["history", &id.to_string()])[0]["kind"], "review");
+    }
+    // d: both deleted, with their actions.
+    act(&mut app, Action::Top);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Char('y'));
+    for id in [a, b] {
+        reg.fails(&["show", &id.to_string()], 1);
+    }
+    assert!(!ids(&app).contains(&a) && !ids(&app).contains(&b));
 }

@@ -246,6 +246,42 @@ fn tui_9_another_process_commit_appears_within_a_second() {
     t.wait_for("EXIT=0", WAIT);
 }
 
+/// Issue 10: an action added from the TUI (A on a risk, with a why-less form), marked done
+/// from the CLI, leaves the TUI's Actions tab within a second.
+#[test]
+fn an_action_added_in_the_tui_and_done_from_the_cli_refreshes_the_tui() {
+    let reg = Reg::new();
+    reg.add("Single Postgres primary", 4, 5, &[]);
+    let t = Tmux::start_sized(&reg, &format!("{BIN}{AFTER}"), &[], (80, 24));
+    t.wait_for("Single Postgres primary", WAIT);
+    t.keys(&["A"]);
+    t.wait_for("New action", WAIT);
+    t.type_text("Automate promotion");
+    t.keys(&["Enter"]);
+    t.wait_for("added action 1 to risk 1", WAIT);
+    let action = reg.json(&["action", "show", "1"]);
+    assert_eq!(
+        (action["risk"].as_i64(), action["title"].as_str()),
+        (Some(1), Some("Automate promotion"))
+    );
+    t.keys(&["7"]);
+    let screen = t.wait_for("1 action ·", WAIT);
+    assert!(screen.contains("Automate promotion"), "{screen}");
+    reg.ok(&["action", "done", "1", "--note", "shipped"]);
+    let start = Instant::now();
+    let screen = t.wait_for("No open actions", Duration::from_secs(3));
+    assert!(
+        start.elapsed() < Duration::from_millis(1500),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(screen.contains("0 actions ·"), "{screen}");
+    t.keys(&["q"]);
+    let screen = t.wait_for("END", WAIT);
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert_restored(&screen);
+}
+
 /// TUI-1: a panic in the draw loop leaves the terminal restored, exits 70 (riskreg's code
 /// for an internal error) and prints one message.
 #[test]

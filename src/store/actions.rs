@@ -75,6 +75,16 @@ fn get_action(conn: &Connection, id: i64) -> Result<Option<Action>> {
         .optional()?)
 }
 
+fn actions_of(conn: &Connection, risk: i64) -> Result<Vec<Action>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM {FROM} WHERE a.risk_id = ?1 ORDER BY NOT {OPEN}, {ORDER}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let actions = stmt
+        .query_map([risk], action_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(actions)
+}
+
 fn not_found(id: i64) -> Error {
     Error::NotFound(format!(
         "no action with id {id}; `riskreg action list --all` shows every action"
@@ -214,14 +224,7 @@ impl Store {
 
     /// Every action of one risk, open ones first, by due date.
     pub fn actions_of(&self, risk: i64) -> Result<Vec<Action>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE a.risk_id = ?1 ORDER BY NOT {OPEN}, {ORDER}"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let actions = stmt
-            .query_map([risk], action_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(actions)
+        actions_of(&self.conn, risk)
     }
 
     /// Open actions, overdue ones, and those done in the last `days` days, per team (the
@@ -266,6 +269,11 @@ pub struct ActionEdit {
 impl Tx<'_> {
     pub fn action(&self, id: i64) -> Result<Option<Action>> {
         get_action(&self.tx, id)
+    }
+
+    /// Every action of one risk, as this transaction sees them.
+    pub fn actions_of(&self, risk: i64) -> Result<Vec<Action>> {
+        actions_of(&self.tx, risk)
     }
 
     /// The highest id ever given to an action (ids of deleted actions are never reused).

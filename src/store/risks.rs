@@ -286,6 +286,29 @@ impl Tx<'_> {
         get_risk(&self.tx, id, &self.settings.bands, self.stamp.clock.today)
     }
 
+    /// Adds and removes links (`patch`'s `add_links` and `remove_links`); removing a link the
+    /// risk does not have is "not found" (exit 1), naming it.
+    pub fn change_links(
+        &mut self,
+        id: i64,
+        expected: Option<i64>,
+        patch: &RiskPatch,
+        note: &str,
+    ) -> Result<Edit> {
+        let current = self.existing_risk(id)?;
+        if let Some(url) = patch
+            .remove_links
+            .iter()
+            .find(|url| !current.fields.links.iter().any(|l| &l.url == *url))
+        {
+            return Err(Error::NotFound(format!(
+                "risk {id} has no link '{}'; `riskreg show {id}` lists its links",
+                crate::text::echo(url)
+            )));
+        }
+        self.update_risk(id, expected, patch, Rules::Interactive, note)
+    }
+
     /// One risk as this transaction sees it; a missing one is "not found" (exit 1).
     pub fn existing_risk(&self, id: i64) -> Result<Risk> {
         self.risk(id)?.ok_or_else(|| not_found(id))

@@ -42,6 +42,21 @@ pub enum Action {
     Delete,
     /// Record an incident that realised the selected risk.
     AddIncident,
+    /// Mark (or unmark) the selected risk for a change to many.
+    Mark,
+    /// Add an action to the selected risk (Risks tab) or the selected action's risk.
+    AddAction,
+    /// Edit the selected action.
+    EditAction,
+    /// Mark the selected action done, or dropped (each asks why).
+    ActionDone,
+    ActionDropped,
+    /// Move the selected action's status.
+    MoveActionStatus,
+    /// Comment on the selected risk.
+    Comment,
+    /// Add (or remove) a link of the selected risk.
+    Links,
     AddTeam,
     RenameTeam,
     DeleteTeam,

@@ -11,6 +11,9 @@ use super::action::Action;
 use super::data::{self, Loader, Overview, Request, Response, Rows};
 use super::keymap;
 use super::layout;
+use super::popups::action_form::ActionForm;
+use super::popups::bulk_form::BulkForm;
+use super::popups::confirm::{Confirm, Pending};
 use super::popups::conflict::Conflict;
 use super::popups::export::ExportPrompt;
 use super::popups::incident_form::IncidentForm;
@@ -25,7 +28,7 @@ use crate::domain::lifecycle::Rules;
 use crate::domain::merge::{self, Merge};
 use crate::domain::{EventKind, Field, Risk, RiskFields, RiskPatch, Status};
 use crate::error::{Error, Result};
-use crate::query::{ListSpec, Query, SortKey};
+use crate::query::{ActionQuery, ActionSpec, ListSpec, Query, SortKey};
 use crate::store::{NewRisk, Stamp, Store};
 use crate::text::sanitize_line;
 
@@ -33,6 +36,7 @@ mod catalog;
 mod changes;
 mod loading;
 mod popup;
+mod work;
 
 /// How many history events the detail pane shows.
 const DETAIL_EVENTS: u64 = 6;
@@ -63,6 +67,8 @@ pub enum Undo {
     },
     Deleted {
         risk: Risk,
+        /// Its actions, deleted with it.
+        actions: Vec<crate::domain::actions::Action>,
     },
 }
 
@@ -102,6 +108,17 @@ pub enum Popup {
     Incident(Box<IncidentForm>),
     /// Delete a team or milestone, moving what uses it to another.
     Remove(Box<Remove>),
+    /// Add or edit an action.
+    ActionForm(Box<ActionForm>),
+    /// Move an action's status.
+    ActionStatus {
+        id: i64,
+        cursor: usize,
+    },
+    /// Yes or no before a change to many marked risks.
+    Confirm(Box<Confirm>),
+    /// Fields to set on every marked risk.
+    BulkEdit(Box<BulkForm>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,6 +153,8 @@ pub struct App {
     pub tab: Tab,
     pub tabs: Tabs,
     pub filter: Filter,
+    /// The Actions tab's filter (the action query terms).
+    pub action_filter: Filter,
     pub sort: SortKey,
     /// (active, all) risks in the register.
     pub totals: (u64, u64),
@@ -156,8 +175,13 @@ pub struct App {
     overview_generation: u64,
     /// The generation of the overview on screen (0: none yet).
     overview_applied: u64,
+    actions_generation: u64,
+    /// The generation of the action rows on screen.
+    actions_applied: u64,
     welcomed: bool,
     pending_select: Option<i64>,
+    /// The action to select when the next action rows arrive.
+    pending_action: Option<i64>,
 }
 
 impl App {
@@ -180,6 +204,7 @@ impl App {
             tab: Tab::Risks,
             tabs: Tabs::default(),
             filter: Filter::default(),
+            action_filter: Filter::default(),
             sort: SortKey::Score,
             totals: (0, 0),
             has_catalog: false,
@@ -194,8 +219,11 @@ impl App {
             rows_applied: 0,
             overview_generation: 0,
             overview_applied: 0,
+            actions_generation: 0,
+            actions_applied: 0,
             welcomed: false,
             pending_select: None,
+            pending_action: None,
         };
         app.set_pages();
         app.reload();
@@ -236,8 +264,18 @@ impl App {
             today: self.today(),
             settings: self.store.settings(),
             filter: &self.filter,
+            action_filter: &self.action_filter,
             sort: self.sort,
         }
+    }
+
+    /// What the Actions tab lists: the actions its filter selects.
+    pub fn action_spec(&self) -> Result<ActionSpec> {
+        Ok(ActionSpec {
+            query: ActionQuery::parse(&self.action_filter.applied)?,
+            all: false,
+            limit: None,
+        })
     }
 
     pub fn spec(&self) -> Result<ListSpec> {
@@ -269,7 +307,7 @@ impl App {
         if !matches!(action, Action::Tick | Action::Input(_)) {
             self.message = None;
         }
-        if self.filter.editing.is_some() {
+        if self.editing_filter().is_some() {
             self.filter_key(action);
             return;
         }
@@ -307,17 +345,24 @@ impl App {
                 self.perform(intent);
             }
             Action::OpenFilter => self.open_filter(),
+            Action::ClearFilter if self.tab == Tab::Actions => {
+                self.set_action_filter(String::new());
+            }
             Action::ClearFilter => self.set_filter(String::new()),
             Action::OpenSort => {
                 let cursor = SORTS.iter().position(|(k, _)| *k == self.sort).unwrap_or(0);
                 self.popup = Some(Popup::Sort { cursor });
             }
             Action::Add => self.open_add(),
+            Action::Edit if !self.tabs.risks.marked.is_empty() => self.open_bulk_edit(),
             Action::Edit => self.open_edit(),
             Action::RaiseLikelihood
             | Action::LowerLikelihood
             | Action::RaiseImpact
             | Action::LowerImpact => self.bump(&action),
+            Action::MoveStatus if !self.tabs.risks.marked.is_empty() => {
+                self.popup = Some(Popup::Status { cursor: 0 });
+            }
             Action::MoveStatus => {
                 if let Some(risk) = self.tabs.risks.selected() {
                     let cursor = Status::ALL
@@ -327,7 +372,13 @@ impl App {
                     self.popup = Some(Popup::Status { cursor });
                 }
             }
+            Action::Review if !self.tabs.risks.marked.is_empty() => {
+                self.confirm(Pending::Review { ids: self.marked() }, String::new());
+            }
             Action::Review => self.review(),
+            Action::Delete if !self.tabs.risks.marked.is_empty() => {
+                self.confirm(Pending::Delete { ids: self.marked() }, String::new());
+            }
             Action::Delete => {
                 if let Some(risk) = self.tabs.risks.selected() {
                     self.popup = Some(Popup::ConfirmDelete {
@@ -337,6 +388,35 @@ impl App {
                 }
             }
             Action::AddIncident => self.open_incident(),
+            Action::Mark => {
+                self.tabs.risks.toggle_mark();
+                self.refresh_visible();
+            }
+            Action::AddAction => self.open_add_action(),
+            Action::EditAction => self.open_edit_action(),
+            Action::ActionDone => {
+                self.ask_action_status(crate::domain::actions::ActionStatus::Done)
+            }
+            Action::ActionDropped => {
+                self.ask_action_status(crate::domain::actions::ActionStatus::Dropped);
+            }
+            Action::MoveActionStatus => self.open_action_status(),
+            Action::Comment => {
+                if let Some(id) = self.tabs.risks.selected_id() {
+                    self.open_prompt(Prompt::comment(id));
+                }
+            }
+            Action::Links => {
+                if let Some(risk) = self.tabs.risks.selected() {
+                    let links = risk
+                        .fields
+                        .links
+                        .iter()
+                        .map(crate::domain::Link::line)
+                        .collect();
+                    self.open_prompt(Prompt::link(risk.id, links));
+                }
+            }
             Action::AddTeam => self.open_prompt(Prompt::new_team()),
             Action::RenameTeam => {
                 if let Some(name) = self.tabs.teams.selected() {
@@ -362,16 +442,26 @@ impl App {
             Action::Undo => self.undo(),
             Action::Export => self.popup = Some(Popup::Export(Box::default())),
             Action::ShowHistory => {
-                let id = self.tabs.risks.selected_id();
+                let id = if self.tab == Tab::Actions {
+                    self.tabs.actions.selected().map(|a| a.fields.risk)
+                } else {
+                    self.tabs.risks.selected_id()
+                };
                 self.perform(Intent::History(id));
             }
             Action::ShowAllHistory => self.perform(Intent::History(None)),
             Action::LoadSample => self.load_sample(),
-            Action::Close => {
-                if self.tab == Tab::Risks && !self.filter.applied.is_empty() {
-                    self.set_filter(String::new());
+            Action::Close => match self.tab {
+                Tab::Risks if !self.tabs.risks.marked.is_empty() => {
+                    self.tabs.risks.marked.clear();
+                    self.info("marks cleared");
                 }
-            }
+                Tab::Risks if !self.filter.applied.is_empty() => self.set_filter(String::new()),
+                Tab::Actions if !self.action_filter.applied.is_empty() => {
+                    self.set_action_filter(String::new());
+                }
+                _ => {}
+            },
             Action::Input(_) => {}
         }
     }
@@ -381,10 +471,11 @@ impl App {
         match intent {
             Intent::Nothing => {}
             Intent::RefreshRisks => self.refresh_visible(),
+            Intent::RefreshActions => self.refresh_actions(),
             Intent::RefreshMilestone => self.refresh_milestone_risks(),
             Intent::ShowRisks(query) => {
                 self.tab = Tab::Risks;
-                self.tabs.risks.select_first();
+                self.tabs.risks.list.select_first();
                 self.set_filter(query);
             }
             Intent::OpenRisk(id, sort) => {
@@ -415,12 +506,29 @@ impl App {
 
     // ----- filter and sort -----------------------------------------------------------
 
+    /// Whether a filter bar has the keys (the Risks tab's or the Actions tab's).
+    pub fn is_typing_filter(&self) -> bool {
+        self.editing_filter().is_some()
+    }
+
+    /// The filter being typed, if any (the Risks tab's or the Actions tab's).
+    fn editing_filter(&self) -> Option<&Filter> {
+        [&self.filter, &self.action_filter]
+            .into_iter()
+            .find(|f| f.editing.is_some())
+    }
+
     fn open_filter(&mut self) {
-        let mut t = TextArea::new(vec![self.filter.applied.clone()]);
+        let filter = if self.tab == Tab::Actions {
+            &mut self.action_filter
+        } else {
+            &mut self.filter
+        };
+        let mut t = TextArea::new(vec![filter.applied.clone()]);
         t.set_cursor_line_style(ratatui::style::Style::default());
         t.move_cursor(ratatui_textarea::CursorMove::End);
-        self.filter.before = self.filter.applied.clone();
-        self.filter.editing = Some(t);
+        filter.before = filter.applied.clone();
+        filter.editing = Some(t);
     }
 
     /// Applies a query as the Risks tab's filter (shown in the filter line).
@@ -432,6 +540,20 @@ impl App {
                 self.request_rows();
             }
             Err(e) => self.filter.error = Some(sanitize_line(&e.to_string()).into_owned()),
+        }
+    }
+
+    /// Applies an action query as the Actions tab's filter.
+    pub fn set_action_filter(&mut self, text: String) {
+        match ActionQuery::parse(&text) {
+            Ok(_) => {
+                self.action_filter.applied = text;
+                self.action_filter.error = None;
+                self.request_actions();
+            }
+            Err(e) => {
+                self.action_filter.error = Some(sanitize_line(&e.to_string()).into_owned());
+            }
         }
     }
 
@@ -451,38 +573,56 @@ impl App {
             }
             _ => return,
         };
+        let actions = self.action_filter.editing.is_some();
+        let filter = if actions {
+            &mut self.action_filter
+        } else {
+            &mut self.filter
+        };
         match key.code {
             KeyCode::Enter => {
-                self.filter.editing = None;
-                if self.filter.error.is_some() {
+                filter.editing = None;
+                if filter.error.is_some() {
                     self.info(
                         "the filter has an error; the list shows the last filter that parsed",
                     );
                 }
             }
             KeyCode::Esc => {
-                self.filter.editing = None;
-                let before = std::mem::take(&mut self.filter.before);
-                self.set_filter(before);
+                filter.editing = None;
+                let before = std::mem::take(&mut filter.before);
+                if actions {
+                    self.set_action_filter(before);
+                } else {
+                    self.set_filter(before);
+                }
             }
             _ => {
-                let Some(t) = self.filter.editing.as_mut() else {
+                let Some(t) = filter.editing.as_mut() else {
                     return;
                 };
                 if !super::form::text_key(t, key) {
                     return;
                 }
                 let text = t.lines().join(" ");
-                match Query::parse(&text) {
-                    Ok(_) => {
-                        self.filter.applied = text;
-                        self.filter.error = None;
-                        self.tabs.risks.select_first();
-                        self.request_rows();
+                let parsed = if actions {
+                    ActionQuery::parse(&text).map(|_| ())
+                } else {
+                    Query::parse(&text).map(|_| ())
+                };
+                match parsed {
+                    Ok(()) => {
+                        filter.applied = text;
+                        filter.error = None;
+                        if actions {
+                            self.tabs.actions.list.select_first();
+                            self.request_actions();
+                        } else {
+                            self.tabs.risks.list.select_first();
+                            self.request_rows();
+                        }
                     }
-                    Err(e) => {
-                        self.filter.error = Some(sanitize_line(&e.to_string()).into_owned());
-                    }
+                    Err(e) => filter.error = Some(sanitize_line(&e.to_string()).into_owned()),
                 }
             }
         }

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use crate::domain::portfolio::Report;
 use crate::domain::{Event, Milestone};
 use crate::error::Result;
-use crate::query::ListSpec;
+use crate::query::{ActionSpec, ListSpec};
 use crate::store::{EventFilter, OpenMode, Store, TeamOverview};
 
 /// How many history events the History tab holds.
@@ -24,6 +24,12 @@ pub enum Request {
     Rows {
         generation: u64,
         spec: ListSpec,
+        today: Date,
+    },
+    /// The actions an action query selects (the Actions tab).
+    Actions {
+        generation: u64,
+        spec: ActionSpec,
         today: Date,
     },
     /// Everything else: totals, teams, milestones, history.
@@ -43,6 +49,14 @@ pub struct Rows {
     pub matrix: [[u64; 5]; 5],
 }
 
+/// The ids of the actions a query selects, in the Actions tab's order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActionRows {
+    pub generation: u64,
+    pub spec: ActionSpec,
+    pub ids: Vec<i64>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Overview {
     pub generation: u64,
@@ -60,13 +74,16 @@ pub struct Overview {
 #[derive(Debug)]
 pub enum Response {
     Rows(Result<Rows>),
+    Actions(Result<ActionRows>),
     Overview(Result<Box<Overview>>),
 }
 
 /// Answers one request from `store`, reading date-dependent figures as of the request's day.
 pub fn fetch(store: &mut Store, request: &Request) -> Response {
     let today = match request {
-        Request::Rows { today, .. } | Request::Overview { today, .. } => *today,
+        Request::Rows { today, .. }
+        | Request::Actions { today, .. }
+        | Request::Overview { today, .. } => *today,
     };
     store.set_today(today);
     let store: &Store = store;
@@ -88,6 +105,15 @@ pub fn fetch(store: &mut Store, request: &Request) -> Response {
             };
             Response::Rows(rows())
         }
+        Request::Actions {
+            generation,
+            spec,
+            today,
+        } => Response::Actions(store.action_ids(spec, *today).map(|ids| ActionRows {
+            generation: *generation,
+            spec: spec.clone(),
+            ids,
+        })),
         Request::Overview {
             generation,
             today,
@@ -149,7 +175,7 @@ impl Worker {
 
     pub fn send(&self, request: Request) {
         match request {
-            Request::Rows { .. } => self.rows.send(request),
+            Request::Rows { .. } | Request::Actions { .. } => self.rows.send(request),
             Request::Overview { .. } => self.overview.send(request),
         }
     }
@@ -191,14 +217,24 @@ impl Drop for Lane {
 }
 
 /// A lane's loop: when requests queue up (fast typing in the filter bar), only the newest
-/// is answered.
+/// of each kind is answered.
 fn serve(store: &mut Store, requests: &Receiver<Request>, deliver: &dyn Fn(Response) -> bool) {
-    while let Ok(mut newest) = requests.recv() {
+    while let Ok(first) = requests.recv() {
+        let mut newest = vec![first];
         while let Ok(more) = requests.try_recv() {
-            newest = more;
+            let kind = std::mem::discriminant(&more);
+            match newest
+                .iter_mut()
+                .find(|r| std::mem::discriminant(*r) == kind)
+            {
+                Some(older) => *older = more,
+                None => newest.push(more),
+            }
         }
-        if !deliver(fetch(store, &newest)) {
-            return;
+        for request in &newest {
+            if !deliver(fetch(store, request)) {
+                return;
+            }
         }
     }
 }

@@ -37,6 +37,8 @@ pub struct Entry {
     pub input: Input,
     pub error: Option<String>,
     pub multiline: bool,
+    /// What the field takes, shown while it has the focus.
+    pub hint: Option<&'static str>,
     /// The stored value, and the text the form first showed for it: an entry left as it
     /// was shown keeps the stored value byte for byte, even where the form had to show it
     /// escaped.
@@ -76,6 +78,7 @@ impl Entry {
             input,
             error: None,
             multiline: false,
+            hint: None,
             original: original.to_string(),
             shown: String::new(),
         };
@@ -85,6 +88,12 @@ impl Entry {
 
     pub fn multiline(mut self) -> Entry {
         self.multiline = true;
+        self
+    }
+
+    /// What the field takes, shown under the fields while it has the focus.
+    pub fn hint(mut self, hint: &'static str) -> Entry {
+        self.hint = Some(hint);
         self
     }
 
@@ -179,6 +188,29 @@ pub struct Fields {
     pub focus: usize,
     /// A message for the whole form (e.g. why saving failed).
     pub error: Option<String>,
+    /// Esc was pressed with changes: the form asks whether to throw them away.
+    pub discarding: bool,
+}
+
+/// The keys while a form asks whether to throw away its changes.
+pub(crate) const DISCARD_KEYS: &[KeyHelp] = &[("y", "discard changes"), ("n/Esc", "keep editing")];
+
+/// What a key did to a form that saves or cancels as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Continue,
+    Cancel,
+    Save,
+}
+
+impl From<Outcome> for Step {
+    fn from(o: Outcome) -> Step {
+        match o {
+            Outcome::Save | Outcome::New(_) => Step::Save,
+            Outcome::Cancel => Step::Cancel,
+            Outcome::Continue => Step::Continue,
+        }
+    }
 }
 
 impl Fields {
@@ -187,7 +219,32 @@ impl Fields {
             entries,
             focus: 0,
             error: None,
+            discarding: false,
         }
+    }
+
+    /// A key, asking before `Esc` throws changes away: while it asks, `y` cancels and any
+    /// other key goes back to editing.
+    pub fn guarded_key(&mut self, key: KeyEvent) -> Outcome {
+        if self.discarding {
+            if matches!(key.code, KeyCode::Char('y' | 'Y')) {
+                return Outcome::Cancel;
+            }
+            self.discarding = false;
+            return Outcome::Continue;
+        }
+        match self.handle_key(key) {
+            Outcome::Cancel if self.is_dirty() => {
+                self.discarding = true;
+                Outcome::Continue
+            }
+            other => other,
+        }
+    }
+
+    /// `keys`, or the discard question's keys while it is asked.
+    pub fn keys<'a>(&self, keys: &'a [KeyHelp]) -> &'a [KeyHelp] {
+        if self.discarding { DISCARD_KEYS } else { keys }
     }
 
     pub fn focused(&self) -> Option<&Entry> {
@@ -501,6 +558,8 @@ pub(crate) fn render(
         };
         if let Some(e) = &fields.error {
             Span::styled(cell(e, message.width), t.error()).render(message, buf);
+        } else if let Some(hint) = fields.focused().and_then(|e| e.hint) {
+            Span::styled(cell(hint, message.width), t.dim()).render(message, buf);
         }
     }
     let keys_area = Rect {

@@ -20,7 +20,7 @@ pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
 }
 
 pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
-    if app.filter.editing.is_some() || app.popup.is_some() {
+    if app.is_typing_filter() || app.popup.is_some() {
         Some(Action::Input(key))
     } else {
         keymap::action_for(key, app.tab_bindings())
@@ -41,7 +41,7 @@ fn tab_at(column: u16) -> Option<Tab> {
 }
 
 pub fn action_for_mouse(app: &App, m: MouseEvent) -> Option<Action> {
-    if app.popup.is_some() || app.filter.editing.is_some() {
+    if app.popup.is_some() || app.is_typing_filter() {
         return None;
     }
     let s = layout::screen(app.size);

@@ -98,7 +98,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&[code(KeyCode::BackTab)], "", "", "", Action::PrevTab),
     bind(
         &[ch('1')],
-        "1-6",
+        "1-7",
         "go to that tab",
         "",
         Action::Tab(Tab::Risks),
@@ -108,6 +108,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(&[ch('4')], "", "", "", Action::Tab(Tab::Roadmap)),
     bind(&[ch('5')], "", "", "", Action::Tab(Tab::History)),
     bind(&[ch('6')], "", "", "", Action::Tab(Tab::Budget)),
+    bind(&[ch('7')], "", "", "", Action::Tab(Tab::Actions)),
     bind(
         &[ch('j'), code(KeyCode::Down)],
         "j/k ↓/↑",

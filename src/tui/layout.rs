@@ -41,21 +41,32 @@ pub struct RisksLayout {
 
 /// The filter line, the table, and (when there is room) the detail pane below it.
 pub fn risks(body: Rect) -> RisksLayout {
-    let detail_height = if body.height >= 18 {
+    let pane = if body.height >= 18 {
         body.height / 3 + 1
     } else {
         0
     };
+    with_pane(body, pane)
+}
+
+/// A filter line, a table, and below it a pane of `pane` rows (none when 0).
+fn with_pane(body: Rect, pane: u16) -> RisksLayout {
     let [filter, table, detail] = body.layout(&Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
-        Constraint::Length(detail_height),
+        Constraint::Length(pane),
     ]));
     RisksLayout {
         filter,
         table,
-        detail: (detail_height > 0).then_some(detail),
+        detail: (pane > 0).then_some(detail),
     }
+}
+
+/// The Actions tab: the filter line, the table, and (when there is room) the selected
+/// action's pane of `pane` rows below it.
+pub fn actions(body: Rect, pane: u16) -> RisksLayout {
+    with_pane(body, if body.height >= 16 { pane } else { 0 })
 }
 
 /// How many risks the table shows in the Risks tab's `body` (its header takes a row).

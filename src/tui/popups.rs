@@ -1,5 +1,8 @@
 //! One module per popup: its state, its keys and how it is drawn over the current tab.
 
+pub mod action_form;
+pub mod bulk_form;
+pub mod confirm;
 pub mod conflict;
 pub mod export;
 pub mod help;

@@ -9,7 +9,7 @@ use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 use super::app::{App, MessageKind, Popup};
 use super::keymap::footer_for;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
-use super::popups::{conflict, help, pickers, welcome};
+use super::popups::{confirm, conflict, help, pickers, welcome};
 use super::tabs::Tab;
 use super::widgets::frame::{KeyHelp, PopupFrame};
 use crate::text::sanitize_line;
@@ -57,13 +57,17 @@ fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
 fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
     let (active, total) = app.totals;
-    let shown = app.tabs.risks.ids.len();
-    let counts = if !app.overview_loaded() {
-        format!(" {shown} shown · counting… ")
-    } else if app.overview_stale() {
-        format!(" {shown} shown · {active} active · {total} total (updating) ")
+    let shown = if app.tab == Tab::Actions {
+        crate::domain::figures::count(app.tabs.actions.list.ids.len() as u64, "action", "actions")
     } else {
-        format!(" {shown} shown · {active} active · {total} total ")
+        format!("{} shown", app.tabs.risks.list.ids.len())
+    };
+    let counts = if !app.overview_loaded() {
+        format!(" {shown} · counting… ")
+    } else if app.overview_stale() {
+        format!(" {shown} · {active} active · {total} total (updating) ")
+    } else {
+        format!(" {shown} · {active} active · {total} total ")
     };
     let line = match &app.message {
         Some(m) => {
@@ -87,7 +91,7 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
 
 /// The keys of what has the focus: the filter bar, a popup, or the tab.
 fn focus_keys(app: &App) -> Vec<(&'static str, &'static str)> {
-    if app.filter.editing.is_some() {
+    if app.is_typing_filter() {
         return vec![
             ("Enter", "keep"),
             ("Esc", "old filter back"),
@@ -105,9 +109,11 @@ fn popup_keys(popup: &Popup, app: &App) -> &'static [KeyHelp] {
     match popup {
         Popup::Help { .. } => help::KEYS,
         Popup::Detail { .. } => DETAIL_KEYS,
-        Popup::Sort { .. } | Popup::Status { .. } | Popup::MilestoneStatus { .. } => {
-            pickers::LIST_KEYS
-        }
+        Popup::Sort { .. }
+        | Popup::Status { .. }
+        | Popup::MilestoneStatus { .. }
+        | Popup::ActionStatus { .. } => pickers::LIST_KEYS,
+        Popup::Confirm(_) => confirm::KEYS,
         Popup::ConfirmDelete { .. } => pickers::DELETE_KEYS,
         Popup::Conflict(_) => conflict::KEYS,
         Popup::Deleted { .. } => conflict::DELETED_KEYS,
@@ -117,7 +123,9 @@ fn popup_keys(popup: &Popup, app: &App) -> &'static [KeyHelp] {
         | Popup::Prompt(_)
         | Popup::Milestone(_)
         | Popup::Incident(_)
-        | Popup::Remove(_) => &[],
+        | Popup::Remove(_)
+        | Popup::ActionForm(_)
+        | Popup::BulkEdit(_) => &[],
     }
 }
 
@@ -156,6 +164,10 @@ fn render_popup(app: &App, area: Rect, buf: &mut Buffer) {
         Popup::Milestone(m) => m.render(area, buf, t),
         Popup::Incident(i) => i.render(area, buf, t),
         Popup::Remove(r) => r.render(area, buf, t),
+        Popup::ActionForm(f) => f.render(area, buf, t),
+        Popup::ActionStatus { id, cursor } => pickers::action_status(*id, *cursor, area, buf, t),
+        Popup::Confirm(c) => c.render(area, buf, t),
+        Popup::BulkEdit(b) => b.render(area, buf, t),
     }
 }
 

@@ -13,23 +13,14 @@ use riskreg::tui::{Action, App};
 
 use super::{NOW, Reg};
 
-/// The sample register, relative to the crate root.
-pub const SAMPLE: &str = "examples/sample-register.csv";
-
-/// A register holding the sample (32 risks, 6 teams, 8 milestones). It is imported from
-/// the crate root by a relative path, so the import note in its history (and every
-/// snapshot showing it) is the same wherever the repository is checked out.
+/// A register holding the sample (32 risks, 6 teams, 8 milestones, 8 incidents, 12
+/// actions), as `riskreg sample` loads it.
 pub fn sample_reg() -> Reg {
     let reg = Reg::new();
-    let out = reg
-        .cmd()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["import", SAMPLE])
-        .output()
-        .expect("run riskreg import");
+    let out = reg.output(&["sample"]);
     assert!(
         out.status.success(),
-        "importing the sample failed: {}",
+        "loading the sample failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     reg
@@ -110,5 +101,5 @@ pub fn buffer_text(buf: &ratatui::buffer::Buffer) -> String {
 
 /// Ids of the risks the Risks tab lists, in order.
 pub fn ids(app: &App) -> Vec<i64> {
-    app.tabs.risks.ids.clone()
+    app.tabs.risks.list.ids.clone()
 }

@@ -7,7 +7,6 @@ use super::{parse_id, with_flag_hint};
 use crate::cli::args::LinkCommand;
 use crate::cli::context::Ctx;
 use crate::cli::output::emit_one;
-use crate::domain::lifecycle::Rules;
 use crate::domain::{Link, RiskPatch, validate};
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -97,18 +96,7 @@ fn change_links(
     let mut store = ctx.open_existing()?;
     let edit = store
         .write(&ctx.stamp(), |tx| {
-            let current = tx.existing_risk(id)?;
-            if let Some(url) = patch
-                .remove_links
-                .iter()
-                .find(|url| !current.fields.links.iter().any(|l| &l.url == *url))
-            {
-                return Err(Error::NotFound(format!(
-                    "risk {id} has no link '{}'; `riskreg show {id}` lists its links",
-                    crate::text::echo(url)
-                )));
-            }
-            tx.update_risk(id, expected, patch, Rules::Interactive, &note)
+            tx.change_links(id, expected, patch, &note)
         })
         .map_err(with_flag_hint)?;
     emit_one(ctx, &edit.risk, || {

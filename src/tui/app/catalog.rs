@@ -23,6 +23,9 @@ impl App {
     pub(super) fn submit_prompt(&mut self, mut p: Box<Prompt>, text: &str) -> Option<Popup> {
         let stamp = self.stamp();
         let result = match &p.purpose {
+            Purpose::Why(_) | Purpose::Comment(_) | Purpose::Link(..) => {
+                return self.submit_work_prompt(p, text);
+            }
             Purpose::NewTeam => self.store.write(&stamp, |tx| tx.add_team(text, "")),
             Purpose::RenameTeam(old) => self.store.write(&stamp, |tx| tx.rename_team(old, text)),
             Purpose::NewMilestone => self.store.write(&stamp, |tx| {
@@ -76,6 +79,8 @@ impl App {
                 self.committed(None, format!("added {} {shown}", field.name()));
                 Some(Popup::Form(form))
             }
+            // Answered by submit_work_prompt before anything was written.
+            Purpose::Why(_) | Purpose::Comment(_) | Purpose::Link(..) => None,
         }
     }
 

@@ -219,6 +219,7 @@ impl App {
         &mut self,
         patch: RiskPatch,
         what: &str,
+        note: &str,
     ) -> std::result::Result<(), Error> {
         let Some(risk) = self.tabs.risks.selected() else {
             return Ok(());
@@ -226,7 +227,7 @@ impl App {
         let (id, revision, before) = (risk.id, risk.revision, risk.fields.clone());
         let stamp = self.stamp();
         let edit = self.store.write(&stamp, |tx| {
-            tx.update_risk(id, Some(revision), &patch, Rules::Interactive, "")
+            tx.update_risk(id, Some(revision), &patch, Rules::Interactive, note)
         });
         match edit {
             Ok(edit) if edit.changes.is_empty() => {
@@ -286,19 +287,19 @@ impl App {
             }
             _ => return,
         };
-        if let Err(e) = self.quick_edit(patch, &what) {
+        if let Err(e) = self.quick_edit(patch, &what, "") {
             self.error(&e);
         }
     }
 
-    /// Moves the selected risk to `status`. Accepting needs an approver and an end date, so
-    /// the form opens for them when they are missing.
-    pub(super) fn move_status(&mut self, status: Status) {
+    /// Moves the selected risk to `status`, with `note` (the why) in its history. Accepting
+    /// needs an approver and an end date, so the form opens for them when they are missing.
+    pub(super) fn move_status(&mut self, status: Status, note: &str) {
         let patch = RiskPatch {
             status: Some(status),
             ..RiskPatch::default()
         };
-        match self.quick_edit(patch, &format!("status {status}")) {
+        match self.quick_edit(patch, &format!("status {status}"), note) {
             Ok(()) => {}
             Err(Error::Field(e))
                 if status == Status::Accepted
@@ -343,9 +344,13 @@ impl App {
 
     pub(super) fn delete(&mut self, id: i64) {
         let stamp = self.stamp();
-        match self.store.write(&stamp, |tx| tx.delete_risk(id, "")) {
-            Ok(risk) => self.committed(
-                Some(Undo::Deleted { risk }),
+        let deleted = self.store.write(&stamp, |tx| {
+            let actions = tx.actions_of(id)?;
+            tx.delete_risk(id, "").map(|risk| (risk, actions))
+        });
+        match deleted {
+            Ok((risk, actions)) => self.committed(
+                Some(Undo::Deleted { risk, actions }),
                 format!("deleted risk {id} (u undoes)"),
             ),
             Err(e) => self.error(&e),
@@ -400,8 +405,8 @@ impl App {
                     }
                 })
             }),
-            Undo::Deleted { risk } => self.store.write(&stamp, |tx| {
-                tx.create_risk(
+            Undo::Deleted { risk, actions } => self.store.write(&stamp, |tx| {
+                let id = tx.create_risk(
                     NewRisk {
                         fields: risk.fields.clone(),
                         id: Some(risk.id),
@@ -410,13 +415,25 @@ impl App {
                     Rules::Restore,
                     EventKind::Create,
                     note,
-                )
-                .map(|id| format!("undid: risk {id} restored"))
+                )?;
+                for a in actions {
+                    tx.create_action(a.fields.clone(), Some(a.id), note)?;
+                }
+                Ok(format!(
+                    "undid: risk {id} restored{}",
+                    match actions.len() {
+                        0 => String::new(),
+                        n => format!(
+                            " with its {}",
+                            crate::domain::figures::count(n as u64, "action", "actions")
+                        ),
+                    }
+                ))
             }),
         };
         match result {
             Ok(message) => {
-                if let Undo::Deleted { risk } = &undo {
+                if let Undo::Deleted { risk, .. } = &undo {
                     self.select_after_reload(risk.id);
                 }
                 self.committed(None, message);

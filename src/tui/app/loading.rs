@@ -10,6 +10,7 @@ impl App {
     pub fn reload(&mut self) {
         self.reloads += 1;
         self.request_rows();
+        self.request_actions();
         self.overview_generation += 1;
         let request = Request::Overview {
             generation: self.overview_generation,
@@ -32,6 +33,23 @@ impl App {
                 self.send(request);
             }
             Err(e) => self.filter.error = Some(sanitize_line(&e.to_string()).into_owned()),
+        }
+    }
+
+    pub(super) fn request_actions(&mut self) {
+        match self.action_spec() {
+            Ok(spec) => {
+                self.actions_generation += 1;
+                let request = Request::Actions {
+                    generation: self.actions_generation,
+                    spec,
+                    today: self.today(),
+                };
+                self.send(request);
+            }
+            Err(e) => {
+                self.action_filter.error = Some(sanitize_line(&e.to_string()).into_owned());
+            }
         }
     }
 
@@ -59,11 +77,25 @@ impl App {
                 self.rows_applied = rows.generation;
                 self.apply_rows(rows);
             }
+            Response::Actions(Ok(rows))
+                if rows.generation > self.actions_applied
+                    && self.action_spec().is_ok_and(|s| s == rows.spec) =>
+            {
+                self.actions_applied = rows.generation;
+                let keep = self
+                    .pending_action
+                    .take()
+                    .or_else(|| self.tabs.actions.selected_id());
+                self.tabs.actions.list.set_ids(rows.ids, keep);
+                self.refresh_actions();
+            }
             Response::Overview(Ok(o)) if o.generation > self.overview_applied => {
                 self.overview_applied = o.generation;
                 self.apply_overview(*o);
             }
-            Response::Rows(Err(e)) | Response::Overview(Err(e)) => self.error(&e),
+            Response::Rows(Err(e)) | Response::Actions(Err(e)) | Response::Overview(Err(e)) => {
+                self.error(&e);
+            }
             _ => {}
         }
     }
@@ -85,7 +117,7 @@ impl App {
             .take()
             .or_else(|| self.tabs.risks.selected_id());
         self.tabs.apply_rows(&rows);
-        self.tabs.risks.set_ids(rows.ids, keep);
+        self.tabs.risks.list.set_ids(rows.ids, keep);
         self.refresh_visible();
     }
 
@@ -104,7 +136,7 @@ impl App {
 
     /// Rows on screen and the detail of the selected risk, read by id (cheap at any size).
     pub(super) fn refresh_visible(&mut self) {
-        let visible = self.store.risks_by_ids(self.tabs.risks.window());
+        let visible = self.store.risks_by_ids(self.tabs.risks.list.window());
         let detail = match self.tabs.risks.selected_id() {
             Some(id) => match self.store.risk_record(id, DETAIL_EVENTS, DETAIL_COMMENTS) {
                 Ok(record) => Ok(Some(record)),
@@ -119,6 +151,14 @@ impl App {
                 self.tabs.risks.detail = d;
             }
             (Err(e), _) | (_, Err(e)) => self.error(&e),
+        }
+    }
+
+    /// The actions on screen, read by id.
+    pub(super) fn refresh_actions(&mut self) {
+        match self.store.actions_by_ids(self.tabs.actions.list.window()) {
+            Ok(v) => self.tabs.actions.visible = v,
+            Err(e) => self.error(&e),
         }
     }
 
@@ -164,5 +204,6 @@ impl App {
         self.size = size;
         self.set_pages();
         self.refresh_visible();
+        self.refresh_actions();
     }
 }

@@ -5,8 +5,12 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::*;
 use crate::domain::MilestoneStatus;
+use crate::domain::actions::ActionStatus;
 use crate::tui::popups::pickers::{self, Pick};
-use crate::tui::popups::{export, incident_form, milestone_form, prompt, remove, risk_form};
+use crate::tui::popups::{
+    action_form, bulk_form, confirm, export, incident_form, milestone_form, prompt, remove,
+    risk_form,
+};
 
 impl App {
     pub(super) fn popup_action(&mut self, action: Action) {
@@ -91,12 +95,52 @@ impl App {
             },
             Popup::Status { cursor } => match pickers::pick_key(key, cursor, Status::ALL.len()) {
                 Pick::Move(cursor) => Some(Popup::Status { cursor }),
-                Pick::Apply(i) => {
-                    self.move_status(Status::ALL[i]);
-                    self.popup.take()
-                }
+                Pick::Apply(i) => self.status_chosen(Status::ALL[i]),
                 Pick::Cancel => None,
                 Pick::Stay => Some(Popup::Status { cursor }),
+            },
+            Popup::ActionStatus { id, cursor } => {
+                match pickers::pick_key(key, cursor, ActionStatus::ALL.len()) {
+                    Pick::Move(cursor) => Some(Popup::ActionStatus { id, cursor }),
+                    Pick::Apply(i) => Some(Popup::Prompt(Box::new(Prompt::why(
+                        Pending::ActionStatus {
+                            id,
+                            status: ActionStatus::ALL[i],
+                        },
+                    )))),
+                    Pick::Cancel => None,
+                    Pick::Stay => Some(Popup::ActionStatus { id, cursor }),
+                }
+            }
+            Popup::Confirm(c) => match Confirm::handle_key(key) {
+                confirm::Step::Yes => {
+                    self.apply_pending(c.pending, &c.note);
+                    self.popup.take()
+                }
+                confirm::Step::No => {
+                    self.info("nothing was changed");
+                    None
+                }
+                confirm::Step::Stay => Some(Popup::Confirm(c)),
+            },
+            Popup::BulkEdit(mut b) => match b.handle_key(key) {
+                bulk_form::Step::Continue => Some(Popup::BulkEdit(b)),
+                bulk_form::Step::Cancel => None,
+                bulk_form::Step::Save => match b.patch() {
+                    Some(patch) => Some(Popup::Confirm(Box::new(Confirm {
+                        pending: Pending::Edit {
+                            ids: b.ids.clone(),
+                            patch: Box::new(patch),
+                        },
+                        note: String::new(),
+                    }))),
+                    None => Some(Popup::BulkEdit(b)),
+                },
+            },
+            Popup::ActionForm(mut f) => match f.handle_key(key) {
+                action_form::Step::Continue => Some(Popup::ActionForm(f)),
+                action_form::Step::Cancel => None,
+                action_form::Step::Save => self.save_action_form(f),
             },
             Popup::MilestoneStatus { name, cursor } => {
                 match pickers::pick_key(key, cursor, MilestoneStatus::ALL.len()) {

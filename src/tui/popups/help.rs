@@ -30,16 +30,24 @@ pub fn lines(tab: Tab, bindings: &'static [Binding], t: Theme) -> Vec<Line<'stat
         lines.push(row(k, h, t));
     }
     lines.push(row("Ctrl-S", "save, also from a multi-line field", t));
-    if tab == Tab::Risks {
+    let terms = match tab {
+        Tab::Risks => Some((crate::query::help_lines(), crate::query::STATUS_RULE)),
+        Tab::Actions => Some((
+            crate::query::action_help_lines(),
+            crate::query::ACTION_STATUS_RULE,
+        )),
+        _ => None,
+    };
+    if let Some((terms, rule)) = terms {
         lines.push(Line::default());
         lines.push(Line::styled("The filter (/): terms are ANDed", t.header()));
-        for (term, meaning) in crate::query::help_lines() {
+        for (term, meaning) in terms {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {term}  "), t.key()),
                 Span::raw(meaning),
             ]));
         }
-        lines.push(Line::raw(crate::query::STATUS_RULE));
+        lines.push(Line::raw(rule));
     }
     lines.push(Line::default());
     lines.push(Line::styled(

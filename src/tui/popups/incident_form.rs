@@ -3,11 +3,12 @@
 
 use jiff::civil::Date;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use crate::domain::incidents::{IncidentText, NewIncident};
-use crate::tui::form::{self, Entry, Fields, Outcome};
+pub use crate::tui::form::Step;
+use crate::tui::form::{self, Entry, Fields};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::KeyHelp;
 
@@ -15,13 +16,6 @@ pub struct IncidentForm {
     /// The risk it realised.
     pub risk: i64,
     pub fields: Fields,
-    pub discarding: bool,
-}
-
-pub enum Step {
-    Continue,
-    Cancel,
-    Save,
 }
 
 const KEYS: &[KeyHelp] = &[
@@ -30,7 +24,6 @@ const KEYS: &[KeyHelp] = &[
     ("Ctrl-S", "save from the note"),
     ("Esc", "cancel"),
 ];
-const DISCARD_KEYS: &[KeyHelp] = &[("y", "discard changes"), ("n/Esc", "keep editing")];
 
 impl IncidentForm {
     pub fn new(risk: i64, today: Date) -> IncidentForm {
@@ -45,29 +38,11 @@ impl IncidentForm {
                 Entry::text("link", "Postmortem link", ""),
                 Entry::text("note", "Note", "").multiline(),
             ]),
-            discarding: false,
         }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Step {
-        if self.discarding {
-            return match key.code {
-                KeyCode::Char('y' | 'Y') => Step::Cancel,
-                _ => {
-                    self.discarding = false;
-                    Step::Continue
-                }
-            };
-        }
-        match self.fields.handle_key(key) {
-            Outcome::Save | Outcome::New(_) => Step::Save,
-            Outcome::Cancel if self.fields.is_dirty() => {
-                self.discarding = true;
-                Step::Continue
-            }
-            Outcome::Cancel => Step::Cancel,
-            Outcome::Continue => Step::Continue,
-        }
+        self.fields.guarded_key(key).into()
     }
 
     /// The incident to record, or the first refusal marked on its field.
@@ -101,7 +76,7 @@ impl IncidentForm {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, t: Theme) {
-        let keys = if self.discarding { DISCARD_KEYS } else { KEYS };
+        let keys = self.fields.keys(KEYS);
         let title = format!("Incident that realised risk {}", self.risk);
         form::render(&self.fields, &title, keys, form::plain, area, buf, t);
     }

@@ -2,11 +2,12 @@
 //! validation; opened to edit a milestone and right after adding one.
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use crate::domain::{Milestone, MilestonePatch, MilestoneStatus, validate};
-use crate::tui::form::{self, Entry, Fields, Outcome};
+pub use crate::tui::form::Step;
+use crate::tui::form::{self, Entry, Fields};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::KeyHelp;
 
@@ -14,13 +15,6 @@ pub struct MilestoneForm {
     /// The milestone's name when the form opened.
     pub name: String,
     pub fields: Fields,
-    pub discarding: bool,
-}
-
-pub enum Step {
-    Continue,
-    Cancel,
-    Save,
 }
 
 const KEYS: &[KeyHelp] = &[
@@ -29,7 +23,6 @@ const KEYS: &[KeyHelp] = &[
     ("Enter", "save"),
     ("Esc", "cancel"),
 ];
-const DISCARD_KEYS: &[KeyHelp] = &[("y", "discard changes"), ("n/Esc", "keep editing")];
 
 impl MilestoneForm {
     pub fn new(m: &Milestone, teams: &[String]) -> MilestoneForm {
@@ -61,29 +54,11 @@ impl MilestoneForm {
         MilestoneForm {
             name: m.name.clone(),
             fields,
-            discarding: false,
         }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Step {
-        if self.discarding {
-            return match key.code {
-                KeyCode::Char('y' | 'Y') => Step::Cancel,
-                _ => {
-                    self.discarding = false;
-                    Step::Continue
-                }
-            };
-        }
-        match self.fields.handle_key(key) {
-            Outcome::Save | Outcome::New(_) => Step::Save,
-            Outcome::Cancel if self.fields.is_dirty() => {
-                self.discarding = true;
-                Step::Continue
-            }
-            Outcome::Cancel => Step::Cancel,
-            Outcome::Continue => Step::Continue,
-        }
+        self.fields.guarded_key(key).into()
     }
 
     /// The change the form asks for, or the first refusal marked on its field.
@@ -112,7 +87,7 @@ impl MilestoneForm {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, t: Theme) {
-        let keys = if self.discarding { DISCARD_KEYS } else { KEYS };
+        let keys = self.fields.keys(KEYS);
         let title = format!("Milestone {}", crate::text::sanitize_line(&self.name));
         form::render(&self.fields, &title, keys, form::plain, area, buf, t);
     }

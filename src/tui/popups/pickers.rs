@@ -1,11 +1,12 @@
-//! Small choosers and confirmations: sort order, a risk's status, a milestone's status, and
-//! deleting a risk.
+//! Small choosers and confirmations: sort order, a risk's, an action's or a milestone's
+//! status, and deleting a risk.
 
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
+use crate::domain::actions::ActionStatus;
 use crate::domain::{MilestoneStatus, Status};
 use crate::text::sanitize_line;
 use crate::tui::app::SORTS;
@@ -77,6 +78,28 @@ pub fn status(cursor: usize, area: Rect, buf: &mut Buffer, t: Theme) {
         })
         .collect();
     list(" Move status ", &items, cursor, area, buf, t);
+}
+
+pub fn action_status(id: i64, cursor: usize, area: Rect, buf: &mut Buffer, t: Theme) {
+    let items: Vec<String> = ActionStatus::ALL
+        .iter()
+        .map(|s| {
+            let note = match s {
+                ActionStatus::Todo | ActionStatus::Doing => "  (open)",
+                ActionStatus::Done => "  (finished)",
+                ActionStatus::Dropped => "  (not going to happen)",
+            };
+            format!("{s}{note}")
+        })
+        .collect();
+    list(
+        &format!(" Status of action {id} "),
+        &items,
+        cursor,
+        area,
+        buf,
+        t,
+    );
 }
 
 pub fn milestone_status(name: &str, cursor: usize, area: Rect, buf: &mut Buffer, t: Theme) {

@@ -1,5 +1,6 @@
-//! One line of text asked for: the name of a new team or milestone, a team's new name, or a
-//! team or milestone created from the risk form's pick list.
+//! One line of text asked for: the name of a new team or milestone, a team's new name, a
+//! team or milestone created from the risk form's pick list, the "why" of a status move, a
+//! comment, or a link.
 
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -9,12 +10,16 @@ use ratatui::text::Line;
 use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
+use super::confirm::Pending;
 use super::risk_form::RiskForm;
 use crate::domain::Field;
 use crate::text::sanitize_line;
 use crate::tui::form::text_key;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::{KeyHelp, PopupFrame};
+
+/// The prompt's width.
+const WIDTH: u16 = 72;
 
 /// What the text is for.
 pub enum Purpose {
@@ -23,6 +28,12 @@ pub enum Purpose {
     NewMilestone,
     /// A team or milestone created from the risk form, which is waiting underneath.
     FromForm(Field, Box<RiskForm>),
+    /// The optional "why" of a change, which becomes its note.
+    Why(Pending),
+    /// A comment on a risk.
+    Comment(i64),
+    /// A link to add to a risk (`-URL` removes one); its links now, as lines.
+    Link(i64, Vec<String>),
 }
 
 pub struct Prompt {
@@ -39,6 +50,7 @@ pub enum Step {
 }
 
 const KEYS: &[KeyHelp] = &[("Enter", "save"), ("Esc", "cancel")];
+const WHY_KEYS: &[KeyHelp] = &[("Enter", "go on (empty: no note)"), ("Esc", "cancel")];
 
 impl Prompt {
     fn new(purpose: Purpose, value: &str) -> Prompt {
@@ -68,6 +80,27 @@ impl Prompt {
         Prompt::new(Purpose::FromForm(field, form), "")
     }
 
+    pub fn why(pending: Pending) -> Prompt {
+        Prompt::new(Purpose::Why(pending), "")
+    }
+
+    pub fn comment(risk: i64) -> Prompt {
+        Prompt::new(Purpose::Comment(risk), "")
+    }
+
+    pub fn link(risk: i64, links: Vec<String>) -> Prompt {
+        Prompt::new(Purpose::Link(risk, links), "")
+    }
+
+    fn title(&self) -> &'static str {
+        match &self.purpose {
+            Purpose::Why(_) => " Why? ",
+            Purpose::Comment(_) => " Comment ",
+            Purpose::Link(..) => " Links ",
+            _ => " Name ",
+        }
+    }
+
     fn question(&self) -> String {
         match &self.purpose {
             Purpose::NewTeam => "Name of the new team:".into(),
@@ -77,6 +110,14 @@ impl Prompt {
             }
             Purpose::FromForm(Field::Team, _) => "Name of the new team:".into(),
             Purpose::FromForm(..) => "Name of the new milestone:".into(),
+            Purpose::Why(p) => format!(
+                "{} Why, in a line (kept in the history; optional):",
+                p.question()
+            ),
+            Purpose::Comment(id) => format!("Comment on risk {id} (kept in its history):"),
+            Purpose::Link(id, _) => format!(
+                "Add a link to risk {id}: an http(s) URL or a ticket key such as PLAT-1234, then a label if you like. -URL removes one."
+            ),
         }
     }
 
@@ -97,21 +138,43 @@ impl Prompt {
         if let Purpose::FromForm(_, form) = &self.purpose {
             form.render(area, buf, t);
         }
-        let mut body = vec![Line::raw(self.question()), Line::default()];
+        let question = Line::raw(self.question());
+        let mut body = vec![question.clone(), Line::default()];
         if let Some(e) = &self.error {
             body.push(Line::styled(e.clone(), t.error()));
         }
+        if let Purpose::Link(_, links) = &self.purpose {
+            body.push(Line::styled(
+                if links.is_empty() {
+                    "No links yet."
+                } else {
+                    "Its links:"
+                },
+                t.dim(),
+            ));
+            body.extend(
+                links
+                    .iter()
+                    .map(|l| Line::raw(format!("  {}", sanitize_line(l)))),
+            );
+        }
+        let keys = if matches!(self.purpose, Purpose::Why(_)) {
+            WHY_KEYS
+        } else {
+            KEYS
+        };
         let inner = PopupFrame {
-            title: " Name ".into(),
+            title: self.title().into(),
             body,
-            keys: KEYS,
-            width: 64,
+            keys,
+            width: WIDTH,
             scroll: 0,
         }
         .render(area, buf, t);
-        if inner.height > 1 {
+        let asked = crate::tui::widgets::frame::wrapped_height(&[question], inner.width);
+        if inner.height > asked {
             let field = Rect {
-                y: inner.y + 1,
+                y: inner.y + asked,
                 height: 1,
                 ..inner
             };

@@ -5,7 +5,7 @@
 
 use jiff::civil::Date;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use crate::domain::lifecycle::{self, Rules};
@@ -85,8 +85,6 @@ pub enum Mode {
 pub struct RiskForm {
     pub mode: Mode,
     pub fields: Fields,
-    /// Esc was pressed with changes made: the form asks whether to throw them away.
-    pub discarding: bool,
 }
 
 /// What a key did to the form.
@@ -106,8 +104,6 @@ const KEYS: &[KeyHelp] = &[
     ("Ctrl-S", "save from the description"),
     ("Esc", "cancel"),
 ];
-
-const DISCARD_KEYS: &[KeyHelp] = &[("y", "discard changes"), ("n/Esc", "keep editing")];
 
 fn level_options() -> Vec<String> {
     (1..=5).map(|n: u8| n.to_string()).collect()
@@ -165,7 +161,6 @@ impl RiskForm {
         RiskForm {
             mode,
             fields: Fields::new(entries),
-            discarding: false,
         }
     }
 
@@ -219,22 +214,9 @@ impl RiskForm {
 
     /// Handles one key (asking before Esc throws changes away).
     pub fn handle_key(&mut self, key: KeyEvent) -> Step {
-        if self.discarding {
-            return match key.code {
-                KeyCode::Char('y' | 'Y') => Step::Cancel,
-                _ => {
-                    self.discarding = false;
-                    Step::Continue
-                }
-            };
-        }
-        match self.fields.handle_key(key) {
+        match self.fields.guarded_key(key) {
             Outcome::Continue => Step::Continue,
             Outcome::Save => Step::Save,
-            Outcome::Cancel if self.fields.is_dirty() => {
-                self.discarding = true;
-                Step::Continue
-            }
             Outcome::Cancel => Step::Cancel,
             Outcome::New(key) => Field::from_name(key).map_or(Step::Continue, Step::New),
         }
@@ -295,7 +277,7 @@ impl RiskForm {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, t: Theme) {
-        let keys = if self.discarding { DISCARD_KEYS } else { KEYS };
+        let keys = self.fields.keys(KEYS);
         form::render(&self.fields, &self.title(), keys, describe, area, buf, t);
     }
 }
@@ -303,6 +285,7 @@ impl RiskForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::crossterm::event::KeyCode;
     use ratatui::crossterm::event::{KeyEventKind, KeyModifiers};
 
     fn key(code: KeyCode) -> KeyEvent {
@@ -357,9 +340,9 @@ mod tests {
         );
         f.handle_key(key(KeyCode::Char('x')));
         assert_eq!(f.handle_key(key(KeyCode::Esc)), Step::Continue);
-        assert!(f.discarding);
+        assert!(f.fields.discarding);
         assert_eq!(f.handle_key(key(KeyCode::Char('n'))), Step::Continue);
-        assert!(!f.discarding, "back to editing");
+        assert!(!f.fields.discarding, "back to editing");
         assert_eq!(f.fields.value("title"), "x", "nothing lost");
         f.handle_key(key(KeyCode::Esc));
         assert_eq!(f.handle_key(key(KeyCode::Char('y'))), Step::Cancel);

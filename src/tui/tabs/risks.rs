@@ -4,24 +4,24 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::{Cursor, Cx, Intent, TabView};
+use super::{Cx, IdList, Intent, TabView};
 use crate::domain::detail::{RiskDetail, RiskRecord, Tone};
 use crate::domain::lifecycle::is_review_due;
 use crate::domain::{Risk, figures};
 use crate::query::SortKey;
-use crate::text::{sanitize_line, width};
+use crate::text::width;
 use crate::tui::action::Action;
 use crate::tui::app::SORTS;
 use crate::tui::data::Overview;
 use crate::tui::keymap::{Binding, bind, ch, code};
 use crate::tui::layout;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::or_dash;
 use crate::tui::widgets::table::{Cell, Column, Grid};
+use crate::tui::widgets::{empty_note, filter, or_dash};
 
 const BINDINGS: &[Binding] = &[
     bind(
@@ -41,7 +41,20 @@ const BINDINGS: &[Binding] = &[
         Action::Choose,
     ),
     bind(&[ch('a')], "a", "add a risk", "add", Action::Add),
-    bind(&[ch('e')], "e", "edit the risk", "edit", Action::Edit),
+    bind(
+        &[ch('e')],
+        "e",
+        "edit the risk (the marked risks, when some are marked)",
+        "edit",
+        Action::Edit,
+    ),
+    bind(
+        &[ch(' ')],
+        "Space",
+        "mark the risk for e, m, r, d on many",
+        "",
+        Action::Mark,
+    ),
     bind(
         &[ch('+'), ch('=')],
         "+/-",
@@ -58,9 +71,24 @@ const BINDINGS: &[Binding] = &[
         Action::RaiseImpact,
     ),
     bind(&[ch('<'), ch(',')], "", "", "", Action::LowerImpact),
-    bind(&[ch('m')], "m", "move status", "", Action::MoveStatus),
+    bind(
+        &[ch('m')],
+        "m",
+        "move status (asks why)",
+        "",
+        Action::MoveStatus,
+    ),
     bind(&[ch('r')], "r", "mark reviewed", "", Action::Review),
     bind(&[ch('d')], "d", "delete (asks first)", "", Action::Delete),
+    bind(
+        &[ch('A')],
+        "A",
+        "add an action to the risk",
+        "",
+        Action::AddAction,
+    ),
+    bind(&[ch('n')], "n", "comment on the risk", "", Action::Comment),
+    bind(&[ch('L')], "L", "the risk's links", "", Action::Links),
     bind(
         &[ch('i')],
         "i",
@@ -93,26 +121,24 @@ const PANE_ACTIONS: usize = 5;
 
 #[derive(Default)]
 pub struct RisksTab {
-    /// Every risk the filter selects, in order.
-    pub ids: Vec<i64>,
-    pub cursor: Cursor,
+    /// Every risk the filter selects, in order, and the cursor over them.
+    pub list: IdList,
     /// The risks of `ids[cursor.offset..]` that fit on screen.
     pub visible: Vec<Risk>,
     /// The selected risk, its latest history and its incidents.
     pub detail: Option<RiskRecord>,
-    /// Whether rows have arrived yet.
-    pub loaded: bool,
+    /// Risks marked with Space for a change to many.
+    pub marked: std::collections::BTreeSet<i64>,
     /// Whether any risk has estimates (then the table shows bad minutes).
     any_estimates: bool,
     /// The widest team and milestone names: their columns keep the width as rows scroll.
     team_w: u16,
     milestone_w: u16,
-    page: usize,
 }
 
 impl RisksTab {
     pub fn selected_id(&self) -> Option<i64> {
-        self.ids.get(self.cursor.at).copied()
+        self.list.selected_id()
     }
 
     /// The selected risk, as last read.
@@ -120,87 +146,39 @@ impl RisksTab {
         self.detail.as_ref().map(|r| &r.risk)
     }
 
-    /// The ids on screen now.
-    pub fn window(&self) -> &[i64] {
-        let end = (self.cursor.offset + self.page.max(1)).min(self.ids.len());
-        self.ids.get(self.cursor.offset..end).unwrap_or_default()
-    }
-
-    /// Takes new rows, keeping the selection on `keep` when it is still listed.
-    pub fn set_ids(&mut self, ids: Vec<i64>, keep: Option<i64>) {
-        self.ids = ids;
-        self.loaded = true;
-        if let Some(i) = keep.and_then(|id| self.ids.iter().position(|x| *x == id)) {
-            self.cursor.at = i;
+    /// Marks the selected risk, or unmarks it; moves down a row.
+    pub fn toggle_mark(&mut self) {
+        if let Some(id) = self.selected_id()
+            && !self.marked.remove(&id)
+        {
+            self.marked.insert(id);
         }
-        self.cursor.keep_visible(self.ids.len(), self.page.max(1));
+        self.list.navigate(&Action::Down);
     }
 
-    /// Puts the selection on the first row.
-    pub fn select_first(&mut self) {
-        self.cursor = Cursor::default();
-    }
-
-    fn render_filter(cx: &Cx<'_>, area: Rect, buf: &mut Buffer) {
-        let t = cx.theme;
+    fn render_filter(&self, cx: &Cx<'_>, area: Rect, buf: &mut Buffer) {
         let sort = SORTS
             .iter()
             .find(|(k, _)| *k == cx.sort)
             .map_or("score", |(k, _)| k.as_str());
-        let right = format!(" sort: {sort} ");
-        let right_w = u16::try_from(right.len()).unwrap_or(0).min(area.width);
-        let [left_area, right_area] = area.layout(&Layout::horizontal([
-            Constraint::Min(0),
-            Constraint::Length(right_w),
-        ]));
-        if let Some(input) = &cx.filter.editing {
-            Span::styled("/ ", t.key()).render(left_area, buf);
-            input.render(
-                Rect {
-                    x: left_area.x + 2,
-                    width: left_area.width.saturating_sub(2),
-                    ..left_area
-                },
-                buf,
-            );
+        let marked = if self.marked.is_empty() {
+            String::new()
         } else {
-            let line = if cx.filter.applied.is_empty() {
-                Line::from(vec![
-                    Span::styled("/", t.key()),
-                    Span::styled(
-                        " filter: active risks (e.g. team:edge score>=10 is:no-owner)",
-                        t.dim(),
-                    ),
-                ])
-            } else {
-                Line::from(vec![
-                    Span::styled("filter: ", t.dim()),
-                    Span::raw(sanitize_line(&cx.filter.applied).into_owned()),
-                ])
-            };
-            Paragraph::new(line).render(left_area, buf);
-        }
-        Span::styled(right, t.dim()).render(right_area, buf);
+            format!(" {} marked ·", self.marked.len())
+        };
+        filter::render_line(
+            cx.filter,
+            "active risks (e.g. team:edge score>=10 is:no-owner)",
+            &format!("{marked} sort: {sort} "),
+            cx.theme,
+            area,
+            buf,
+        );
     }
 
     fn render_table(&self, cx: &Cx<'_>, area: Rect, buf: &mut Buffer) {
         let t = cx.theme;
-        let mut area = area;
-        if let Some(e) = &cx.filter.error {
-            // The whole error, above the rows of the last filter that parsed.
-            let text =
-                format!("The filter does not parse: {e}. The list shows the last filter that did.");
-            let lines = [Line::styled(text, t.error())];
-            let h = crate::tui::widgets::frame::wrapped_height(&lines, area.width).min(area.height);
-            Paragraph::new(lines.to_vec())
-                .wrap(Wrap { trim: true })
-                .render(Rect { height: h, ..area }, buf);
-            area = Rect {
-                y: area.y + h,
-                height: area.height - h,
-                ..area
-            };
-        }
+        let area = filter::render_error(cx.filter, t, area, buf);
         let bad_minutes = self.any_estimates || cx.sort == SortKey::BadMinutes;
         let mut columns = vec![
             Column::number("ID"),
@@ -230,8 +208,13 @@ impl RisksTab {
                     Some(d) => Cell::new(d.to_string()),
                     None => Cell::new("—"),
                 };
+                let id = if self.marked.contains(&r.id) {
+                    Cell::styled(format!("•{}", r.id), t.key())
+                } else {
+                    Cell::new(r.id.to_string())
+                };
                 let mut cells = vec![
-                    Cell::new(r.id.to_string()),
+                    id,
                     Cell::styled(
                         format!("{:>2} {}", r.score(), &r.band.as_str()[..1].to_uppercase()),
                         t.band(r.band),
@@ -257,29 +240,19 @@ impl RisksTab {
         Grid {
             columns,
             rows,
-            selected: (!self.ids.is_empty())
-                .then(|| self.cursor.at.saturating_sub(self.cursor.offset)),
+            selected: self.list.highlighted(),
             block: None,
             header_style: t.header(),
             highlight: t.selected(),
         }
         .render(area, buf);
-        if self.loaded && self.ids.is_empty() && area.height > 2 && cx.filter.error.is_none() {
+        if self.list.loaded && self.list.ids.is_empty() && cx.filter.error.is_none() {
             let msg = if cx.filter.applied.is_empty() {
                 "No active risks. a adds one; closed and mitigated risks show with a status: filter."
             } else {
                 "No risk matches this filter. c clears it; closed and mitigated risks need a status: term."
             };
-            Paragraph::new(Span::styled(msg, t.dim()))
-                .wrap(Wrap { trim: true })
-                .render(
-                    Rect {
-                        y: area.y + 2,
-                        height: area.height - 2,
-                        ..area
-                    },
-                    buf,
-                );
+            empty_note(msg, t, area, buf);
         }
     }
 
@@ -404,7 +377,7 @@ impl TabView for RisksTab {
 
     fn render(&self, cx: &Cx<'_>, area: Rect, buf: &mut Buffer) {
         let l = layout::risks(area);
-        Self::render_filter(cx, l.filter, buf);
+        self.render_filter(cx, l.filter, buf);
         self.render_table(cx, l.table, buf);
         if let Some(d) = l.detail {
             self.render_detail(cx, d, buf, false, 0);
@@ -412,12 +385,12 @@ impl TabView for RisksTab {
     }
 
     fn navigate(&mut self, action: &Action) -> Intent {
-        self.cursor.navigate(action, self.ids.len(), self.page);
+        self.list.navigate(action);
         Intent::RefreshRisks
     }
 
     fn click(&mut self, row: usize) -> Intent {
-        if self.cursor.click(row, self.ids.len()) {
+        if self.list.click(row) {
             Intent::RefreshRisks
         } else {
             Intent::Nothing
@@ -438,8 +411,7 @@ impl TabView for RisksTab {
 
     fn resize(&mut self, body: Rect) {
         let page = layout::risk_rows(body);
-        self.page = page;
-        self.cursor.keep_visible(self.ids.len(), page);
+        self.list.set_page(page);
     }
 
     fn apply_overview(&mut self, o: &Overview) {
