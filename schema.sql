@@ -57,7 +57,7 @@ CREATE TABLE risk (
     due_order      TEXT NOT NULL DEFAULT '9999-12-31',
     -- +1 on every change: the token for optimistic concurrency
     revision       INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1)
-, ettd_min REAL CHECK (ettd_min >= 0), ettr_min REAL CHECK (ettr_min >= 0), users_pct REAL CHECK (users_pct BETWEEN 0 AND 100), ettf_days REAL CHECK (ettf_days > 0), target_ettd_min REAL CHECK (target_ettd_min >= 0), target_ettr_min REAL CHECK (target_ettr_min >= 0), target_users_pct REAL CHECK (target_users_pct BETWEEN 0 AND 100), target_ettf_days REAL CHECK (target_ettf_days > 0), bad_minutes REAL GENERATED ALWAYS AS ((ettd_min + ettr_min) * users_pct / 100.0 * 365.25 / ettf_days) VIRTUAL, links TEXT NOT NULL DEFAULT '', open_action_dues TEXT, next_action_due TEXT) STRICT;
+, ettd_min REAL CHECK (ettd_min >= 0), ettr_min REAL CHECK (ettr_min >= 0), users_pct REAL CHECK (users_pct BETWEEN 0 AND 100), ettf_days REAL CHECK (ettf_days > 0), target_ettd_min REAL CHECK (target_ettd_min >= 0), target_ettr_min REAL CHECK (target_ettr_min >= 0), target_users_pct REAL CHECK (target_users_pct BETWEEN 0 AND 100), target_ettf_days REAL CHECK (target_ettf_days > 0), bad_minutes REAL GENERATED ALWAYS AS ((ettd_min + ettr_min) * users_pct / 100.0 * 365.25 / ettf_days) VIRTUAL, links TEXT NOT NULL DEFAULT '', target_likelihood INTEGER CHECK (target_likelihood BETWEEN 1 AND 5), target_impact INTEGER CHECK (target_impact BETWEEN 1 AND 5), estimate_ranges TEXT NOT NULL DEFAULT '') STRICT;
 
 -- The priority order (score desc, impact desc, …) and the common filters. risk_priority
 -- also carries status and likelihood, so the ids of the active risks in priority order and
@@ -155,34 +155,42 @@ CREATE INDEX action_milestone ON action (milestone_id);
 -- Open actions by the date that counts: the Actions tab's order and is:overdue.
 CREATE INDEX action_open_due ON action (effective_due, id) WHERE status = 'todo' OR status = 'doing';
 
--- A risk keeps the due dates of its open actions (in no order, "-" for none; NULL when it has no
--- open action) and the earliest, so lists and exports of 100,000 risks read their action
--- figures from the row.
+-- Each risk's open actions, kept beside the risk (not in its row, so a change to an action
+-- never rewrites the risk): their due dates (in no order, "-" for none) and the earliest.
+-- A risk without open actions has no row here. Lists and exports of 100,000 risks read their
+-- action figures from it.
+CREATE TABLE risk_actions (
+    risk_id   INTEGER PRIMARY KEY,
+    open_dues TEXT NOT NULL,
+    next_due  TEXT
+) STRICT;
+
 CREATE TRIGGER action_counts_insert AFTER INSERT ON action
 BEGIN
-    UPDATE risk SET
-        open_action_dues = (SELECT group_concat(coalesce(a.effective_due, '-'), ',')
-                            FROM action a WHERE a.risk_id = risk.id AND (a.status = 'todo' OR a.status = 'doing')),
-        next_action_due = (SELECT min(a.effective_due) FROM action a WHERE a.risk_id = risk.id AND (a.status = 'todo' OR a.status = 'doing'))
-    WHERE id = NEW.risk_id;
+    DELETE FROM risk_actions WHERE risk_id = NEW.risk_id;
+    INSERT INTO risk_actions (risk_id, open_dues, next_due)
+        SELECT a.risk_id, group_concat(coalesce(a.effective_due, '-'), ','), min(a.effective_due)
+        FROM action a WHERE a.risk_id = NEW.risk_id AND (a.status = 'todo' OR a.status = 'doing')
+        GROUP BY a.risk_id;
 END;
 
 CREATE TRIGGER action_counts_update AFTER UPDATE OF risk_id, status, effective_due ON action
 BEGIN
-    UPDATE risk SET
-        open_action_dues = (SELECT group_concat(coalesce(a.effective_due, '-'), ',')
-                            FROM action a WHERE a.risk_id = risk.id AND (a.status = 'todo' OR a.status = 'doing')),
-        next_action_due = (SELECT min(a.effective_due) FROM action a WHERE a.risk_id = risk.id AND (a.status = 'todo' OR a.status = 'doing'))
-    WHERE id = NEW.risk_id OR id = OLD.risk_id;
+    DELETE FROM risk_actions WHERE risk_id = NEW.risk_id OR risk_id = OLD.risk_id;
+    INSERT INTO risk_actions (risk_id, open_dues, next_due)
+        SELECT a.risk_id, group_concat(coalesce(a.effective_due, '-'), ','), min(a.effective_due)
+        FROM action a WHERE (a.risk_id = NEW.risk_id OR a.risk_id = OLD.risk_id)
+            AND (a.status = 'todo' OR a.status = 'doing')
+        GROUP BY a.risk_id;
 END;
 
 CREATE TRIGGER action_counts_delete AFTER DELETE ON action
 BEGIN
-    UPDATE risk SET
-        open_action_dues = (SELECT group_concat(coalesce(a.effective_due, '-'), ',')
-                            FROM action a WHERE a.risk_id = risk.id AND (a.status = 'todo' OR a.status = 'doing')),
-        next_action_due = (SELECT min(a.effective_due) FROM action a WHERE a.risk_id = risk.id AND (a.status = 'todo' OR a.status = 'doing'))
-    WHERE id = OLD.risk_id;
+    DELETE FROM risk_actions WHERE risk_id = OLD.risk_id;
+    INSERT INTO risk_actions (risk_id, open_dues, next_due)
+        SELECT a.risk_id, group_concat(coalesce(a.effective_due, '-'), ','), min(a.effective_due)
+        FROM action a WHERE a.risk_id = OLD.risk_id AND (a.status = 'todo' OR a.status = 'doing')
+        GROUP BY a.risk_id;
 END;
 
 -- A milestone's new due date is the due date of its actions that have none of their own.

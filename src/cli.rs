@@ -192,7 +192,7 @@ fn run(args: &[OsString]) -> Result<()> {
         Command::Milestone(c) => catalog::milestone(&ctx, c),
         Command::Export(a) => transfer::export(&ctx, a),
         Command::Import(a) => transfer::import(&ctx, a),
-        Command::Matrix { query, all } => matrix::matrix(&ctx, &query, all),
+        Command::Matrix { query, all, target } => matrix::matrix(&ctx, &query, all, target),
         Command::Report => portfolio::report(&ctx),
         Command::Check => portfolio::check(&ctx),
         Command::Incident(c) => incident::incident(&ctx, c),

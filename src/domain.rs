@@ -224,6 +224,8 @@ pub enum Field {
     Service,
     Likelihood,
     Impact,
+    TargetLikelihood,
+    TargetImpact,
     Status,
     Team,
     Milestone,
@@ -244,13 +246,15 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 23] = [
+    pub const ALL: [Field; 25] = [
         Field::Title,
         Field::Description,
         Field::Category,
         Field::Service,
         Field::Likelihood,
         Field::Impact,
+        Field::TargetLikelihood,
+        Field::TargetImpact,
         Field::Status,
         Field::Team,
         Field::Milestone,
@@ -278,6 +282,8 @@ impl Field {
             Field::Service => "service",
             Field::Likelihood => "likelihood",
             Field::Impact => "impact",
+            Field::TargetLikelihood => "target_likelihood",
+            Field::TargetImpact => "target_impact",
             Field::Status => "status",
             Field::Team => "team",
             Field::Milestone => "milestone",
@@ -332,6 +338,10 @@ pub struct RiskFields {
     pub service: String,
     pub likelihood: Likelihood,
     pub impact: Impact,
+    /// The likelihood and impact its milestone will leave (residual risk); `None` keeps
+    /// today's.
+    pub target_likelihood: Option<Likelihood>,
+    pub target_impact: Option<Impact>,
     pub status: Status,
     /// The owning team; `None` is unowned.
     pub team: Option<String>,
@@ -361,6 +371,8 @@ impl RiskFields {
             service: String::new(),
             likelihood,
             impact,
+            target_likelihood: None,
+            target_impact: None,
             status: Status::Open,
             team: None,
             milestone: None,
@@ -413,9 +425,9 @@ impl RiskFields {
         self.estimates.bad_minutes_per_year()
     }
 
-    /// Bad minutes a year once the milestone lands: the target estimates, each falling back
-    /// to today's where no target is given.
-    pub fn target_bad_minutes_per_year(&self) -> Option<f64> {
+    /// The estimates once the milestone lands: each target, falling back to today's where
+    /// no target is given.
+    pub fn residual_estimates(&self) -> Estimates {
         let (e, t) = (&self.estimates, &self.target);
         Estimates {
             ettd: t.ettd.or(e.ettd),
@@ -423,11 +435,46 @@ impl RiskFields {
             users: t.users.or(e.users),
             ettf: t.ettf.or(e.ettf),
         }
-        .bad_minutes_per_year()
+    }
+
+    /// Bad minutes a year once the milestone lands (see [`RiskFields::residual_estimates`]).
+    pub fn target_bad_minutes_per_year(&self) -> Option<f64> {
+        self.residual_estimates().bad_minutes_per_year()
+    }
+
+    /// The estimates a risk counts against the error budget with, and whether they are its
+    /// targets: today's for an active risk, the residual ones for a mitigated risk (the work
+    /// is done, what it leaves still costs minutes), none for a closed one.
+    pub fn budget_estimates(&self) -> Option<(Estimates, bool)> {
+        match self.status {
+            Status::Closed => None,
+            Status::Mitigated => Some((self.residual_estimates(), !self.target.is_empty())),
+            _ => Some((self.estimates, false)),
+        }
+    }
+
+    /// Bad minutes a year against the budget (see [`RiskFields::budget_estimates`]).
+    pub fn budget_bad_minutes(&self) -> Option<f64> {
+        self.budget_estimates()?.0.bad_minutes_per_year()
     }
 
     pub fn score(&self) -> u8 {
         score(self.likelihood, self.impact)
+    }
+
+    /// The likelihood its milestone will leave: the target, else today's.
+    pub fn residual_likelihood(&self) -> Likelihood {
+        self.target_likelihood.unwrap_or(self.likelihood)
+    }
+
+    /// The impact its milestone will leave: the target, else today's.
+    pub fn residual_impact(&self) -> Impact {
+        self.target_impact.unwrap_or(self.impact)
+    }
+
+    /// The score its milestone will leave (residual risk); today's when no target is set.
+    pub fn target_score(&self) -> u8 {
+        score(self.residual_likelihood(), self.residual_impact())
     }
 
     /// The value of one field as history records it ("" for none).
@@ -442,6 +489,14 @@ impl RiskFields {
             Field::Service => self.service.clone(),
             Field::Likelihood => self.likelihood.to_string(),
             Field::Impact => self.impact.to_string(),
+            Field::TargetLikelihood => self
+                .target_likelihood
+                .map(|l| l.to_string())
+                .unwrap_or_default(),
+            Field::TargetImpact => self
+                .target_impact
+                .map(|i| i.to_string())
+                .unwrap_or_default(),
             Field::Status => self.status.to_string(),
             Field::Team => self.team.clone().unwrap_or_default(),
             Field::Milestone => self.milestone.clone().unwrap_or_default(),
@@ -502,6 +557,12 @@ impl RiskFields {
         if let Some(v) = patch.impact {
             f.impact = v;
         }
+        if let Some(v) = patch.target_likelihood {
+            f.target_likelihood = v;
+        }
+        if let Some(v) = patch.target_impact {
+            f.target_impact = v;
+        }
         if let Some(v) = patch.status {
             f.status = v;
         }
@@ -557,6 +618,8 @@ pub struct RiskPatch {
     pub service: Option<String>,
     pub likelihood: Option<Likelihood>,
     pub impact: Option<Impact>,
+    pub target_likelihood: Option<Option<Likelihood>>,
+    pub target_impact: Option<Option<Impact>>,
     pub status: Option<Status>,
     pub team: Option<Option<String>>,
     pub milestone: Option<Option<String>>,
@@ -624,6 +687,8 @@ pub struct Risk {
     pub id: i64,
     pub fields: RiskFields,
     pub band: Band,
+    /// The band of the score its milestone will leave.
+    pub target_band: Band,
     /// Due date of the risk's milestone, if it has one.
     pub milestone_due: Option<Date>,
     /// RFC 3339, UTC.
@@ -646,7 +711,7 @@ impl Serialize for Risk {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let f = &self.fields;
-        let mut st = s.serialize_struct("Risk", 35)?;
+        let mut st = s.serialize_struct("Risk", 39)?;
         st.serialize_field("id", &self.id)?;
         st.serialize_field("title", &f.title)?;
         st.serialize_field("description", &f.description)?;
@@ -656,6 +721,10 @@ impl Serialize for Risk {
         st.serialize_field("impact", &f.impact)?;
         st.serialize_field("score", &self.score())?;
         st.serialize_field("band", &self.band)?;
+        st.serialize_field("target_likelihood", &f.target_likelihood)?;
+        st.serialize_field("target_impact", &f.target_impact)?;
+        st.serialize_field("target_score", &f.target_score())?;
+        st.serialize_field("target_band", &self.target_band)?;
         st.serialize_field("status", &f.status)?;
         st.serialize_field("team", &f.team)?;
         st.serialize_field("milestone", &f.milestone)?;

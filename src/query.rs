@@ -40,6 +40,10 @@ pub enum NumField {
     Impact,
     /// Bad minutes a year (`bm`); risks without complete estimates never match.
     BadMinutes,
+    /// What the risk's milestone will leave (today's levels where no target is set).
+    TargetScore,
+    TargetLikelihood,
+    TargetImpact,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +84,8 @@ pub enum Flag {
     NoAction,
     /// An open action is past its due date.
     ActionOverdue,
+    /// Some but not all four estimates.
+    PartialEstimates,
 }
 
 /// One `is:` flag as the parser reads it and help describes it.
@@ -90,7 +96,7 @@ pub struct FlagTerm {
 }
 
 /// Every `is:` flag: the parser's list, from which help is generated.
-pub const FLAGS: [FlagTerm; 7] = [
+pub const FLAGS: [FlagTerm; 8] = [
     FlagTerm {
         flag: Flag::Unowned,
         name: "unowned",
@@ -126,6 +132,11 @@ pub const FLAGS: [FlagTerm; 7] = [
         name: "action-overdue",
         meaning: "an open action is past its due date",
     },
+    FlagTerm {
+        flag: Flag::PartialEstimates,
+        name: "partial-estimates",
+        meaning: "some but not all four estimates (its bad minutes are not counted)",
+    },
 ];
 
 /// One field a term can name, as the parser reads it and help describes it.
@@ -138,7 +149,7 @@ pub struct FieldTerm {
 
 /// Every field a term can name: the parser's list (it suggests the closest of these for a
 /// typo), from which help is generated.
-pub const FIELD_TERMS: [FieldTerm; 14] = [
+pub const FIELD_TERMS: [FieldTerm; 17] = [
     FieldTerm {
         name: "team",
         example: "team:core,data",
@@ -193,6 +204,21 @@ pub const FIELD_TERMS: [FieldTerm; 14] = [
         name: "impact",
         example: "impact<=2",
         meaning: "impact 1–5 compared",
+    },
+    FieldTerm {
+        name: "target_score",
+        example: "target_score>=12",
+        meaning: "the score its milestone will leave (today's without targets) compared",
+    },
+    FieldTerm {
+        name: "target_likelihood",
+        example: "target_likelihood>3",
+        meaning: "the likelihood its milestone will leave compared",
+    },
+    FieldTerm {
+        name: "target_impact",
+        example: "target_impact<=2",
+        meaning: "the impact its milestone will leave compared",
     },
     FieldTerm {
         name: "bm",
@@ -610,6 +636,9 @@ fn parse_field(f: &FieldText<'_>) -> Result<TermKind> {
         "likelihood" => Some(NumField::Likelihood),
         "impact" => Some(NumField::Impact),
         "bm" => Some(NumField::BadMinutes),
+        "target_score" => Some(NumField::TargetScore),
+        "target_likelihood" => Some(NumField::TargetLikelihood),
+        "target_impact" => Some(NumField::TargetImpact),
         _ => None,
     };
     if let Some(field) = num_field {

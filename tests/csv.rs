@@ -34,6 +34,7 @@ fn risk_titled(title: &str, description: &str) -> Risk {
         id: 7,
         fields,
         band: Band::High,
+        target_band: Band::High,
         milestone_due: None,
         created_at: "2026-11-24T09:00:00Z".into(),
         updated_at: "2026-11-24T09:00:00Z".into(),

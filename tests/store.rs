@@ -315,6 +315,60 @@ fn migration_every_earlier_version_upgrades_to_the_current_schema() {
     }
 }
 
+/// Version 5 kept a risk's open actions in its row; version 6 keeps them beside it. An
+/// upgraded register still knows each risk's open and overdue actions.
+#[test]
+fn migration_v5_open_actions_move_beside_the_risk() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v5.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            &std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v5.sql"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        conn.pragma_update(None, "user_version", 5).unwrap();
+        conn.execute_batch(
+            "INSERT INTO risk (title, likelihood, impact, status, created_at, updated_at)
+             VALUES ('with work', 4, 5, 'open', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),
+                    ('without', 2, 2, 'open', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');
+             INSERT INTO action (risk_id, title, status, due, effective_due, kind, created_at, updated_at)
+             VALUES (1, 'late', 'todo', '2026-01-01', '2026-01-01', 'short-term', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),
+                    (1, 'later', 'doing', '2027-01-01', '2027-01-01', 'short-term', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),
+                    (1, 'done', 'done', '2025-01-01', '2025-01-01', 'short-term', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path, OpenMode::Existing).unwrap();
+    store.set_today(jiff::civil::date(2026, 11, 24));
+    let risk = store.risk(1).unwrap();
+    assert_eq!(
+        (risk.actions.open, risk.actions.overdue),
+        (2, 1),
+        "{:?}",
+        risk.actions
+    );
+    assert_eq!(risk.actions.next_due, Some(jiff::civil::date(2026, 1, 1)));
+    assert_eq!(store.risk(2).unwrap().actions.open, 0);
+    // The triggers keep them beside the risk from now on.
+    store
+        .write(&stamp(), |tx| {
+            let a = tx.action(1)?.unwrap();
+            let patch = riskreg::domain::actions::ActionPatch {
+                status: Some(riskreg::domain::actions::ActionStatus::Done),
+                ..Default::default()
+            };
+            tx.update_action(a.id, None, &patch, "")
+        })
+        .unwrap();
+    assert_eq!(store.risk(1).unwrap().actions.open, 1);
+}
+
 /// The fixture of the current version is schema.sql itself: editing schema.sql without
 /// freezing the old one and adding an upgrade step fails here.
 #[test]

@@ -902,6 +902,7 @@ fn rows_are_answered_while_an_overview_is_still_being_delivered() {
         generation: 1,
         spec: ListSpec::default(),
         today,
+        residual: false,
     });
     let rows = got_rx.recv_timeout(wait);
     release_tx.send(()).unwrap();
@@ -1401,4 +1402,83 @@ fn marked_risks_change_together_or_not_at_all() {
         reg.fails(&["show", &id.to_string()], 1);
     }
     assert!(!ids(&app).contains(&a) && !ids(&app).contains(&b));
+}
+
+/// Marking a milestone done on the Roadmap tab asks whether it lands (issue 11): `y` applies
+/// its risks' targets, `k` keeps them; the matrix's `t` shows the residual heat map.
+#[test]
+fn a_milestone_done_in_the_tui_asks_whether_it_lands() {
+    use riskreg::domain::MilestoneStatus;
+    let reg = Reg::new();
+    for m in ["m1", "m2"] {
+        reg.ok(&["milestone", "add", m, "--due", "2027-03-31"]);
+    }
+    reg.add(
+        "Lands",
+        4,
+        4,
+        &[
+            "--milestone",
+            "m1",
+            "--target-likelihood",
+            "2",
+            "--ettr",
+            "50",
+            "--target-ettr",
+            "5",
+        ],
+    );
+    reg.add(
+        "Kept",
+        4,
+        4,
+        &["--milestone", "m2", "--target-likelihood", "1"],
+    );
+    let mut app = app_on(&reg, 120, 40);
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('t'));
+    assert!(app.tabs.matrix.residual);
+    assert_eq!(
+        app.tabs.matrix.counts[1][3], 1,
+        "risk 1 at likelihood 2, impact 4"
+    );
+    assert_eq!(
+        app.tabs.matrix.counts[0][3], 1,
+        "risk 2 at likelihood 1, impact 4"
+    );
+    key(&mut app, KeyCode::Char('t'));
+    assert_eq!(app.tabs.matrix.counts[3][3], 2, "both at today's levels");
+    let done_index = MilestoneStatus::ALL
+        .iter()
+        .position(|s| *s == MilestoneStatus::Done)
+        .unwrap();
+    let mark_done = |app: &mut riskreg::tui::App| {
+        key(app, KeyCode::Char('m'));
+        for _ in 0..done_index {
+            key(app, KeyCode::Down);
+        }
+        key(app, KeyCode::Enter);
+    };
+    key(&mut app, KeyCode::Char('4'));
+    mark_done(&mut app);
+    let Some(Popup::Confirm(c)) = &app.popup else {
+        panic!("marking it done asks whether it lands")
+    };
+    assert!(c.pending.question().contains("Milestone m1 is done"));
+    key(&mut app, KeyCode::Char('y'));
+    let r = field(&reg, 1, "likelihood");
+    assert_eq!(r, 2);
+    assert_eq!(field(&reg, 1, "ettr"), 5.0);
+    assert_eq!(field(&reg, 1, "target_likelihood"), serde_json::Value::Null);
+    key(&mut app, KeyCode::Down);
+    mark_done(&mut app);
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(field(&reg, 2, "likelihood"), 4, "k keeps the estimates");
+    assert_eq!(field(&reg, 2, "target_likelihood"), 1);
+    assert_eq!(
+        reg.json(&["milestone", "list"])[1]["status"],
+        "done",
+        "{:?}",
+        app.message
+    );
 }

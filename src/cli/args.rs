@@ -210,6 +210,10 @@ pub(crate) enum Command {
         /// Count closed and mitigated risks too
         #[arg(long)]
         all: bool,
+        /// The residual heat map: each risk at its target likelihood and impact (today's
+        /// where it has none)
+        #[arg(long)]
+        target: bool,
     },
     /// Read or change the register's settings (bands, review cadence, SLO)
     #[command(subcommand)]
@@ -270,12 +274,19 @@ pub(crate) struct FieldArgs {
     /// Why (kept in history)
     #[arg(long)]
     pub note: Option<String>,
+    /// Likelihood 1-5 once the milestone lands (residual risk); "" for as now
+    #[arg(long, value_name = "1-5")]
+    pub target_likelihood: Option<String>,
+    /// Impact 1-5 once the milestone lands (residual risk); "" for as now
+    #[arg(long, value_name = "1-5")]
+    pub target_impact: Option<String>,
     #[command(flatten)]
     pub estimates: EstimateArgs,
 }
 
 /// The availability estimates ("" clears one). Bad minutes a year =
-/// (ETTD + ETTR) × users% / 100 × 365.25 / ETTF.
+/// (ETTD + ETTR) × users% / 100 × 365.25 / ETTF. Detect, repair and users may be a range
+/// LOW..HIGH, a 90% interval (log-normal), e.g. --ettr 20..60.
 #[derive(Args, Debug, Default)]
 #[command(next_help_heading = "Availability estimates")]
 pub(crate) struct EstimateArgs {
@@ -466,7 +477,7 @@ pub(crate) enum MilestoneCommand {
     },
     /// List milestones by due date
     List,
-    /// Change a milestone
+    /// Change a milestone; marking it done lands it: its risks take their targets as current
     Edit {
         name: String,
         /// Rename it
@@ -474,6 +485,9 @@ pub(crate) enum MilestoneCommand {
         new_name: Option<String>,
         #[command(flatten)]
         fields: MilestoneFields,
+        /// With --status done: leave its risks' estimates and targets as they are
+        #[arg(long, requires = "status")]
+        keep_estimates: bool,
     },
     /// Delete a milestone; one that risks use needs --reassign-to
     Delete {

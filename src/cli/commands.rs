@@ -18,7 +18,8 @@ use std::io::Read;
 
 use super::args::{EstimateArgs, FieldArgs, SortArg};
 use super::context::Ctx;
-use crate::domain::{Amount, Field, RiskPatch, validate};
+use crate::domain::merge::optional_level;
+use crate::domain::{Amount, Field, Impact, Likelihood, RiskPatch, validate};
 use crate::error::{Error, Result};
 use crate::query::SortKey;
 use crate::text::echo;
@@ -149,6 +150,16 @@ pub(super) fn field_patch(ctx: &Ctx, args: &FieldArgs) -> Result<RiskPatch> {
             .transpose()?,
         approver: optional_line("approver", &args.approver)?,
         amounts: estimate_amounts(&args.estimates)?,
+        target_likelihood: args
+            .target_likelihood
+            .as_deref()
+            .map(|t| optional_level("target_likelihood", t, Likelihood::parse))
+            .transpose()?,
+        target_impact: args
+            .target_impact
+            .as_deref()
+            .map(|t| optional_level("target_impact", t, Impact::parse))
+            .transpose()?,
         ..RiskPatch::default()
     })
 }

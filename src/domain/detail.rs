@@ -240,9 +240,16 @@ impl RiskDetail {
             id: risk.id,
             title: safe(&f.title),
             facts,
-            warnings: calibrate(&f.estimates, &linked, today)
-                .iter()
-                .map(|c| format!("re-estimate: {}", c.describe()))
+            warnings: super::portfolio::missing_estimates(&f.estimates)
+                .map(|missing| {
+                    format!("partial estimates: without {missing}, its bad minutes are not counted")
+                })
+                .into_iter()
+                .chain(
+                    calibrate(&f.estimates, &linked, today)
+                        .iter()
+                        .map(|c| format!("re-estimate: {}", c.describe())),
+                )
                 .collect(),
             description: sanitize(&f.description).into_owned(),
             incidents: incidents.iter().map(incident_line).collect(),

@@ -17,38 +17,103 @@ use super::validate::FieldError;
 pub const DAYS_PER_YEAR: f64 = 365.25;
 const MINUTES_PER_DAY: f64 = 1440.0;
 
-/// A validated estimate: finite and not negative (minutes, percent or days).
-#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize)]
-#[serde(transparent)]
-pub struct Amount(f64);
+/// A validated estimate: finite and not negative (minutes, percent or days). It is one
+/// value, or a range `low..high` read as a 90% interval of a log-normal distribution, whose
+/// mean is the amount's value (what expected bad minutes use).
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub struct Amount {
+    value: f64,
+    range: Option<(f64, f64)>,
+}
 
 // Amounts are finite (NaN is refused on the way in), so equality is an equivalence.
 impl Eq for Amount {}
 
+/// The standard normal's 95th percentile: a 90% interval spans ±Z standard deviations.
+const Z90: f64 = 1.644_853_626_951_472_2;
+
+/// How many times its low end a range's high end may be: wider says nothing.
+pub const RANGE_MAX_RATIO: f64 = 1000.0;
+
 impl Amount {
     /// The amount, if `v` is finite and not negative.
     pub fn new(v: f64) -> Option<Amount> {
-        (v.is_finite() && v >= 0.0).then_some(Amount(v))
+        (v.is_finite() && v >= 0.0).then_some(Amount {
+            value: v,
+            range: None,
+        })
     }
 
-    pub fn get(self) -> f64 {
-        self.0
+    /// A range `low..high` (both above 0, `high` above `low` and at most
+    /// [`RANGE_MAX_RATIO`] times it), read as a log-normal's 90% interval.
+    pub fn range(low: f64, high: f64) -> Option<Amount> {
+        let valid = low.is_finite()
+            && high.is_finite()
+            && low > 0.0
+            && high > low
+            && high <= low * RANGE_MAX_RATIO;
+        valid.then(|| {
+            let (mu, sigma) = log_normal(low, high);
+            Amount {
+                value: (mu + sigma * sigma / 2.0).exp(),
+                range: Some((low, high)),
+            }
+        })
     }
+
+    /// The value: the estimate itself, or a range's mean.
+    pub fn get(self) -> f64 {
+        self.value
+    }
+
+    /// A range's low and high ends.
+    pub fn bounds(self) -> Option<(f64, f64)> {
+        self.range
+    }
+
+    /// A range's log-normal parameters (μ, σ of the logarithm).
+    pub fn log_normal(self) -> Option<(f64, f64)> {
+        self.range.map(|(low, high)| log_normal(low, high))
+    }
+}
+
+/// μ and σ of the log-normal whose 90% interval is `low..high`.
+fn log_normal(low: f64, high: f64) -> (f64, f64) {
+    let (a, b) = (low.ln(), high.ln());
+    ((a + b) / 2.0, (b - a) / (2.0 * Z90))
 }
 
 impl Amount {
     /// The amount for people to read: at most four decimals, trailing zeros dropped (`5`,
-    /// `12.5`, `30.4375`). Never stored or exported: [`Amount`]'s `Display` is exact.
+    /// `12.5`, `30.4375`; a range `20..60`). Never stored or exported: [`Amount`]'s
+    /// `Display` is exact.
     pub fn rounded(self) -> String {
-        format_number(self.0, 4)
+        match self.range {
+            Some((low, high)) => format!("{}..{}", format_number(low, 4), format_number(high, 4)),
+            None => format_number(self.value, 4),
+        }
     }
 }
 
 impl fmt::Display for Amount {
     /// The shortest text that reads back as exactly this amount (what history, CSV and the
-    /// form hold), so a value survives every round trip unchanged: `5`, `0.36525`, `1e-7`.
+    /// form hold), so a value survives every round trip unchanged: `5`, `0.36525`, `1e-7`,
+    /// `20..60`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&exact_number(self.0))
+        match self.range {
+            Some((low, high)) => write!(f, "{}..{}", exact_number(low), exact_number(high)),
+            None => f.write_str(&exact_number(self.value)),
+        }
+    }
+}
+
+impl Serialize for Amount {
+    /// A number; a range as its text, `"20..60"`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.range {
+            Some(_) => s.collect_str(self),
+            None => s.serialize_f64(self.value),
+        }
     }
 }
 
@@ -96,7 +161,8 @@ impl Estimates {
     /// make a finite figure: values from before the estimates were bounded may not).
     pub fn bad_minutes_per_year(&self) -> Option<f64> {
         let (d, r, u, f) = (self.ettd?, self.ettr?, self.users?, self.ettf?);
-        Some((d.0 + r.0) * u.0 / 100.0 * incidents_per_year(f.0)).filter(|m| m.is_finite())
+        Some((d.get() + r.get()) * u.get() / 100.0 * incidents_per_year(f.get()))
+            .filter(|m| m.is_finite())
     }
 }
 
@@ -120,8 +186,8 @@ pub fn summary(e: &Estimates) -> Option<String> {
     if let Some(f) = e.ettf {
         parts.push(format!(
             "every {} days ({} a year)",
-            super::figures::days(f.0),
-            super::figures::per_year(incidents_per_year(f.0))
+            super::figures::days(f.get()),
+            super::figures::per_year(incidents_per_year(f.get()))
         ));
     }
     (!parts.is_empty()).then(|| parts.join(", "))
@@ -164,11 +230,44 @@ pub fn parse(field: Field, text: &str) -> Result<Option<Amount>, FieldError> {
         return Ok(None);
     }
     let name = field.name();
+    let Some((low, high)) = t.split_once("..") else {
+        return one_value(field, text, t).map(Amount::new);
+    };
+    if matches!(field, Field::Ettf | Field::TargetEttf) {
+        return Err(FieldError::new(
+            name,
+            text,
+            "is the mean time between occurrences and takes one number (a range is for detect, repair and users)",
+        ));
+    }
+    let (low, high) = (one_value(field, text, low)?, one_value(field, text, high)?);
+    Amount::range(low, high).map(Some).ok_or_else(|| {
+        FieldError::new(
+            name,
+            text,
+            format!(
+                "is a range low..high (a 90% interval): both ends above 0, the high end above the low and at most {} times it",
+                exact_number(RANGE_MAX_RATIO)
+            ),
+        )
+    })
+}
+
+/// One number of an estimate, in the field's physically meaningful range.
+fn one_value(field: Field, text: &str, t: &str) -> Result<f64, FieldError> {
+    let name = field.name();
     let v = t
+        .trim()
         .parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
-        .ok_or_else(|| FieldError::new(name, text, "must be a number, e.g. 15 or 2.5"))?;
+        .ok_or_else(|| {
+            FieldError::new(
+                name,
+                text,
+                "must be a number, e.g. 15 or 2.5, or a range such as 20..60",
+            )
+        })?;
     if v < 0.0 {
         return Err(FieldError::new(name, text, "must not be negative"));
     }
@@ -206,7 +305,7 @@ pub fn parse(field: Field, text: &str) -> Result<Option<Amount>, FieldError> {
                 ),
             ))
         }
-        _ => Ok(Amount::new(v)),
+        _ => Ok(v),
     }
 }
 

@@ -21,6 +21,12 @@ pub fn set_from_text(patch: &mut RiskPatch, field: Field, text: &str) -> Result<
         Field::Approver => patch.approver = Some(validate::line(name, text, validate::LINE_MAX)?),
         Field::Likelihood => patch.likelihood = Some(Likelihood::parse(text)?),
         Field::Impact => patch.impact = Some(Impact::parse(text)?),
+        Field::TargetLikelihood => {
+            patch.target_likelihood = Some(optional_level(name, text, Likelihood::parse)?);
+        }
+        Field::TargetImpact => {
+            patch.target_impact = Some(optional_level(name, text, Impact::parse)?);
+        }
         Field::Status => patch.status = Some(Status::parse(text)?),
         Field::Team => patch.team = Some(optional_name(name, text)?),
         Field::Milestone => patch.milestone = Some(optional_name(name, text)?),
@@ -33,6 +39,20 @@ pub fn set_from_text(patch: &mut RiskPatch, field: Field, text: &str) -> Result<
             .push((amount, estimates::parse(amount, text)?)),
     }
     Ok(())
+}
+
+/// A target level: empty clears it (today's level then counts), else 1 to 5.
+pub fn optional_level<T>(
+    field: &str,
+    text: &str,
+    parse: impl Fn(&str) -> Result<T, FieldError>,
+) -> Result<Option<T>, FieldError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    parse(text)
+        .map(Some)
+        .map_err(|e| FieldError::new(field, text, e.reason))
 }
 
 fn optional_name(field: &str, text: &str) -> Result<Option<String>, FieldError> {
@@ -54,6 +74,8 @@ pub fn set_from_fields(patch: &mut RiskPatch, field: Field, from: &RiskFields) {
         Field::Approver => patch.approver = Some(from.approver.clone()),
         Field::Likelihood => patch.likelihood = Some(from.likelihood),
         Field::Impact => patch.impact = Some(from.impact),
+        Field::TargetLikelihood => patch.target_likelihood = Some(from.target_likelihood),
+        Field::TargetImpact => patch.target_impact = Some(from.target_impact),
         Field::Status => patch.status = Some(from.status),
         Field::Team => patch.team = Some(from.team.clone()),
         Field::Milestone => patch.milestone = Some(from.milestone.clone()),
@@ -63,6 +85,30 @@ pub fn set_from_fields(patch: &mut RiskPatch, field: Field, from: &RiskFields) {
         Field::Links => patch.links = Some(from.links.clone()),
         amount => patch.amounts.push((amount, from.amount(amount).flatten())),
     }
+}
+
+/// What landing its milestone does to a risk: each target (estimates, likelihood, impact)
+/// becomes the current value and is cleared. Empty when it has no targets.
+pub fn landing(f: &RiskFields) -> RiskPatch {
+    let mut patch = RiskPatch::default();
+    for (now, then) in super::estimates::ESTIMATE_FIELDS[..4]
+        .iter()
+        .zip(&super::estimates::ESTIMATE_FIELDS[4..])
+    {
+        if let Some(target) = f.amount(*then).flatten() {
+            patch.amounts.push((*now, Some(target)));
+            patch.amounts.push((*then, None));
+        }
+    }
+    if let Some(l) = f.target_likelihood {
+        patch.likelihood = Some(l);
+        patch.target_likelihood = Some(None);
+    }
+    if let Some(i) = f.target_impact {
+        patch.impact = Some(i);
+        patch.target_impact = Some(None);
+    }
+    patch
 }
 
 /// The fields that differ between two states of a risk.

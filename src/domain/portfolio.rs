@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::actions::Action;
 use super::incidents::{Calibration, Incident, calibrate};
 use super::lifecycle::{acceptance_lapsed, is_review_due};
-use super::{Milestone, Risk, Status, round2};
+use super::{Estimates, Milestone, Risk, Status, figures, round2};
 use crate::scoring::{Band, Settings};
 
 /// How many risks the "top" lists hold.
@@ -85,6 +85,9 @@ pub struct Budget {
     pub used_percent: f64,
     pub active_with_estimates: u64,
     pub active_without_estimates: u64,
+    /// Mitigated risks, counted at what their mitigation left (their targets): part of
+    /// `used_minutes`.
+    pub mitigated: MitigatedLine,
 }
 
 /// A milestone in due order with the register's projected total once it has landed.
@@ -156,6 +159,8 @@ pub struct Report {
     pub milestones: Vec<MilestoneLine>,
     pub review_due: Vec<RiskLine>,
     pub calibration: Vec<CalibrationLine>,
+    /// Active risks with some but not all four estimates (not counted in the budget).
+    pub partial_estimates: Vec<RiskLine>,
     pub overdue_milestones: Vec<MilestoneLine>,
     pub actions: ActionSummary,
 }
@@ -174,7 +179,7 @@ pub struct Violation {
 }
 
 /// The rules `check` enforces, with what each means.
-pub const RULES: [(&str, &str); 9] = [
+pub const RULES: [(&str, &str); 10] = [
     (
         "critical_without_team",
         "an active critical risk has no owning team",
@@ -185,7 +190,11 @@ pub const RULES: [(&str, &str); 9] = [
     ),
     (
         "too_big_not_accepted",
-        "a risk uses more than its share of the error budget and is not accepted",
+        "a risk uses more than its share of the error budget and is neither accepted nor mitigating on a milestone due in the future whose targets bring it under",
+    ),
+    (
+        "partial_estimates",
+        "an active risk has some but not all four estimates, so its bad minutes are not counted",
     ),
     (
         "over_budget",
@@ -207,6 +216,73 @@ pub const RULES: [(&str, &str); 9] = [
     ("action_overdue", "an open action is past its due date"),
 ];
 
+/// Which of the four estimates a partially estimated risk lacks ("users, every"); `None` when
+/// it has all four or none.
+pub fn missing_estimates(e: &Estimates) -> Option<String> {
+    let parts = [
+        ("detect", e.ettd.is_some()),
+        ("repair", e.ettr.is_some()),
+        ("users", e.users.is_some()),
+        ("every", e.ettf.is_some()),
+    ];
+    let given = parts.iter().filter(|(_, set)| *set).count();
+    (given > 0 && given < parts.len()).then(|| {
+        parts
+            .iter()
+            .filter(|(_, set)| !*set)
+            .map(|(name, _)| *name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
+/// What a too-big risk (`bm` bad minutes a year counted against the budget) still needs for
+/// `too_big_not_accepted` to hold; `None` when it holds: the risk is accepted, or it is
+/// mitigating on a milestone due after `today` whose targets bring it under the limit.
+pub fn too_big_fix(r: &Risk, bm: f64, today: Date, settings: &Settings) -> Option<String> {
+    let f = &r.fields;
+    let limit = settings.too_big_limit_minutes();
+    let over = format!(
+        "{} bad minutes a year, over the single-risk limit of {}",
+        figures::minutes(bm),
+        figures::minutes(limit)
+    );
+    let target = f.target_bad_minutes_per_year().unwrap_or(bm);
+    let fix = match (f.status, &f.milestone, r.milestone_due) {
+        (Status::Accepted, ..) => return None,
+        (Status::Mitigating, Some(_), Some(due)) if due > today && target <= limit => return None,
+        (Status::Mitigating, Some(m), Some(due)) if due > today => format!(
+            "its milestone {m} leaves {} (its targets are still over): set targets under {} with --target-*, or accept it",
+            figures::minutes(target),
+            figures::minutes(limit)
+        ),
+        (Status::Mitigating, Some(m), _) => format!(
+            "its milestone {m} is past due or has no due date: give the milestone a date in the future, or accept it"
+        ),
+        (Status::Mitigating, None, _) => format!(
+            "mitigating on no milestone: plan it on one due in the future, with targets under {}, or accept it",
+            figures::minutes(limit)
+        ),
+        (Status::Mitigated, ..) => {
+            "and already mitigated: plan more work (status mitigating, a milestone, new targets) or accept it".to_string()
+        }
+        _ => format!(
+            "mitigate it (status mitigating, on a milestone due in the future whose targets bring it under {}) or accept it (status accepted, with an approver and an end date)",
+            figures::minutes(limit)
+        ),
+    };
+    Some(format!("{over}; {fix}"))
+}
+
+/// The mitigated risks the budget counts at what their mitigation left.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MitigatedLine {
+    pub risks: u64,
+    /// Of them, those with target estimates (the rest count at today's).
+    pub at_target: u64,
+    pub minutes: f64,
+}
+
 pub struct Portfolio {
     settings: Settings,
     today: Date,
@@ -222,6 +298,9 @@ pub struct Portfolio {
     too_big: Vec<RiskLine>,
     review_due: Vec<RiskLine>,
     calibration: Vec<CalibrationLine>,
+    /// Active risks with some but not all four estimates.
+    partial: Vec<RiskLine>,
+    mitigated: MitigatedLine,
     /// Per milestone name: (bad-minute change when it lands, active high/critical risks).
     per_milestone: HashMap<String, (f64, u64)>,
     violations: Vec<Violation>,
@@ -244,13 +323,11 @@ impl Portfolio {
             too_big: Vec::new(),
             review_due: Vec::new(),
             calibration: Vec::new(),
+            partial: Vec::new(),
+            mitigated: MitigatedLine::default(),
             per_milestone: HashMap::new(),
             violations: Vec::new(),
         }
-    }
-
-    fn limit(&self) -> f64 {
-        self.settings.too_big_limit_minutes()
     }
 
     fn violation(&mut self, rule: &'static str, r: &Risk, message: String) {
@@ -269,29 +346,37 @@ impl Portfolio {
         let f = &r.fields;
         self.risks += 1;
         *self.by_status.entry(f.status.as_str()).or_default() += 1;
+        if f.status == Status::Mitigated {
+            self.add_mitigated(r);
+            return;
+        }
         if !f.status.is_active() {
             return;
         }
         self.active += 1;
         self.by_band.add(r.band);
         let line = RiskLine::of(r);
-        let team = self
-            .by_team
-            .entry(f.team.clone())
-            .or_insert_with(|| TeamLine {
-                team: f.team.clone(),
-                ..TeamLine::default()
-            });
+        let team = self.team_line(f.team.as_ref());
         team.active += 1;
         team.by_band.add(r.band);
         if self.top_by_score.len() < TOP {
             self.top_by_score.push(line.clone());
         }
+        if let Some(missing) = missing_estimates(&f.estimates) {
+            self.partial.push(line.clone());
+            self.violation(
+                "partial_estimates",
+                r,
+                format!(
+                    "estimates without {missing}, so its bad minutes are not counted; give all four (detect, repair, users, every) or none"
+                ),
+            );
+        }
         let bm = f.bad_minutes_per_year();
         if let Some(bm) = bm {
             self.with_estimates += 1;
             self.used += bm;
-            team.bad_minutes_per_year += bm;
+            self.team_line(f.team.as_ref()).bad_minutes_per_year += bm;
             self.top_by_bad_minutes.push(line.clone());
             self.top_by_bad_minutes.sort_by(|a, b| {
                 b.bad_minutes_per_year
@@ -301,17 +386,8 @@ impl Portfolio {
             self.top_by_bad_minutes.truncate(TOP);
             if self.settings.is_too_big(bm) {
                 self.too_big.push(line.clone());
-                if f.status != Status::Accepted {
-                    let limit = self.limit();
-                    self.violation(
-                        "too_big_not_accepted",
-                        r,
-                        format!(
-                            "{} bad minutes a year, over the single-risk limit of {}; mitigate it or accept it",
-                            round2(bm),
-                            round2(limit)
-                        ),
-                    );
+                if let Some(fix) = too_big_fix(r, bm, self.today, &self.settings) {
+                    self.violation("too_big_not_accepted", r, fix);
                 }
             }
         }
@@ -387,6 +463,39 @@ impl Portfolio {
         }
     }
 
+    /// A mitigated risk: out of the active counts, still in the budget at what its
+    /// mitigation left (its target estimates, else today's).
+    fn add_mitigated(&mut self, r: &Risk) {
+        let f = &r.fields;
+        let Some(bm) = f.budget_bad_minutes() else {
+            return;
+        };
+        self.used += bm;
+        self.mitigated.risks += 1;
+        self.mitigated.minutes += bm;
+        if f.budget_estimates().is_some_and(|(_, at_target)| at_target) {
+            self.mitigated.at_target += 1;
+        }
+        self.team_line(f.team.as_ref()).bad_minutes_per_year += bm;
+        if self.settings.is_too_big(bm) {
+            let line = RiskLine::of(r);
+            self.too_big.push(line);
+            if let Some(fix) = too_big_fix(r, bm, self.today, &self.settings) {
+                self.violation("too_big_not_accepted", r, fix);
+            }
+        }
+    }
+
+    /// A team's line of the report, made when first needed.
+    fn team_line(&mut self, team: Option<&String>) -> &mut TeamLine {
+        self.by_team
+            .entry(team.cloned())
+            .or_insert_with(|| TeamLine {
+                team: team.cloned(),
+                ..TeamLine::default()
+            })
+    }
+
     /// Takes one overdue action into account (`check`'s `action_overdue`).
     pub fn add_overdue_action(&mut self, a: &Action) {
         let due = a.effective_due().map(|d| d.to_string()).unwrap_or_default();
@@ -426,7 +535,11 @@ impl Portfolio {
         }
         let mut projected = used;
         let mut lines = Vec::new();
-        for m in milestones {
+        // A milestone that is done has landed: its risks count as they now are.
+        for m in milestones
+            .iter()
+            .filter(|m| m.status != super::MilestoneStatus::Done)
+        {
             let (change, high) = self.per_milestone.get(&m.name).copied().unwrap_or_default();
             projected += change;
             lines.push(MilestoneLine {
@@ -482,6 +595,10 @@ impl Portfolio {
                 used_percent: round2(self.settings.budget_share_percent(used).unwrap_or(0.0)),
                 active_with_estimates: self.with_estimates,
                 active_without_estimates: self.active - self.with_estimates,
+                mitigated: MitigatedLine {
+                    minutes: round2(self.mitigated.minutes),
+                    ..self.mitigated
+                },
             },
             top_by_score: self.top_by_score,
             top_by_bad_minutes: self.top_by_bad_minutes,
@@ -489,6 +606,7 @@ impl Portfolio {
             milestones: lines,
             review_due: self.review_due,
             calibration: self.calibration,
+            partial_estimates: self.partial,
             overdue_milestones: overdue,
             actions,
         };
@@ -526,6 +644,7 @@ mod tests {
             id,
             fields,
             band,
+            target_band: band,
             milestone_due: None,
             created_at: String::new(),
             updated_at: String::new(),

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Store, Tx};
+use super::{Edit, Store, Tx};
 use crate::domain::actions::ActionPatch;
 use crate::domain::lifecycle::Rules;
 use crate::domain::{
@@ -359,6 +359,61 @@ impl Tx<'_> {
             )?;
         }
         Ok(canonical)
+    }
+
+    /// Changes a milestone like [`Tx::edit_milestone`]; when that marks it done (it was not),
+    /// the milestone lands unless `keep_estimates`: see [`Tx::land_milestone`]. Returns its
+    /// name and the risks that changed.
+    pub fn finish_milestone(
+        &mut self,
+        name: &str,
+        patch: &MilestonePatch,
+        keep_estimates: bool,
+    ) -> Result<(String, Vec<Edit>)> {
+        let (id, _) = self.require(Kind::Milestone, name)?;
+        let was_done: bool = self.tx.query_row(
+            "SELECT status = 'done' FROM milestone WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        let canonical = self.edit_milestone(name, patch)?;
+        let lands = patch.status == Some(MilestoneStatus::Done) && !was_done && !keep_estimates;
+        let landed = if lands {
+            self.land_milestone(&canonical)?
+        } else {
+            Vec::new()
+        };
+        Ok((canonical, landed))
+    }
+
+    /// A milestone lands: each of its risks (closed ones aside) takes its target estimates
+    /// and target likelihood and impact as its current ones, and its targets are cleared,
+    /// one history event per field with the note "milestone M landed".
+    pub fn land_milestone(&mut self, name: &str) -> Result<Vec<Edit>> {
+        let (id, canonical) = self.require(Kind::Milestone, name)?;
+        let ids: Vec<i64> = self
+            .tx
+            .prepare(
+                "SELECT id FROM risk WHERE milestone_id = ?1 AND status <> 'closed' ORDER BY id",
+            )?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let note = format!("milestone {canonical} landed");
+        let mut edits = Vec::new();
+        for risk in ids {
+            let Some(current) = self.risk(risk)? else {
+                continue;
+            };
+            let patch = crate::domain::merge::landing(&current.fields);
+            if patch.is_empty() {
+                continue;
+            }
+            let edit = self.update_risk(risk, None, &patch, Rules::Restore, &note)?;
+            if !edit.changes.is_empty() {
+                edits.push(edit);
+            }
+        }
+        Ok(edits)
     }
 }
 

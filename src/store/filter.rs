@@ -8,9 +8,10 @@ use crate::domain::Status;
 use crate::query::{Flag, ListSpec, NumField, SortKey, Term, TermKind, TextField};
 use crate::scoring::Settings;
 
-/// The FROM clause every risk query uses; `r` is the risk, `t` its team, `m` its milestone.
-pub(super) const FROM: &str =
-    "risk r LEFT JOIN team t ON t.id = r.team_id LEFT JOIN milestone m ON m.id = r.milestone_id";
+/// The FROM clause every risk query uses; `r` is the risk, `t` its team, `m` its milestone,
+/// `ra` its open actions.
+pub(super) const FROM: &str = "risk r LEFT JOIN team t ON t.id = r.team_id \
+     LEFT JOIN milestone m ON m.id = r.milestone_id LEFT JOIN risk_actions ra ON ra.risk_id = r.id";
 
 /// The FROM clause of a count or aggregate whose condition reads only the risk: SQLite
 /// then answers it from an index alone (it keeps an unused LEFT JOIN in an aggregate)…
@@ -151,12 +152,18 @@ fn term_sql(term: &Term, today: Date, settings: &Settings, params: &mut Vec<Valu
             params.push(Value::Real(settings.too_big_limit_minutes()));
             "r.bad_minutes > ?".to_string()
         }
-        TermKind::Flag(Flag::NoAction) => {
-            "(r.status IN ('open', 'mitigating') AND r.open_action_dues IS NULL)".to_string()
-        }
+        TermKind::Flag(Flag::NoAction) => "(r.status IN ('open', 'mitigating') \
+             AND NOT EXISTS (SELECT 1 FROM risk_actions x WHERE x.risk_id = r.id))"
+            .to_string(),
         TermKind::Flag(Flag::ActionOverdue) => {
             params.push(text(&today.to_string()));
-            "r.next_action_due < ?".to_string()
+            "EXISTS (SELECT 1 FROM risk_actions x WHERE x.risk_id = r.id AND x.next_due < ?)"
+                .to_string()
+        }
+        TermKind::Flag(Flag::PartialEstimates) => {
+            "((r.ettd_min IS NOT NULL) + (r.ettr_min IS NOT NULL) \
+             + (r.users_pct IS NOT NULL) + (r.ettf_days IS NOT NULL)) BETWEEN 1 AND 3"
+                .to_string()
         }
         TermKind::Flag(Flag::ReviewDue) => {
             let cond = review_due_condition(today);
@@ -195,6 +202,11 @@ fn num_column(field: NumField) -> &'static str {
         NumField::Likelihood => "r.likelihood",
         NumField::Impact => "r.impact",
         NumField::BadMinutes => "r.bad_minutes",
+        NumField::TargetScore => {
+            "(coalesce(r.target_likelihood, r.likelihood) * coalesce(r.target_impact, r.impact))"
+        }
+        NumField::TargetLikelihood => "coalesce(r.target_likelihood, r.likelihood)",
+        NumField::TargetImpact => "coalesce(r.target_impact, r.impact)",
     }
 }
 

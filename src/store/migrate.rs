@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 /// "RREG".
 pub const APPLICATION_ID: i32 = 0x5252_4547;
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i32 = 5;
+pub const SCHEMA_VERSION: i32 = 6;
 
 const SCHEMA: &str = include_str!("../../schema.sql");
 
@@ -24,6 +24,7 @@ const UPGRADES: [&str; (SCHEMA_VERSION - 1) as usize] = [
     include_str!("upgrade-v3.sql"),
     include_str!("upgrade-v4.sql"),
     include_str!("upgrade-v5.sql"),
+    include_str!("upgrade-v6.sql"),
 ];
 
 fn header(conn: &Connection) -> rusqlite::Result<(i32, i32, i64)> {

@@ -9,6 +9,7 @@ use super::filter::{self, FROM};
 use super::history::{NewEvent, record};
 use super::{Store, Tx};
 use crate::domain::detail::RiskRecord;
+use crate::domain::estimates::ESTIMATE_FIELDS;
 use crate::domain::lifecycle::{self, Rules};
 use crate::domain::{
     ActionTally, Amount, Estimates, EventKind, Field, FieldChange, Impact, Likelihood, Link, Risk,
@@ -22,7 +23,7 @@ const COLUMNS: &str = "r.id, r.title, r.description, r.category, r.service, r.li
      t.name, m.name, m.due, r.owner, r.tags, r.next_review, r.accepted_until, r.approver, \
      r.created_at, r.updated_at, r.revision, r.ettd_min, r.ettr_min, r.users_pct, r.ettf_days, \
      r.target_ettd_min, r.target_ettr_min, r.target_users_pct, r.target_ettf_days, r.links, \
-     r.open_action_dues";
+     ra.open_dues, r.target_likelihood, r.target_impact, r.estimate_ranges";
 
 /// A risk to create. `id` and `created_at` are kept when an import brings them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,6 +77,36 @@ fn estimates_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Estimates> {
     })
 }
 
+/// The estimate ranges of a risk as stored: `ettr=20..60;target_users=5..10`, each a field's
+/// name and its exact ends, in [`ESTIMATE_FIELDS`] order.
+fn ranges_text(f: &RiskFields) -> String {
+    ESTIMATE_FIELDS
+        .iter()
+        .filter_map(|field| {
+            let amount = f.amount(*field).flatten()?;
+            amount
+                .bounds()
+                .map(|_| format!("{}={amount}", field.name()))
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Puts the stored ranges back on the estimates they belong to.
+fn apply_ranges(fields: &mut RiskFields, text: &str, col: usize) -> rusqlite::Result<()> {
+    for part in text.split(';').filter(|p| !p.is_empty()) {
+        let amount = part.split_once('=').and_then(|(name, range)| {
+            let field = Field::from_name(name)?;
+            let (low, high) = range.split_once("..")?;
+            let amount = Amount::range(low.parse().ok()?, high.parse().ok()?)?;
+            Some((field, amount))
+        });
+        let (field, amount) = amount.ok_or_else(|| corrupt(col, "estimate range", part))?;
+        fields.set_amount(field, Some(amount));
+    }
+    Ok(())
+}
+
 /// The eight estimate values in column order (now, then target), for binding.
 fn estimate_values(f: &RiskFields) -> [Option<f64>; 8] {
     let v = |a: Option<Amount>| a.map(Amount::get);
@@ -119,13 +150,20 @@ fn risk_from_row(row: &Row<'_>, bands: &BandThresholds, today: Date) -> rusqlite
     let status_text: String = row.get(7)?;
     let status = Status::parse(&status_text).map_err(|_| corrupt(7, "status", &status_text))?;
     let tags: String = row.get(12)?;
-    let fields = RiskFields {
+    let target_level = |col: usize| -> rusqlite::Result<Option<u8>> {
+        row.get::<_, Option<i64>>(col)?
+            .map(|v| u8::try_from(v).map_err(|_| corrupt(col, "level", &v.to_string())))
+            .transpose()
+    };
+    let mut fields = RiskFields {
         title: row.get(1)?,
         description: row.get(2)?,
         category: row.get(3)?,
         service: row.get(4)?,
         likelihood,
         impact,
+        target_likelihood: target_level(29)?.and_then(Likelihood::new),
+        target_impact: target_level(30)?.and_then(Impact::new),
         status,
         team: row.get(8)?,
         milestone: row.get(9)?,
@@ -142,10 +180,15 @@ fn risk_from_row(row: &Row<'_>, bands: &BandThresholds, today: Date) -> rusqlite
         target: estimates_at(row, 23)?,
         links: links_at(row, 27)?,
     };
+    let ranges = row.get_ref(31)?.as_str()?;
+    if !ranges.is_empty() {
+        apply_ranges(&mut fields, ranges, 31)?;
+    }
     let dues: Option<String> = row.get(28)?;
     Ok(Risk {
         id: row.get(0)?,
         band: bands.band_for_score(fields.score()),
+        target_band: bands.band_for_score(fields.target_score()),
         fields,
         milestone_due: date_at(row, 10)?,
         created_at: row.get(16)?,
@@ -242,10 +285,20 @@ impl Store {
     }
 
     /// Counts per likelihood × impact cell: `counts[likelihood - 1][impact - 1]`.
-    pub fn matrix(&self, spec: &ListSpec, today: Date) -> Result<[[u64; 5]; 5]> {
+    /// Counts by likelihood and impact; `residual` counts each risk at its target levels
+    /// (today's where it has none).
+    pub fn matrix(&self, spec: &ListSpec, today: Date, residual: bool) -> Result<[[u64; 5]; 5]> {
         let cond = filter::condition(spec, today, &self.settings);
+        let (l, i) = if residual {
+            (
+                "coalesce(r.target_likelihood, r.likelihood)",
+                "coalesce(r.target_impact, r.impact)",
+            )
+        } else {
+            ("r.likelihood", "r.impact")
+        };
         let sql = format!(
-            "SELECT r.likelihood, r.impact, count(*) FROM {} WHERE {} GROUP BY r.likelihood, r.impact",
+            "SELECT {l}, {i}, count(*) FROM {} WHERE {} GROUP BY 1, 2",
             filter::aggregate_from(spec),
             cond.sql
         );
@@ -363,10 +416,11 @@ impl Tx<'_> {
                 "INSERT INTO risk (id, title, description, category, service, likelihood, impact, status, team_id,
                      milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
                      due_order, ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
-                     target_users_pct, target_ettf_days, links)
+                     target_users_pct, target_ettf_days, links, target_likelihood, target_impact,
+                     estimate_ranges)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1,
                      coalesce((SELECT due FROM milestone WHERE id = ?10), '9999-12-31'),
-                     ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+                     ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
             )?
             .execute(params![
                 new.id,
@@ -395,6 +449,9 @@ impl Tx<'_> {
                 est[6],
                 est[7],
                 fields.value_text(Field::Links),
+                fields.target_likelihood.map(Likelihood::get),
+                fields.target_impact.map(Impact::get),
+                ranges_text(&fields),
             ])?;
         let id = self.tx.last_insert_rowid();
         record(
@@ -463,7 +520,8 @@ impl Tx<'_> {
                      revision = revision + 1,
                      due_order = coalesce((SELECT due FROM milestone WHERE id = ?9), '9999-12-31'),
                      ettd_min = ?18, ettr_min = ?19, users_pct = ?20, ettf_days = ?21, target_ettd_min = ?22,
-                     target_ettr_min = ?23, target_users_pct = ?24, target_ettf_days = ?25, links = ?26
+                     target_ettr_min = ?23, target_users_pct = ?24, target_ettf_days = ?25, links = ?26,
+                     target_likelihood = ?27, target_impact = ?28, estimate_ranges = ?29
                  WHERE id = ?16 AND revision = ?17",
             )?
             .execute(params![
@@ -493,6 +551,9 @@ impl Tx<'_> {
                 est[6],
                 est[7],
                 next.value_text(Field::Links),
+                next.target_likelihood.map(Likelihood::get),
+                next.target_impact.map(Impact::get),
+                ranges_text(&next),
             ])?;
         if updated != 1 {
             // Cannot happen inside an IMMEDIATE transaction; refuse rather than lose a write.

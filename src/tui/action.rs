@@ -42,6 +42,8 @@ pub enum Action {
     Delete,
     /// Record an incident that realised the selected risk.
     AddIncident,
+    /// The matrix: today's levels, or the residual ones.
+    ToggleResidual,
     /// Mark (or unmark) the selected risk for a change to many.
     Mark,
     /// Add an action to the selected risk (Risks tab) or the selected action's risk.

@@ -388,6 +388,10 @@ impl App {
                 }
             }
             Action::AddIncident => self.open_incident(),
+            Action::ToggleResidual => {
+                self.tabs.matrix.residual = !self.tabs.matrix.residual;
+                self.request_rows();
+            }
             Action::Mark => {
                 self.tabs.risks.toggle_mark();
                 self.refresh_visible();

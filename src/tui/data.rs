@@ -20,11 +20,13 @@ pub const HISTORY_LIMIT: u64 = 500;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
-    /// The rows a filter and sort select, and the matrix of that filter.
+    /// The rows a filter and sort select, and the matrix of that filter (`residual`: at the
+    /// risks' target levels).
     Rows {
         generation: u64,
         spec: ListSpec,
         today: Date,
+        residual: bool,
     },
     /// The actions an action query selects (the Actions tab).
     Actions {
@@ -47,6 +49,8 @@ pub struct Rows {
     pub spec: ListSpec,
     pub ids: Vec<i64>,
     pub matrix: [[u64; 5]; 5],
+    /// Whether the matrix counts the risks at their target levels.
+    pub residual: bool,
 }
 
 /// The ids of the actions a query selects, in the Actions tab's order.
@@ -92,6 +96,7 @@ pub fn fetch(store: &mut Store, request: &Request) -> Response {
             generation,
             spec,
             today,
+            residual,
         } => {
             let rows = || -> Result<Rows> {
                 let mut matrix_spec = spec.clone();
@@ -100,7 +105,8 @@ pub fn fetch(store: &mut Store, request: &Request) -> Response {
                     generation: *generation,
                     spec: spec.clone(),
                     ids: store.risk_ids(spec, *today)?,
-                    matrix: store.matrix(&matrix_spec, *today)?,
+                    matrix: store.matrix(&matrix_spec, *today, *residual)?,
+                    residual: *residual,
                 })
             };
             Response::Rows(rows())

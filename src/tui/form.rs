@@ -188,6 +188,8 @@ pub struct Fields {
     pub focus: usize,
     /// A message for the whole form (e.g. why saving failed).
     pub error: Option<String>,
+    /// A warning that does not stop saving (e.g. partial estimates).
+    pub warning: Option<String>,
     /// Esc was pressed with changes: the form asks whether to throw them away.
     pub discarding: bool,
 }
@@ -219,6 +221,7 @@ impl Fields {
             entries,
             focus: 0,
             error: None,
+            warning: None,
             discarding: false,
         }
     }
@@ -558,6 +561,8 @@ pub(crate) fn render(
         };
         if let Some(e) = &fields.error {
             Span::styled(cell(e, message.width), t.error()).render(message, buf);
+        } else if let Some(w) = &fields.warning {
+            Span::styled(cell(w, message.width), t.warn()).render(message, buf);
         } else if let Some(hint) = fields.focused().and_then(|e| e.hint) {
             Span::styled(cell(hint, message.width), t.dim()).render(message, buf);
         }

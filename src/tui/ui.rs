@@ -9,7 +9,7 @@ use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 use super::app::{App, MessageKind, Popup};
 use super::keymap::footer_for;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
-use super::popups::{confirm, conflict, help, pickers, welcome};
+use super::popups::{conflict, help, pickers, welcome};
 use super::tabs::Tab;
 use super::widgets::frame::{KeyHelp, PopupFrame};
 use crate::text::sanitize_line;
@@ -113,7 +113,7 @@ fn popup_keys(popup: &Popup, app: &App) -> &'static [KeyHelp] {
         | Popup::Status { .. }
         | Popup::MilestoneStatus { .. }
         | Popup::ActionStatus { .. } => pickers::LIST_KEYS,
-        Popup::Confirm(_) => confirm::KEYS,
+        Popup::Confirm(c) => c.keys(),
         Popup::ConfirmDelete { .. } => pickers::DELETE_KEYS,
         Popup::Conflict(_) => conflict::KEYS,
         Popup::Deleted { .. } => conflict::DELETED_KEYS,

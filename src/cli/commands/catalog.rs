@@ -125,11 +125,23 @@ pub(crate) fn milestone(ctx: &Ctx, command: MilestoneCommand) -> Result<()> {
             name,
             new_name,
             fields,
+            keep_estimates,
         } => {
             let patch = milestone_patch(&fields, new_name.as_deref())?;
             let mut store = ctx.open_existing()?;
-            let result = store.write(&ctx.stamp(), |tx| tx.edit_milestone(&name, &patch))?;
-            done(ctx, format!("updated milestone '{result}'"))
+            let (result, landed) = store.write(&ctx.stamp(), |tx| {
+                tx.finish_milestone(&name, &patch, keep_estimates)
+            })?;
+            let mut message = format!("updated milestone '{result}'");
+            if !landed.is_empty() {
+                let ids: Vec<String> = landed.iter().map(|e| e.risk.id.to_string()).collect();
+                message.push_str(&format!(
+                    "; it landed: {} took their targets as current ({}); `riskreg history ID` shows each field",
+                    plural(landed.len(), "risk"),
+                    ids.join(", ")
+                ));
+            }
+            done(ctx, message)
         }
         MilestoneCommand::Delete { name, reassign_to } => {
             let mut store = ctx.open_existing()?;

@@ -175,21 +175,36 @@ fn render(r: &Report, ctx: &Ctx, md: bool) -> String {
         format!("leaving {}", figures::minutes(b.left_minutes))
     };
     s.push_str(&format!(
-        "SLO {}%: {} bad minutes a year. Active risks use {} ({}%), {left}.\n",
+        "SLO {}%: {} bad minutes a year. The risks use {} ({}%), {left}.\n",
         figures::slo(b.slo),
         figures::minutes(b.budget_minutes),
         figures::minutes(b.used_minutes),
         figures::percent(b.used_percent),
     ));
+    let m = &b.mitigated;
+    if m.risks > 0 {
+        s.push_str(&format!(
+            "Of that, {} {} mitigated and {} {}: the residual risk, at target estimates for {} of them (today's for the rest).\n",
+            figures::count(m.risks, "risk", "risks"),
+            if m.risks == 1 { "is" } else { "are" },
+            if m.risks == 1 { "counts" } else { "count" },
+            figures::minutes(m.minutes),
+            m.at_target
+        ));
+    }
+    let too_big = match r.too_big.len() {
+        0 => "none is".to_string(),
+        1 => "1 risk is".to_string(),
+        n => format!("{n} risks are"),
+    };
     s.push_str(&format!(
-        "{} {} estimates; {} {} none (not counted). A risk above {} bad minutes a year is too big on its own; {} {}.\n",
+        "{} {} estimates; {} {} none and {} partial ones (neither counted). A risk above {} bad minutes a year is too big on its own; {too_big}.\n",
         figures::count(b.active_with_estimates, "active risk", "active risks"),
         if b.active_with_estimates == 1 { "has" } else { "have" },
-        b.active_without_estimates,
-        if b.active_without_estimates == 1 { "has" } else { "have" },
+        b.active_without_estimates.saturating_sub(r.partial_estimates.len() as u64),
+        if b.active_without_estimates.saturating_sub(r.partial_estimates.len() as u64) == 1 { "has" } else { "have" },
+        r.partial_estimates.len(),
         figures::minutes(b.single_risk_limit_minutes),
-        figures::count(u64::try_from(r.too_big.len()).unwrap_or(0), "risk", "risks"),
-        if r.too_big.len() == 1 { "is" } else { "are" }
     ));
     let mut status = Table::new(vec![Column::left("STATUS", 10, 0), Column::right("RISKS")]);
     for (k, v) in &r.by_status {
@@ -271,6 +286,15 @@ fn render(r: &Report, ctx: &Ctx, md: bool) -> String {
         s.push_str("None.\n");
     } else {
         put(&mut s, &risk_table(&r.review_due));
+    }
+    heading(
+        &mut s,
+        "Partial estimates (not counted until all four are given)",
+    );
+    if r.partial_estimates.is_empty() {
+        s.push_str("None.\n");
+    } else {
+        put(&mut s, &risk_table(&r.partial_estimates));
     }
     heading(&mut s, "Estimates the incidents contradict");
     if r.calibration.is_empty() {

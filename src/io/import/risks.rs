@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use super::read::{ColumnId, Columns, Index, Record};
 use super::{ImportReport, MAX_ID, Renumbered};
 use crate::domain::lifecycle::Rules;
+use crate::domain::merge::optional_level;
 use crate::domain::{
     EventKind, Field, FieldError, Impact, Likelihood, RiskFields, RiskPatch, Status, estimates,
     validate,
@@ -45,6 +46,8 @@ enum Col {
     TargetUsers,
     TargetEttf,
     Links,
+    TargetLikelihood,
+    TargetImpact,
 }
 
 impl ColumnId for Col {
@@ -85,6 +88,8 @@ pub(super) static COLUMNS: Columns = Columns {
         "target_users",
         "target_ettf",
         "links",
+        "target_likelihood",
+        "target_impact",
     ],
     computed: &[
         "score",
@@ -95,6 +100,8 @@ pub(super) static COLUMNS: Columns = Columns {
         "actions_open",
         "actions_overdue",
         "next_action_due",
+        "target_score",
+        "target_band",
     ],
     required: &[
         Col::Title as usize,
@@ -286,6 +293,12 @@ impl Session<'_, '_> {
             approver: rec.parse(Col::Approver, line(Col::Approver))?,
             accepted_until: rec.parse(Col::AcceptedUntil, date(Col::AcceptedUntil))?,
             links: rec.parse(Col::Links, validate::links)?,
+            target_likelihood: rec.parse(Col::TargetLikelihood, |s| {
+                optional_level("target_likelihood", s, Likelihood::parse)
+            })?,
+            target_impact: rec.parse(Col::TargetImpact, |s| {
+                optional_level("target_impact", s, Impact::parse)
+            })?,
             ..RiskPatch::default()
         };
         // An empty next_review keeps the current date (or schedules one for a new risk).

@@ -92,15 +92,30 @@ impl App {
     }
 
     pub(super) fn save_milestone(&mut self, mut form: Box<MilestoneForm>) -> Option<Popup> {
-        let patch = form.patch()?;
+        let Some(mut patch) = form.patch() else {
+            return Some(Popup::Milestone(form));
+        };
         let stamp = self.stamp();
         let old = form.name.clone();
+        // Marking it done asks whether it lands, once the rest is saved.
+        let done_now = patch.status == Some(MilestoneStatus::Done)
+            && self.store.milestones(self.today()).is_ok_and(|all| {
+                all.iter()
+                    .any(|m| m.name == old && m.status != MilestoneStatus::Done)
+            });
+        if done_now {
+            patch.status = None;
+        }
         match self
             .store
             .write(&stamp, |tx| tx.edit_milestone(&old, &patch))
         {
             Ok(name) => {
                 self.committed(None, format!("saved milestone {}", sanitize_line(&name)));
+                if done_now {
+                    self.set_milestone_status(&name, MilestoneStatus::Done);
+                    return self.popup.take();
+                }
                 None
             }
             Err(Error::Field(e)) => {
@@ -114,7 +129,30 @@ impl App {
         }
     }
 
+    /// Moves a milestone to `status`; marking one done asks first whether it lands.
     pub(super) fn set_milestone_status(&mut self, name: &str, status: MilestoneStatus) {
+        let today = self.today();
+        let current = match self.store.milestones(today) {
+            Ok(all) => all.into_iter().find(|m| m.name.eq_ignore_ascii_case(name)),
+            Err(e) => {
+                self.error(&e);
+                return;
+            }
+        };
+        if status == MilestoneStatus::Done
+            && let Some(m) = current
+            && m.status != MilestoneStatus::Done
+        {
+            let risks = u64::try_from(m.active_risks).unwrap_or(0);
+            self.confirm(
+                Pending::MilestoneDone {
+                    name: name.to_string(),
+                    risks,
+                },
+                String::new(),
+            );
+            return;
+        }
         let patch = MilestonePatch {
             status: Some(status),
             ..MilestonePatch::default()
@@ -128,6 +166,34 @@ impl App {
                 None,
                 format!("milestone {} is {status}", sanitize_line(&name)),
             ),
+            Err(e) => self.error(&e),
+        }
+    }
+
+    /// Marks a milestone done; unless `keep_estimates`, it lands.
+    pub(super) fn finish_milestone(&mut self, name: &str, keep_estimates: bool) {
+        let patch = MilestonePatch {
+            status: Some(MilestoneStatus::Done),
+            ..MilestonePatch::default()
+        };
+        let stamp = self.stamp();
+        match self.store.write(&stamp, |tx| {
+            tx.finish_milestone(name, &patch, keep_estimates)
+        }) {
+            Ok((name, landed)) => {
+                let how = if keep_estimates {
+                    "its risks keep their estimates".to_string()
+                } else {
+                    format!(
+                        "it landed: {} took their targets",
+                        crate::domain::figures::count(landed.len() as u64, "risk", "risks")
+                    )
+                };
+                self.committed(
+                    None,
+                    format!("milestone {} is done; {how}", sanitize_line(&name)),
+                );
+            }
             Err(e) => self.error(&e),
         }
     }

@@ -29,6 +29,7 @@ impl App {
                     generation: self.rows_generation,
                     spec,
                     today: self.today(),
+                    residual: self.tabs.matrix.residual,
                 };
                 self.send(request);
             }

@@ -112,10 +112,16 @@ impl App {
                     Pick::Stay => Some(Popup::ActionStatus { id, cursor }),
                 }
             }
-            Popup::Confirm(c) => match Confirm::handle_key(key) {
+            Popup::Confirm(c) => match c.handle_key(key) {
                 confirm::Step::Yes => {
                     self.apply_pending(c.pending, &c.note);
                     self.popup.take()
+                }
+                confirm::Step::Keep => {
+                    if let Pending::MilestoneDone { name, .. } = &c.pending {
+                        self.finish_milestone(name, true);
+                    }
+                    None
                 }
                 confirm::Step::No => {
                     self.info("nothing was changed");
@@ -147,7 +153,7 @@ impl App {
                     Pick::Move(cursor) => Some(Popup::MilestoneStatus { name, cursor }),
                     Pick::Apply(i) => {
                         self.set_milestone_status(&name, MilestoneStatus::ALL[i]);
-                        None
+                        self.popup.take()
                     }
                     Pick::Cancel => None,
                     Pick::Stay => Some(Popup::MilestoneStatus { name, cursor }),

@@ -258,6 +258,7 @@ impl App {
             Pending::Edit { ids, patch } => {
                 self.change_many(&ids, RiskChange::Edit(&patch), note);
             }
+            Pending::MilestoneDone { name, .. } => self.finish_milestone(&name, false),
         }
     }
 

@@ -28,6 +28,8 @@ pub enum Pending {
     },
     /// Move an action to a status.
     ActionStatus { id: i64, status: ActionStatus },
+    /// Mark a milestone done: it lands (its risks take their targets) unless kept.
+    MilestoneDone { name: String, risks: u64 },
 }
 
 impl Pending {
@@ -38,7 +40,7 @@ impl Pending {
             | Pending::Review { ids }
             | Pending::Delete { ids }
             | Pending::Edit { ids, .. } => ids.len(),
-            Pending::ActionStatus { .. } => 1,
+            Pending::ActionStatus { .. } | Pending::MilestoneDone { .. } => 1,
         }
     }
 
@@ -59,6 +61,11 @@ impl Pending {
             ),
             Pending::Edit { ids, .. } => format!("Apply these changes to {}?", risks(ids.len())),
             Pending::ActionStatus { id, status } => format!("Move action {id} to {status}?"),
+            Pending::MilestoneDone { name, risks } => format!(
+                "Milestone {} is done. Let it land: its {} take their target estimates, likelihood and impact as current, and their targets are cleared (each change in history)?",
+                crate::text::sanitize_line(name),
+                crate::domain::figures::count(*risks, "active risk", "active risks")
+            ),
         }
     }
 }
@@ -74,17 +81,37 @@ pub enum Step {
     Stay,
     Yes,
     No,
+    /// A milestone done without landing.
+    Keep,
 }
 
 pub const KEYS: &[KeyHelp] = &[("y", "apply to all of them"), ("n/Esc", "cancel")];
+pub const LAND_KEYS: &[KeyHelp] = &[
+    ("y", "land it"),
+    ("k", "done, keep the estimates"),
+    ("n/Esc", "cancel"),
+];
 
 impl Confirm {
-    /// Only `y` applies and only `n` or Esc cancels; any other key keeps the question up.
-    pub fn handle_key(key: KeyEvent) -> Step {
+    /// Only `y` applies and only `n` or Esc cancels (`k` keeps a milestone's estimates);
+    /// any other key keeps the question up.
+    pub fn handle_key(&self, key: KeyEvent) -> Step {
         match key.code {
             KeyCode::Char('y' | 'Y') => Step::Yes,
+            KeyCode::Char('k' | 'K') if matches!(self.pending, Pending::MilestoneDone { .. }) => {
+                Step::Keep
+            }
             KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => Step::No,
             _ => Step::Stay,
+        }
+    }
+
+    /// The keys its last line shows.
+    pub fn keys(&self) -> &'static [KeyHelp] {
+        if matches!(self.pending, Pending::MilestoneDone { .. }) {
+            LAND_KEYS
+        } else {
+            KEYS
         }
     }
 
@@ -103,7 +130,7 @@ impl Confirm {
         PopupFrame {
             title: format!(" Change {} ", self.pending.count()),
             body,
-            keys: KEYS,
+            keys: self.keys(),
             width: 64,
             scroll: 0,
         }

@@ -17,7 +17,7 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::KeyHelp;
 
 /// The order of the form's fields.
-pub const FIELDS: [Field; 22] = [
+pub const FIELDS: [Field; 24] = [
     Field::Title,
     Field::Likelihood,
     Field::Impact,
@@ -39,6 +39,8 @@ pub const FIELDS: [Field; 22] = [
     Field::TargetEttr,
     Field::TargetUsers,
     Field::TargetEttf,
+    Field::TargetLikelihood,
+    Field::TargetImpact,
     Field::Description,
 ];
 
@@ -50,6 +52,8 @@ pub fn label(field: Field) -> &'static str {
         Field::Service => "Service",
         Field::Likelihood => "Likelihood",
         Field::Impact => "Impact",
+        Field::TargetLikelihood => "→ likelihood",
+        Field::TargetImpact => "→ impact",
         Field::Status => "Status",
         Field::Team => "Team",
         Field::Milestone => "Milestone",
@@ -117,15 +121,28 @@ fn names_with_new(names: &[String]) -> Vec<String> {
     v
 }
 
-/// Likelihood and impact show their word beside the number.
+/// Likelihood and impact show their word beside the number; an unset target says what
+/// counts instead.
 fn describe(entry: &Entry) -> Option<String> {
     let value = entry.current();
+    if value.is_empty() && entry.key.starts_with("target_") {
+        return Some("(as now)".into());
+    }
     let level: u8 = value.parse().ok()?;
     match entry.key {
-        "likelihood" => Likelihood::new(level).map(|l| format!("{value} {}", l.label())),
-        "impact" => Impact::new(level).map(|i| format!("{value} {}", i.label())),
+        "likelihood" | "target_likelihood" => {
+            Likelihood::new(level).map(|l| format!("{value} {}", l.label()))
+        }
+        "impact" | "target_impact" => Impact::new(level).map(|i| format!("{value} {}", i.label())),
         _ => None,
     }
+}
+
+/// The choices of a target level: none (today's counts), then 1 to 5.
+fn target_level_options() -> Vec<String> {
+    std::iter::once(String::new())
+        .chain(level_options())
+        .collect()
 }
 
 impl RiskForm {
@@ -145,6 +162,9 @@ impl RiskForm {
                     Field::Likelihood | Field::Impact => {
                         Entry::pick(key, name, level_options(), &value)
                     }
+                    Field::TargetLikelihood | Field::TargetImpact => {
+                        Entry::pick(key, name, target_level_options(), &value)
+                    }
                     Field::Status => Entry::pick(
                         key,
                         name,
@@ -158,10 +178,12 @@ impl RiskForm {
                 }
             })
             .collect();
-        RiskForm {
+        let mut form = RiskForm {
             mode,
             fields: Fields::new(entries),
-        }
+        };
+        form.fields.warning = form.estimates_warning();
+        form
     }
 
     /// An empty form for a new risk (likelihood and impact 3, open).
@@ -214,6 +236,24 @@ impl RiskForm {
 
     /// Handles one key (asking before Esc throws changes away).
     pub fn handle_key(&mut self, key: KeyEvent) -> Step {
+        let step = self.key_step(key);
+        self.fields.warning = self.estimates_warning();
+        step
+    }
+
+    /// A warning while the estimates are partial: some but not all four.
+    fn estimates_warning(&self) -> Option<String> {
+        let given = [Field::Ettd, Field::Ettr, Field::Users, Field::Ettf]
+            .iter()
+            .filter(|f| !self.fields.value(f.name()).trim().is_empty())
+            .count();
+        (given > 0 && given < 4).then(|| {
+            "partial estimates: the bad minutes count only with detect, repair, users and every"
+                .to_string()
+        })
+    }
+
+    fn key_step(&mut self, key: KeyEvent) -> Step {
         match self.fields.guarded_key(key) {
             Outcome::Continue => Step::Continue,
             Outcome::Save => Step::Save,
@@ -366,6 +406,7 @@ mod tests {
             id: 7,
             fields: fields.clone(),
             band: crate::scoring::Band::Medium,
+            target_band: crate::scoring::Band::Medium,
             milestone_due: None,
             created_at: String::new(),
             updated_at: String::new(),

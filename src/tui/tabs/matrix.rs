@@ -31,6 +31,13 @@ const BINDINGS: &[Binding] = &[
         "risks",
         Action::Choose,
     ),
+    bind(
+        &[ch('t')],
+        "t",
+        "today's levels / the residual ones (what the milestones leave)",
+        "residual",
+        Action::ToggleResidual,
+    ),
 ];
 
 /// The heat map of the filter in force, and the chosen cell.
@@ -39,6 +46,8 @@ pub struct MatrixTab {
     pub counts: [[u64; 5]; 5],
     /// (likelihood, impact) of the chosen cell, 1..=5.
     pub cell: (u8, u8),
+    /// Whether it shows the residual heat map: each risk at its target levels.
+    pub residual: bool,
 }
 
 impl Default for MatrixTab {
@@ -46,6 +55,7 @@ impl Default for MatrixTab {
         MatrixTab {
             counts: [[0; 5]; 5],
             cell: (5, 5),
+            residual: false,
         }
     }
 }
@@ -95,7 +105,12 @@ fn render(m: &MatrixTab, cx: &Cx<'_>, area: Rect, buf: &mut Buffer) {
     } else {
         format!("filter: {}", crate::text::sanitize_line(&cx.filter.applied))
     };
-    let block = Block::bordered().title(format!(" Likelihood × impact — {filter} "));
+    let which = if m.residual {
+        "residual (at target)"
+    } else {
+        "today"
+    };
+    let block = Block::bordered().title(format!(" Likelihood × impact, {which} — {filter} "));
     let inner = block.inner(area);
     block.render(area, buf);
     let g = grid(area);
@@ -211,7 +226,11 @@ impl TabView for MatrixTab {
 
     fn choose(&self) -> Intent {
         let (l, i) = self.cell;
-        Intent::ShowRisks(format!("likelihood:{l} impact:{i}"))
+        if self.residual {
+            Intent::ShowRisks(format!("target_likelihood:{l} target_impact:{i}"))
+        } else {
+            Intent::ShowRisks(format!("likelihood:{l} impact:{i}"))
+        }
     }
 
     fn mouse(&self, area: Rect, column: u16, row: u16) -> Option<Action> {
@@ -219,6 +238,8 @@ impl TabView for MatrixTab {
     }
 
     fn apply_rows(&mut self, rows: &Rows) {
-        self.counts = rows.matrix;
+        if rows.residual == self.residual {
+            self.counts = rows.matrix;
+        }
     }
 }
