@@ -24,6 +24,18 @@ in the work directory):
                  --format csv                             vs  the same query on the floor's
                                                               actions table (action_overdue.sql)
 
+    report       riskreg report --format json             vs  the same command of --baseline BIN
+                 (only with --baseline: the budget's cost against an earlier riskreg)
+
+The report (issue 11) has no floor in the sqlite3 shell: what it adds is the availability
+model. With `--baseline BIN` (an earlier riskreg build) both binaries import data-N with
+four estimates on every risk (data-N-estimates.csv, written here from N: detect, repair,
+users and occurrences a year varying by id, one in five repairs a range for the newer
+binary) into their own databases, untimed, and `report --format json` is timed on each,
+interleaved; the target is ≤ 2× the baseline. The chance of missing the SLO is measured on
+its own by `cargo bench --bench chance` (1,000 estimated risks, 20 milestones; ≤ 200 ms),
+one row per run after the sizes.
+
 Actions (issue 10): each dataset gets 3 actions per risk (actions-N.csv, written here from N:
 open, done and dropped ones, due dates over three years, one in three long-term), imported
 into riskreg.db with `riskreg import` and into floor.db as a plain `actions` table with the
@@ -127,6 +139,7 @@ TARGETS = {
     "export_json": Target(1.25, 32),
     "startup": Target(2.0),
     "action_overdue": Target(2.0),
+    "report": Target(2.0),
 }
 OPS = tuple(TARGETS)
 # The issue sets every target at 100,000 risks. At smaller N a process's fixed cost (start,
@@ -294,6 +307,47 @@ def ensure_actions(work, n):
             out.writerows(action_rows(n))
         partial.rename(path)
     return path
+
+
+ESTIMATE_COLUMNS = ["ettd", "ettr", "users", "ettf"]
+
+
+def ensure_estimates(work, n, ranges):
+    """data-N with four estimates on every risk, the same for the same N; with `ranges`,
+    one risk in five repairs within a range (a baseline binary from before ranges gets the
+    range's mean instead, so both count the same expected minutes)."""
+    name = f"data-{n}-estimates{'-ranges' if ranges else ''}.csv"
+    path = work / name
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        with open(work / f"data-{n}.csv", newline="", encoding="utf-8") as src, \
+                open(partial, "w", newline="", encoding="utf-8") as dst:
+            rows = csv.reader(src)
+            out = csv.writer(dst, lineterminator="\n")
+            out.writerow(next(rows) + ESTIMATE_COLUMNS)
+            for i, row in enumerate(rows, 1):
+                low, high = 5 + i % 40, 20 + i % 40 * 3
+                mean = math.exp((math.log(low) + math.log(high)) / 2
+                                + ((math.log(high) - math.log(low)) / 3.29) ** 2 / 2)
+                ettr = (f"{low}..{high}" if ranges else f"{mean:.4f}") if i % 5 == 0 \
+                    else str(10 + i % 90)
+                out.writerow(row + [str(1 + i % 15), ettr, str(1 + i % 100),
+                                    str(30 + i % 3000)])
+        partial.rename(path)
+    return path
+
+
+def report_jobs(ws, baseline):
+    """(riskreg job, baseline job): report --format json on registers each binary loaded
+    from the estimates dataset, untimed."""
+    jobs = []
+    for binary, ranges, tag in ((ws.riskreg, True, "riskreg"), (baseline, False, "baseline")):
+        db = ws.dir / f"report-{tag}.db"
+        data = ensure_estimates(ws.dir.parent, ws.n, ranges)
+        execute(Job([str(binary), "--db", str(db), "import", str(data)], fresh_dbs=(db,)))
+        jobs.append(Job([str(binary), "--db", str(db), "report", "--format", "json"],
+                        stdout=ws.dir / f"report-{tag}.json"))
+    return tuple(jobs)
 
 
 def load_floor_actions(floor_db, actions_csv):
@@ -571,12 +625,12 @@ HEADER = ["op", "riskreg median ms", "floor median ms", "ratio", "riskreg peak R
           "floor peak RSS MiB", "target", "result"]
 
 
-def measure(op, ws, runs, gnu_time):
+def measure(op, ws, runs, gnu_time, baseline=None):
     """Warm-up and correctness check, then `runs` interleaved samples per side."""
-    ours, theirs = op_jobs(op, ws)
+    ours, theirs = report_jobs(ws, baseline) if op == "report" else op_jobs(op, ws)
     execute(ours)
     execute(theirs)
-    verdict = check(ws, ours, theirs, op) if ours.result else None
+    verdict = check(ws, ours, theirs, op) if ours.result and op != "report" else None
     result = Result(op, [], [])
     sides = [(ours, result.riskreg), (theirs, result.floor)]
     for i in range(runs):
@@ -665,15 +719,15 @@ class TuiResult:
         return all(v <= m.limit for m, v in self.measures())
 
 
-def build_tui_bench():
-    """Builds the tui bench once (bench profile) and returns its executable, from cargo's
-    JSON messages: the compiler-artifact of target `tui`, kind bench, profile.test true."""
-    log("building the TUI bench: cargo bench --locked --bench tui --no-run")
+def build_bench(name):
+    """Builds a bench once (bench profile) and returns its executable, from cargo's JSON
+    messages: the compiler-artifact of target `name`, kind bench, profile.test true."""
+    log(f"building the {name} bench: cargo bench --locked --bench {name} --no-run")
     proc = subprocess.run(
-        ["cargo", "bench", "--locked", "--bench", "tui", "--no-run", "--message-format=json"],
+        ["cargo", "bench", "--locked", "--bench", name, "--no-run", "--message-format=json"],
         cwd=REPO, capture_output=True, text=True)
     if proc.returncode:
-        raise BenchError(f"cargo bench --bench tui --no-run failed:\n{proc.stderr.strip()}")
+        raise BenchError(f"cargo bench --bench {name} --no-run failed:\n{proc.stderr.strip()}")
     found = None
     for line in proc.stdout.splitlines():
         try:
@@ -681,13 +735,37 @@ def build_tui_bench():
         except json.JSONDecodeError:
             continue
         target = msg.get("target") or {}
-        if (msg.get("reason") == "compiler-artifact" and target.get("name") == "tui"
+        if (msg.get("reason") == "compiler-artifact" and target.get("name") == name
                 and "bench" in target.get("kind", [])
                 and (msg.get("profile") or {}).get("test") and msg.get("executable")):
             found = Path(msg["executable"])
     if found is None or not found.is_file():
-        raise BenchError("cargo built the tui bench but named no executable for it")
+        raise BenchError(f"cargo built the {name} bench but named no executable for it")
     return found
+
+
+CHANCE_LIMIT_MS = 200
+
+
+def measure_chance(exe):
+    """The chance bench's RESULT lines (its own median over 11 runs)."""
+    proc = subprocess.run([str(exe), "--bench", "--runs", "11", "--machine"],
+                          capture_output=True, text=True)
+    got = parse_results(proc.stdout)
+    if proc.returncode or "chance_ms" not in got:
+        raise BenchError(f"the chance bench failed ({proc.returncode}):\n"
+                         f"{proc.stderr.strip()}\n{proc.stdout.strip()}")
+    return got
+
+
+def chance_lines(got):
+    ms = float(got["chance_ms"])
+    word = "PASS" if ms <= CHANCE_LIMIT_MS else "FAIL"
+    return [f"Chance of missing the SLO (cargo bench --bench chance): {got['risks']} estimated "
+            f"risks, now and after each of {got['milestones']} milestones lands, "
+            f"{ms:.1f} ms (median of 11) against ≤ {CHANCE_LIMIT_MS} ms: {word} "
+            f"(miss probability {float(got['miss_probability']):.4f}, grid step "
+            f"{got['step_minutes']} min)."]
 
 
 def parse_results(stdout):
@@ -954,6 +1032,8 @@ def environment(riskreg, args):
         "rustc": command_line(["rustc", "--version"]),
         "python": platform.python_version(),
     }
+    if args.baseline:
+        versions["baseline (report op)"] = command_line([str(args.baseline), "--version"])
     run = {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
         "CLI runs": f"{args.runs} per side, interleaved (the side going first alternates); "
@@ -979,6 +1059,11 @@ OP_MEANINGS = {
     "export_csv": "every risk, sorted by priority, to a CSV file (riskreg export --all)",
     "export_json": "every risk, sorted by priority, to a JSON file (riskreg export --all)",
     "startup": "cold start: open the database and print one risk (riskreg list --limit 1)",
+    "action_overdue": "every open action past its due date with its risk's title "
+                      "(riskreg action list is:overdue --format csv)",
+    "report": "the report with the budget, its chance of missing and the burn-down, every "
+              "risk estimated (riskreg report --format json); the floor column is the "
+              "--baseline riskreg doing the same",
 }
 
 
@@ -1056,6 +1141,8 @@ def parse_args():
     ap.add_argument("--only", type=ops, default=list(OPS), help=f"subset of {','.join(OPS)}")
     ap.add_argument("--skip-tui", action="store_true", help="do not measure the TUI")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target FAILs")
+    ap.add_argument("--baseline", type=Path,
+                    help="an earlier riskreg binary: adds the report op, timed against it")
     a = ap.parse_args()
     if a.runs < 1 or a.runs % 2 == 0:
         ap.error("--runs must be odd and positive, so the median is one measured run")
@@ -1130,15 +1217,17 @@ def benchmark(args, work, gnu_time):
     tui_exe = None
     if not args.skip_tui:
         tui_exe = work / "tui-bench"
-        shutil.copy2(build_tui_bench(), tui_exe)
+        shutil.copy2(build_bench("tui"), tui_exe)
     env = environment(riskreg, args)
     sections = []
     for n in args.sizes:
         ws = prepare_workspace(work, args.shared.resolve(), riskreg, n)
         sec = SizeResult(n, [], {})
         for op in args.only:
+            if op == "report" and args.baseline is None:
+                continue
             log(f"n={n}: {op} ({args.runs} runs per side)")
-            result, verdict = measure(op, ws, args.runs, gnu_time)
+            result, verdict = measure(op, ws, args.runs, gnu_time, args.baseline)
             sec.results.append(result)
             if verdict:
                 sec.verdicts[op] = verdict
@@ -1153,6 +1242,9 @@ def benchmark(args, work, gnu_time):
     if len(sections) > 1:
         print(f"How cost grows with N\n{growth_text(sections)}\n\n{GROWTH_RULES}\n"
               f"{GROWTH_WHY}\n", flush=True)
+    if not args.skip_tui:
+        env["The chance of missing the SLO"] = {"result": chance_lines(measure_chance(build_bench("chance")))[0]}
+        print(env["The chance of missing the SLO"]["result"], flush=True)
     return env, sections
 
 

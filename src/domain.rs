@@ -2,6 +2,8 @@
 //! milestones and history events. Pure: no database, no terminal, no clock.
 
 pub mod actions;
+pub mod budgets;
+pub mod chance;
 pub mod detail;
 pub mod estimates;
 pub mod figures;

@@ -157,6 +157,11 @@ pub struct Settings {
     pub single_risk_share: f64,
     pub bands: BandThresholds,
     pub cadence: ReviewCadence,
+    /// `check`'s `slo_at_risk` fails above this chance of missing a budget (default 0.2).
+    pub max_miss_probability: f64,
+    /// Services with an SLO of their own: lower-cased name → (name as set, SLO percent).
+    /// Their risks count against their own budget, not the register's.
+    pub service_slos: std::collections::BTreeMap<String, (String, f64)>,
 }
 
 impl Default for Settings {
@@ -166,9 +171,14 @@ impl Default for Settings {
             single_risk_share: 0.25,
             bands: BandThresholds::default(),
             cadence: ReviewCadence::default(),
+            max_miss_probability: 0.2,
+            service_slos: std::collections::BTreeMap::new(),
         }
     }
 }
+
+/// The settings key of a service's own SLO: `slo:checkout`.
+pub const SERVICE_SLO_PREFIX: &str = "slo:";
 
 /// A setting that could not be read or changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -184,8 +194,12 @@ impl fmt::Display for SettingError {
 }
 
 /// Every setting key with a one-line explanation, in display order.
-pub const SETTING_KEYS: [(&str, &str); 9] = [
+pub const SETTING_KEYS: [(&str, &str); 10] = [
     ("slo", "availability target in percent, e.g. 99.8"),
+    (
+        "max_miss_probability",
+        "check fails when a budget is missed with a higher chance, (0-1)",
+    ),
     (
         "single_risk_share",
         "share of the error budget one risk may use (0-1]",
@@ -225,9 +239,30 @@ impl Settings {
         (budget > 0.0).then(|| bad_minutes / budget * 100.0)
     }
 
+    /// The SLO a service's risks count against: its own, else the register's.
+    pub fn slo_of(&self, service: &str) -> f64 {
+        self.service_slos
+            .get(&service.trim().to_lowercase())
+            .map_or(self.slo, |(_, slo)| *slo)
+    }
+
     pub fn get(&self, key: &str) -> Result<String, SettingError> {
+        if let Some(service) = key.strip_prefix(SERVICE_SLO_PREFIX) {
+            return self
+                .service_slos
+                .get(&service.trim().to_lowercase())
+                .map(|(_, slo)| slo.to_string())
+                .ok_or_else(|| SettingError {
+                    key: key.to_string(),
+                    message: format!(
+                        "service '{service}' has no SLO of its own (its risks count against the register's {}%); set one with `riskreg config set slo PERCENT --service {service}`",
+                        self.slo
+                    ),
+                });
+        }
         Ok(match key {
             "slo" => self.slo.to_string(),
+            "max_miss_probability" => self.max_miss_probability.to_string(),
             "single_risk_share" => self.single_risk_share.to_string(),
             "band_medium" => self.bands.medium.to_string(),
             "band_high" => self.bands.high.to_string(),
@@ -240,11 +275,16 @@ impl Settings {
         })
     }
 
-    /// All settings as key/value pairs, in [`SETTING_KEYS`] order.
-    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+    /// All settings as key/value pairs, in [`SETTING_KEYS`] order, then each service's SLO.
+    pub fn pairs(&self) -> Vec<(String, String)> {
         SETTING_KEYS
             .iter()
-            .filter_map(|(k, _)| self.get(k).ok().map(|v| (*k, v)))
+            .filter_map(|(k, _)| self.get(k).ok().map(|v| ((*k).to_string(), v)))
+            .chain(
+                self.service_slos
+                    .values()
+                    .map(|(name, slo)| (format!("{SERVICE_SLO_PREFIX}{name}"), slo.to_string())),
+            )
             .collect()
     }
 
@@ -255,15 +295,32 @@ impl Settings {
             key: key.to_string(),
             message,
         };
+        if let Some(service) = key.strip_prefix(SERVICE_SLO_PREFIX) {
+            let name = service.trim();
+            if name.is_empty() || name.chars().any(char::is_control) {
+                return Err(bad("needs a service's name after 'slo:'".into()));
+            }
+            if value.trim().is_empty() {
+                next.service_slos.remove(&name.to_lowercase());
+            } else {
+                next.service_slos.insert(
+                    name.to_lowercase(),
+                    (name.to_string(), parse_slo(value).map_err(bad)?),
+                );
+            }
+            *self = next;
+            return Ok(());
+        }
         match key {
-            "slo" => {
+            "slo" => next.slo = parse_slo(value).map_err(bad)?,
+            "max_miss_probability" => {
                 let v = parse_f64(value).map_err(bad)?;
-                if !(v > 0.0 && v < 100.0) {
+                if !(v > 0.0 && v < 1.0) {
                     return Err(bad(format!(
-                        "must be a percentage between 0 and 100 (exclusive), got {value}"
+                        "must be a probability between 0 and 1 (exclusive), e.g. 0.2, got {value}"
                     )));
                 }
-                next.slo = v;
+                next.max_miss_probability = v;
             }
             "single_risk_share" => {
                 let v = parse_f64(value).map_err(bad)?;
@@ -321,6 +378,18 @@ impl Settings {
             settings.set(k, v)?;
         }
         Ok(settings)
+    }
+}
+
+/// An availability target in percent, strictly between 0 and 100.
+fn parse_slo(value: &str) -> Result<f64, String> {
+    let v = parse_f64(value)?;
+    if v > 0.0 && v < 100.0 {
+        Ok(v)
+    } else {
+        Err(format!(
+            "must be a percentage between 0 and 100 (exclusive), got {value}"
+        ))
     }
 }
 
@@ -461,7 +530,8 @@ mod tests {
         s.set("band_critical", "18").unwrap();
         s.set("review_days_high", "21").unwrap();
         let pairs = s.pairs();
-        let back = Settings::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
+        let back =
+            Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).unwrap();
         assert_eq!(back, s);
     }
 }

@@ -288,13 +288,17 @@ impl Store {
         let mut next = self.settings.clone();
         next.set(key, value)
             .map_err(|e| Error::Field(crate::domain::FieldError::new(&e.key, value, e.message)))?;
-        let stored = next.get(key).map_err(|e| Error::Internal(e.to_string()))?;
+        // A service's SLO set to "" is removed (its risks count against the register's).
+        let stored = next.get(key).ok();
         self.write(stamp, |tx| {
-            tx.tx.execute(
-                "INSERT INTO setting (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, &stored),
-            )?;
+            tx.tx
+                .execute("DELETE FROM setting WHERE lower(key) = lower(?1)", [key])?;
+            if let Some(value) = &stored {
+                tx.tx.execute(
+                    "INSERT INTO setting (key, value) VALUES (?1, ?2)",
+                    (key, value),
+                )?;
+            }
             Ok(())
         })?;
         self.settings = next;

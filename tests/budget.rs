@@ -369,3 +369,238 @@ fn estimate_ranges_are_log_normal_intervals_everywhere() {
         );
     }
 }
+
+/// P(N ≤ k) for N ~ Poisson(λ).
+fn poisson_cdf(lambda: f64, k: u64) -> f64 {
+    let mut term = (-lambda).exp();
+    let mut sum = term;
+    for i in 1..=k {
+        term *= lambda / i as f64;
+        sum += term;
+    }
+    sum
+}
+
+fn poisson_pmf(lambda: f64, k: u64) -> f64 {
+    (-lambda).exp() * (1..=k).fold(1.0, |p, i| p * lambda / i as f64)
+}
+
+/// SIM-1: the chance of missing the SLO matches closed forms, and the same input gives the
+/// same number. The 99.8% SLO allows 1051.92 bad minutes a year.
+#[test]
+fn sim_1_the_chance_of_missing_matches_closed_forms() {
+    // One risk: 60 + 240 minutes, everyone, 3 times a year (ETTF 121.75 days): it misses
+    // when it happens 4 or more times.
+    let reg = Reg::new();
+    reg.add(
+        "One",
+        3,
+        3,
+        &[
+            "--ettd",
+            "60",
+            "--ettr",
+            "240",
+            "--users",
+            "100",
+            "--per-year",
+            "3",
+        ],
+    );
+    let report = reg.json(&["report"]);
+    let got = report["miss_probability"].as_f64().unwrap();
+    let want = 1.0 - poisson_cdf(3.0, (1051.92_f64 / 300.0).floor() as u64);
+    assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+    assert_eq!(report["budget"]["chance"]["step_minutes"], 1.0);
+    // Three risks against their exact convolution: costs 300, 200 and 90 at rates 1, 2, 4.
+    reg.add(
+        "Two",
+        3,
+        3,
+        &[
+            "--ettd",
+            "50",
+            "--ettr",
+            "150",
+            "--users",
+            "100",
+            "--per-year",
+            "2",
+        ],
+    );
+    reg.add(
+        "Three",
+        3,
+        3,
+        &[
+            "--ettd",
+            "10",
+            "--ettr",
+            "80",
+            "--users",
+            "100",
+            "--per-year",
+            "4",
+        ],
+    );
+    let mut within = 0.0;
+    for a in 0..40u64 {
+        for b in 0..40u64 {
+            for c in 0..60u64 {
+                if (300 * a + 200 * b + 90 * c) as f64 <= 1051.92 {
+                    within += poisson_pmf(1.0 * 3.0, a) * poisson_pmf(2.0, b) * poisson_pmf(4.0, c);
+                }
+            }
+        }
+    }
+    // (The first risk occurs 3 times a year, not once.)
+    let report = reg.json(&["report"]);
+    let got = report["miss_probability"].as_f64().unwrap();
+    assert!(
+        (got - (1.0 - within)).abs() < 1e-6,
+        "{got} vs {}",
+        1.0 - within
+    );
+    assert_eq!(
+        reg.json(&["report"])["budget"]["chance"],
+        report["budget"]["chance"],
+        "same input, same numbers"
+    );
+    let c = &report["budget"]["chance"];
+    assert!(c["p50"].as_f64() <= c["p90"].as_f64() && c["p90"].as_f64() <= c["p99"].as_f64());
+    // A range spreads the cost of one occurrence: the chance moves, the mean does not.
+    reg.ok(&["edit", "3", "--ettr", "40..160"]);
+    let spread = reg.json(&["report"]);
+    assert_ne!(spread["miss_probability"], report["miss_probability"]);
+}
+
+#[test]
+fn the_burn_down_shows_the_chance_after_each_milestone_and_check_gates_on_it() {
+    let reg = Reg::new();
+    reg.ok(&["milestone", "add", "m1", "--due", "2027-01-31"]);
+    // 600 bad minutes an occurrence, twice a year on average: the year misses the 1051.92
+    // budget when it happens twice or more. Once m1 lands an occurrence costs 100, and the
+    // year misses only at 11 or more.
+    reg.add(
+        "Big",
+        3,
+        3,
+        &[
+            "--ettd",
+            "100",
+            "--ettr",
+            "500",
+            "--users",
+            "100",
+            "--per-year",
+            "2",
+            "--milestone",
+            "m1",
+            "--target-ettr",
+            "0",
+        ],
+    );
+    let report = reg.json(&["report"]);
+    let now = report["miss_probability"].as_f64().unwrap();
+    assert!((now - (1.0 - poisson_cdf(2.0, 1))).abs() < 1e-6, "{now}");
+    let after = report["milestones"][0]["miss_probability"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        (after - (1.0 - poisson_cdf(2.0, 10))).abs() < 1e-6,
+        "{after}"
+    );
+    let text = reg.ok(&["report"]);
+    assert!(
+        text.contains("The chance a year misses the SLO: 59.4%"),
+        "{text}"
+    );
+    let at_risk = rules(&reg)
+        .into_iter()
+        .filter(|(r, _)| r == "slo_at_risk")
+        .collect::<Vec<_>>();
+    assert_eq!(at_risk.len(), 1);
+    assert!(
+        at_risk[0]
+            .1
+            .starts_with("a 59.4% chance of missing the 99.8% SLO this year"),
+        "{}",
+        at_risk[0].1
+    );
+    reg.ok(&["config", "set", "max_miss_probability", "0.7"]);
+    assert!(!rules(&reg).iter().any(|(r, _)| r == "slo_at_risk"));
+    reg.fails(&["config", "set", "max_miss_probability", "1.5"], 65);
+}
+
+#[test]
+fn a_service_with_its_own_slo_has_its_own_budget() {
+    let reg = Reg::new();
+    let out = reg.ok(&["config", "set", "slo", "99.95", "--service", "Checkout"]);
+    assert!(out.contains("slo:Checkout = 99.95"), "{out}");
+    assert_eq!(
+        reg.ok(&["config", "get", "slo", "--service", "checkout"])
+            .trim(),
+        "99.95"
+    );
+    let all = reg.json(&["config", "get"]);
+    assert!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["key"] == "slo:Checkout" && s["value"] == "99.95"),
+        "{all}"
+    );
+    reg.fails(&["config", "get", "band_high", "--service", "checkout"], 2);
+    // 50 bad minutes an occurrence, 4 a year: 200 of the 262.98 minutes a 99.95% SLO allows.
+    reg.add(
+        "Card retries",
+        3,
+        3,
+        &[
+            "--service",
+            "checkout",
+            "--ettd",
+            "10",
+            "--ettr",
+            "40",
+            "--users",
+            "100",
+            "--per-year",
+            "4",
+        ],
+    );
+    reg.add("Elsewhere", 2, 2, &YEARLY_HOUR);
+    let report = reg.json(&["report"]);
+    assert_eq!(
+        report["budget"]["used_minutes"], 60.0,
+        "only the other risk"
+    );
+    let svc = &report["services"][0];
+    assert_eq!(svc["service"], "Checkout");
+    assert_eq!(svc["budget_minutes"], 262.98);
+    assert_eq!(svc["used_minutes"], 200.0);
+    let miss = svc["miss_probability"].as_f64().unwrap();
+    assert!((miss - (1.0 - poisson_cdf(4.0, 5))).abs() < 1e-6, "{miss}");
+    let v = rules(&reg);
+    assert!(
+        v.iter()
+            .any(|(r, m)| r == "slo_at_risk" && m.starts_with("service Checkout: a 21.5% chance")),
+        "{v:?}"
+    );
+    assert!(!v.iter().any(|(r, _)| r == "over_budget"), "{v:?}");
+    // Over its budget: 8 a year cost 400.
+    reg.ok(&["edit", "1", "--per-year", "8"]);
+    let v = rules(&reg);
+    assert!(
+        v.iter().any(|(r, m)| r == "over_budget"
+            && m == "service Checkout: its risks cost 400 bad minutes a year; its 99.95% SLO allows 263"),
+        "{v:?}"
+    );
+    assert!(reg.ok(&["report"]).contains("Services with their own SLO"));
+    // Without its own SLO the service's risks count against the register's budget again.
+    reg.ok(&["config", "set", "slo", "", "--service", "checkout"]);
+    let report = reg.json(&["report"]);
+    assert_eq!(report["budget"]["used_minutes"], 460.0);
+    assert!(report["services"].as_array().unwrap().is_empty());
+    reg.fails(&["config", "get", "slo", "--service", "checkout"], 65);
+}

@@ -435,6 +435,7 @@ const HEADER_WORDS: &[&str] = &[
     "FIELD",
     "CHANGE",
     "LINK",
+    "MISS",
 ];
 
 /// The header rows on screen (a row starting with a header word) hold only whole header

@@ -633,9 +633,21 @@ pub(crate) struct IncidentAddArgs {
 #[derive(Subcommand, Debug)]
 pub(crate) enum ConfigCommand {
     /// Print one setting, or all of them
-    Get { key: Option<String> },
+    Get {
+        key: Option<String>,
+        /// With `slo`: the SLO of this service (its own, if it has one)
+        #[arg(long, value_name = "SERVICE", requires = "key")]
+        service: Option<String>,
+    },
     /// Change a setting
-    Set { key: String, value: String },
+    Set {
+        key: String,
+        /// The new value ("" removes a service's own SLO)
+        value: String,
+        /// With `slo`: give this service an SLO of its own; its risks count against it
+        #[arg(long, value_name = "SERVICE")]
+        service: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

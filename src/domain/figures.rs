@@ -14,6 +14,23 @@ pub fn percent(v: f64) -> String {
     format_number(v, 1)
 }
 
+/// A probability (0–1) as a percentage with one decimal; never "0%" for a chance that is
+/// there, nor "100%" for one short of certain: "<0.1%", ">99.9%".
+pub fn chance(p: f64) -> String {
+    let pct = p * 100.0;
+    if p <= 0.0 {
+        "0%".into()
+    } else if pct < 0.05 {
+        "<0.1%".into()
+    } else if p >= 1.0 {
+        "100%".into()
+    } else if pct > 99.95 {
+        ">99.9%".into()
+    } else {
+        format!("{}%", percent(pct))
+    }
+}
+
 /// Days (between occurrences): two decimals at most.
 pub fn days(v: f64) -> String {
     format_number(v, 2)
@@ -49,5 +66,10 @@ mod tests {
         assert_eq!(slo(99.8), "99.8");
         assert_eq!(count(1, "risk", "risks"), "1 risk");
         assert_eq!(count(0, "risk", "risks"), "0 risks");
+        assert_eq!(chance(0.0), "0%");
+        assert_eq!(chance(0.000_2), "<0.1%");
+        assert_eq!(chance(0.345), "34.5%");
+        assert_eq!(chance(0.999_7), ">99.9%");
+        assert_eq!(chance(1.0), "100%");
     }
 }

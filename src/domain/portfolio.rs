@@ -9,6 +9,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::actions::Action;
+use super::budgets::{Budgets, ServiceBudget, describe};
+use super::chance::{Chance, Exposure};
 use super::incidents::{Calibration, Incident, calibrate};
 use super::lifecycle::{acceptance_lapsed, is_review_due};
 use super::{Estimates, Milestone, Risk, Status, figures, round2};
@@ -88,6 +90,8 @@ pub struct Budget {
     /// Mitigated risks, counted at what their mitigation left (their targets): part of
     /// `used_minutes`.
     pub mitigated: MitigatedLine,
+    /// The chance a year's bad minutes exceed the budget, and their percentiles.
+    pub chance: Chance,
 }
 
 /// A milestone in due order with the register's projected total once it has landed.
@@ -102,6 +106,8 @@ pub struct MilestoneLine {
     pub change_minutes: f64,
     pub projected_minutes: f64,
     pub budget_left_minutes: f64,
+    /// The chance of missing the SLO once this milestone (and those before it) landed.
+    pub miss_probability: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -153,6 +159,11 @@ pub struct Report {
     pub by_status: BTreeMap<&'static str, u64>,
     pub by_team: Vec<TeamLine>,
     pub budget: Budget,
+    /// The chance a year's bad minutes exceed the register's budget (`budget.chance`).
+    pub miss_probability: f64,
+    /// The services with an SLO of their own, each with its budget (their risks count there,
+    /// not in `budget`).
+    pub services: Vec<ServiceBudget>,
     pub top_by_score: Vec<RiskLine>,
     pub top_by_bad_minutes: Vec<RiskLine>,
     pub too_big: Vec<RiskLine>,
@@ -175,11 +186,14 @@ pub struct Violation {
     pub milestone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<i64>,
+    /// A service with an SLO of its own, for a rule about its budget.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
     pub message: String,
 }
 
 /// The rules `check` enforces, with what each means.
-pub const RULES: [(&str, &str); 10] = [
+pub const RULES: [(&str, &str); 11] = [
     (
         "critical_without_team",
         "an active critical risk has no owning team",
@@ -198,7 +212,7 @@ pub const RULES: [(&str, &str); 10] = [
     ),
     (
         "over_budget",
-        "the active risks' bad minutes exceed the error budget",
+        "the risks' expected bad minutes exceed the error budget (the register's, or a service's)",
     ),
     (
         "acceptance_expired",
@@ -208,6 +222,10 @@ pub const RULES: [(&str, &str); 10] = [
     (
         "overdue_milestone_high_risks",
         "an overdue milestone carries active high or critical risks",
+    ),
+    (
+        "slo_at_risk",
+        "the chance a year misses the SLO (the register's, or a service's) is above max_miss_probability",
     ),
     (
         "critical_without_action",
@@ -291,7 +309,8 @@ pub struct Portfolio {
     by_band: BandCounts,
     by_status: BTreeMap<&'static str, u64>,
     by_team: BTreeMap<Option<String>, TeamLine>,
-    used: f64,
+    /// The register's budget and each service's own.
+    budgets: Budgets,
     with_estimates: u64,
     top_by_score: Vec<RiskLine>,
     top_by_bad_minutes: Vec<RiskLine>,
@@ -316,7 +335,7 @@ impl Portfolio {
             by_band: BandCounts::default(),
             by_status: BTreeMap::new(),
             by_team: BTreeMap::new(),
-            used: 0.0,
+            budgets: Budgets::new(settings),
             with_estimates: 0,
             top_by_score: Vec::new(),
             top_by_bad_minutes: Vec::new(),
@@ -336,6 +355,7 @@ impl Portfolio {
             risk: Some(r.id),
             milestone: None,
             action: None,
+            service: None,
             message: format!("risk {} \"{}\": {message}", r.id, r.fields.title),
         });
     }
@@ -375,7 +395,14 @@ impl Portfolio {
         let bm = f.bad_minutes_per_year();
         if let Some(bm) = bm {
             self.with_estimates += 1;
-            self.used += bm;
+            let then = match &f.milestone {
+                Some(m) if !f.target.is_empty() => {
+                    Exposure::of(&f.residual_estimates()).map(|e| (m.clone(), e))
+                }
+                _ => None,
+            };
+            self.budgets
+                .add(&f.service, bm, Exposure::of(&f.estimates), then);
             self.team_line(f.team.as_ref()).bad_minutes_per_year += bm;
             self.top_by_bad_minutes.push(line.clone());
             self.top_by_bad_minutes.sort_by(|a, b| {
@@ -392,9 +419,11 @@ impl Portfolio {
             }
         }
         if let Some(m) = &f.milestone {
+            let counts_here = self.budgets.is_register(&f.service);
             let entry = self.per_milestone.entry(m.clone()).or_default();
             if let (Some(now), Some(then)) = (bm, f.target_bad_minutes_per_year())
                 && !f.target.is_empty()
+                && counts_here
             {
                 entry.0 += then - now;
             }
@@ -467,10 +496,14 @@ impl Portfolio {
     /// mitigation left (its target estimates, else today's).
     fn add_mitigated(&mut self, r: &Risk) {
         let f = &r.fields;
-        let Some(bm) = f.budget_bad_minutes() else {
+        let Some((estimates, _)) = f.budget_estimates() else {
             return;
         };
-        self.used += bm;
+        let Some(bm) = estimates.bad_minutes_per_year() else {
+            return;
+        };
+        self.budgets
+            .add(&f.service, bm, Exposure::of(&estimates), None);
         self.mitigated.risks += 1;
         self.mitigated.minutes += bm;
         if f.budget_estimates().is_some_and(|(_, at_target)| at_target) {
@@ -504,6 +537,7 @@ impl Portfolio {
             risk: Some(a.fields.risk),
             milestone: None,
             action: Some(a.id),
+            service: None,
             message: format!(
                 "action {} \"{}\" on risk {} was due {due}; finish it with `riskreg action done {}` or move its date",
                 a.id, a.fields.title, a.fields.risk, a.id
@@ -518,28 +552,32 @@ impl Portfolio {
         actions: ActionSummary,
     ) -> (Report, Vec<Violation>) {
         let budget_minutes = self.settings.budget_minutes();
-        let used = self.used;
+        let used = self.budgets.register().used;
         if used > budget_minutes {
             self.violations.push(Violation {
                 rule: "over_budget",
                 risk: None,
                 milestone: None,
                 action: None,
+                service: None,
                 message: format!(
-                    "the active risks cost {} bad minutes a year; the {}% SLO allows {}",
-                    round2(used),
-                    self.settings.slo,
-                    round2(budget_minutes)
+                    "the risks cost {} bad minutes a year; the {}% SLO allows {}",
+                    figures::minutes(used),
+                    figures::slo(self.settings.slo),
+                    figures::minutes(budget_minutes)
                 ),
             });
         }
-        let mut projected = used;
-        let mut lines = Vec::new();
         // A milestone that is done has landed: its risks count as they now are.
-        for m in milestones
+        let ahead: Vec<&Milestone> = milestones
             .iter()
             .filter(|m| m.status != super::MilestoneStatus::Done)
-        {
+            .collect();
+        let names: Vec<&str> = ahead.iter().map(|m| m.name.as_str()).collect();
+        let (chance, after) = self.budgets.register().chances(&names);
+        let mut projected = used;
+        let mut lines = Vec::new();
+        for (m, then) in ahead.iter().zip(&after) {
             let (change, high) = self.per_milestone.get(&m.name).copied().unwrap_or_default();
             projected += change;
             lines.push(MilestoneLine {
@@ -551,7 +589,56 @@ impl Portfolio {
                 change_minutes: round2(change),
                 projected_minutes: round2(projected),
                 budget_left_minutes: round2(budget_minutes - projected),
+                miss_probability: then.miss_probability,
             });
+        }
+        let max_miss = self.settings.max_miss_probability;
+        if chance.miss_probability > max_miss {
+            self.violations.push(Violation {
+                rule: "slo_at_risk",
+                risk: None,
+                milestone: None,
+                action: None,
+                service: None,
+                message: format!(
+                    "{} — above max_miss_probability {}; land milestones that cut the biggest risks, or accept the risk of missing it",
+                    describe(&chance, self.settings.slo),
+                    max_miss
+                ),
+            });
+        }
+        let services: Vec<ServiceBudget> = self.budgets.services().map(ServiceBudget::of).collect();
+        for sb in &services {
+            if sb.used_minutes > sb.budget_minutes {
+                self.violations.push(Violation {
+                    rule: "over_budget",
+                    risk: None,
+                    milestone: None,
+                    action: None,
+                    service: Some(sb.service.clone()),
+                    message: format!(
+                        "service {}: its risks cost {} bad minutes a year; its {}% SLO allows {}",
+                        sb.service,
+                        figures::minutes(sb.used_minutes),
+                        figures::slo(sb.slo),
+                        figures::minutes(sb.budget_minutes)
+                    ),
+                });
+            }
+            if sb.miss_probability > max_miss {
+                self.violations.push(Violation {
+                    rule: "slo_at_risk",
+                    risk: None,
+                    milestone: None,
+                    action: None,
+                    service: Some(sb.service.clone()),
+                    message: format!(
+                        "service {}: {} — above max_miss_probability {max_miss}",
+                        sb.service,
+                        describe(&sb.chance, sb.slo)
+                    ),
+                });
+            }
         }
         let overdue: Vec<MilestoneLine> = lines
             .iter()
@@ -564,6 +651,7 @@ impl Portfolio {
                 risk: None,
                 milestone: Some(m.name.clone()),
                 action: None,
+                service: None,
                 message: format!(
                     "milestone \"{}\" was due {} and still carries {} active high or critical risks; land it or replan them",
                     m.name,
@@ -599,7 +687,10 @@ impl Portfolio {
                     minutes: round2(self.mitigated.minutes),
                     ..self.mitigated
                 },
+                chance: chance.clone(),
             },
+            miss_probability: chance.miss_probability,
+            services,
             top_by_score: self.top_by_score,
             top_by_bad_minutes: self.top_by_bad_minutes,
             too_big: self.too_big,
@@ -689,14 +780,16 @@ mod tests {
     #[test]
     fn over_budget_is_strictly_above_the_budget() {
         let under: Vec<Risk> = (1..=4).map(|id| risk(id, 1, 1, Some(262.9))).collect();
+        // Spending 99.98% of the budget on average is a high chance of missing
+        // it, so slo_at_risk holds on both sides; only over_budget moves.
         let (report, rules) = run(&under, &[]);
         assert_eq!(report.budget.used_minutes, 1051.6);
-        assert!(rules.is_empty(), "{rules:?}");
+        assert_eq!(rules, vec!["slo_at_risk"]);
         let mut over = under.clone();
         over.push(risk(5, 1, 1, Some(0.5)));
         let (report, rules) = run(&over, &[]);
         assert_eq!(report.budget.left_minutes, -0.18);
-        assert_eq!(rules, vec!["over_budget"]);
+        assert_eq!(rules, vec!["over_budget", "slo_at_risk"]);
     }
 
     #[test]

@@ -111,6 +111,7 @@ fn milestone_table(lines: &[MilestoneLine]) -> Table {
         Column::right("CHANGE"),
         Column::right("PROJECTED"),
         Column::right("BUDGET LEFT"),
+        Column::right("MISS"),
     ]);
     for m in lines {
         let due = match (m.due, m.overdue) {
@@ -125,6 +126,7 @@ fn milestone_table(lines: &[MilestoneLine]) -> Table {
             Cell::plain(figures::minutes(m.change_minutes)),
             Cell::plain(figures::minutes(m.projected_minutes)),
             Cell::plain(figures::minutes(m.budget_left_minutes)),
+            Cell::plain(figures::chance(m.miss_probability)),
         ]);
     }
     t
@@ -181,6 +183,16 @@ fn render(r: &Report, ctx: &Ctx, md: bool) -> String {
         figures::minutes(b.used_minutes),
         figures::percent(b.used_percent),
     ));
+    let c = &b.chance;
+    s.push_str(&format!(
+        "The chance a year misses the SLO: {} (its bad minutes: p50 {}, p90 {}, p99 {}; a compound Poisson distribution, exact to {} minute{}).\n",
+        figures::chance(c.miss_probability),
+        figures::minutes(c.p50),
+        figures::minutes(c.p90),
+        figures::minutes(c.p99),
+        figures::minutes(c.step_minutes),
+        if c.step_minutes > 1.0 { "s" } else { "" }
+    ));
     let m = &b.mitigated;
     if m.risks > 0 {
         s.push_str(&format!(
@@ -206,6 +218,33 @@ fn render(r: &Report, ctx: &Ctx, md: bool) -> String {
         r.partial_estimates.len(),
         figures::minutes(b.single_risk_limit_minutes),
     ));
+    if !r.services.is_empty() {
+        heading(&mut s, "Services with their own SLO");
+        let mut t = Table::new(vec![
+            Column::left("SERVICE", 8, 2),
+            Column::right("SLO %"),
+            Column::right("BUDGET"),
+            Column::right("USED"),
+            Column::right("LEFT"),
+            Column::right("RISKS"),
+            Column::right("MISS"),
+            Column::right("P90"),
+        ]);
+        for sb in &r.services {
+            t.push(vec![
+                Cell::text(&sb.service),
+                Cell::plain(figures::slo(sb.slo)),
+                Cell::plain(figures::minutes(sb.budget_minutes)),
+                Cell::plain(figures::minutes(sb.used_minutes)),
+                Cell::plain(figures::minutes(sb.left_minutes)),
+                Cell::plain(sb.risks),
+                Cell::plain(figures::chance(sb.miss_probability)),
+                Cell::plain(figures::minutes(sb.chance.p90)),
+            ]);
+        }
+        put(&mut s, &t);
+        s.push_str("Their risks count against their own budget, not the register's above.\n");
+    }
     let mut status = Table::new(vec![Column::left("STATUS", 10, 0), Column::right("RISKS")]);
     for (k, v) in &r.by_status {
         status.push(vec![Cell::plain(k), Cell::plain(v)]);

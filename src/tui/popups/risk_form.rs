@@ -174,6 +174,14 @@ impl RiskForm {
                     Field::Team => Entry::pick(key, name, names_with_new(teams), &value),
                     Field::Milestone => Entry::pick(key, name, names_with_new(milestones), &value),
                     Field::Description => Entry::text(key, name, &value).multiline(),
+                    Field::Ettd | Field::Ettr | Field::TargetEttd | Field::TargetEttr => {
+                        Entry::text(key, name, &value)
+                            .hint("minutes, or a range such as 20..60 (a 90% interval)")
+                    }
+                    Field::Users | Field::TargetUsers => Entry::text(key, name, &value)
+                        .hint("percent of users, or a range such as 5..40 (a 90% interval)"),
+                    Field::Ettf | Field::TargetEttf => Entry::text(key, name, &value)
+                        .hint("days between occurrences (365.25 is once a year)"),
                     _ => Entry::text(key, name, &value),
                 }
             })

@@ -1,5 +1,6 @@
-//! The Budget tab: a gauge of the error budget the active risks use, the stack rank by bad
-//! minutes (too-big risks marked), and the burn-down as each milestone lands.
+//! The Budget tab: a gauge of the error budget the risks use, the chance a year misses the
+//! SLO (and each service's own budget), the stack rank by bad minutes (too-big risks
+//! marked), and the burn-down as each milestone lands.
 
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
@@ -28,7 +29,7 @@ const BINDINGS: &[Binding] = &[bind(
 /// room, else the burn-down below the stack rank.
 fn panes(area: Rect) -> [Rect; 3] {
     let [gauge, rest] = area.layout(&Layout::vertical([
-        Constraint::Length(4),
+        Constraint::Length(TOP),
         Constraint::Min(0),
     ]));
     let split = if rest.width >= super::roadmap::WIDE {
@@ -39,6 +40,9 @@ fn panes(area: Rect) -> [Rect; 3] {
     let [left, right] = rest.layout(&split);
     [gauge, left, right]
 }
+
+/// Rows of the top pane: its border, the gauge, the chance line and the services line.
+const TOP: u16 = 5;
 
 #[derive(Default)]
 pub struct BudgetTab {
@@ -94,20 +98,82 @@ impl TabView for BudgetTab {
         } else {
             t.ok()
         };
+        let block = Block::bordered().title(format!(
+            " Error budget at SLO {}% · {} ",
+            figures::slo(b.slo),
+            figures::count(
+                b.active_without_estimates,
+                "active risk without estimates",
+                "active risks without estimates"
+            )
+        ));
+        let inner = block.inner(gauge_area);
+        block.render(gauge_area, buf);
+        let [gauge_row, chance_row, more_row] = inner.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ]));
         Gauge::default()
-            .block(Block::bordered().title(format!(
-                " Error budget at SLO {}% · {} ",
-                figures::slo(b.slo),
-                figures::count(
-                    b.active_without_estimates,
-                    "active risk without estimates",
-                    "active risks without estimates"
-                )
-            )))
             .gauge_style(style)
             .ratio(ratio.clamp(0.0, 1.0))
             .label(Span::styled(label, t.header()))
-            .render(gauge_area, buf);
+            .render(gauge_row, buf);
+        let c = &b.chance;
+        let miss_style = if c.miss_probability > cx.settings.max_miss_probability {
+            t.error()
+        } else {
+            t.ok()
+        };
+        let mut chance = Fitted::new(chance_row.width);
+        chance.push(Span::styled("Chance to miss the SLO: ", t.dim()));
+        chance.push(Span::styled(
+            figures::chance(c.miss_probability),
+            miss_style,
+        ));
+        chance.push(Span::styled(" · bad min/yr", t.dim()));
+        for (name, value) in [("p50", c.p50), ("p90", c.p90), ("p99", c.p99)] {
+            chance.push(Span::styled(
+                format!(" {name} {}", figures::minutes(value)),
+                t.dim(),
+            ));
+        }
+        Line::from(chance.spans).render(chance_row, buf);
+        let mut more = Fitted::new(more_row.width);
+        if b.mitigated.risks > 0 {
+            more.push(Span::styled(
+                format!(
+                    "incl. {} mitigated at target ({} min) ",
+                    b.mitigated.risks,
+                    figures::minutes(b.mitigated.minutes)
+                ),
+                t.dim(),
+            ));
+        }
+        for sb in &report.services {
+            let style = if sb.miss_probability > cx.settings.max_miss_probability {
+                t.error()
+            } else {
+                t.ok()
+            };
+            more.push_pair(
+                Span::styled(
+                    format!(
+                        "· {} {}%: {} of {} used, ",
+                        crate::text::sanitize_line(&sb.service),
+                        figures::slo(sb.slo),
+                        figures::minutes(sb.used_minutes),
+                        figures::minutes(sb.budget_minutes)
+                    ),
+                    t.dim(),
+                ),
+                Span::styled(
+                    format!("{} miss ", figures::chance(sb.miss_probability)),
+                    style,
+                ),
+            );
+        }
+        Line::from(more.spans).render(more_row, buf);
 
         let limit = b.single_risk_limit_minutes;
         let page = usize::from(left.height.saturating_sub(3)).max(1);
@@ -168,6 +234,7 @@ impl TabView for BudgetTab {
                     Cell::new(m.due.map(|d| d.to_string()).unwrap_or_default()),
                     Cell::new(figures::minutes(m.change_minutes)),
                     Cell::styled(figures::minutes(m.budget_left_minutes), left_style),
+                    Cell::new(figures::chance(m.miss_probability)),
                 ]
             })
             .collect();
@@ -177,10 +244,14 @@ impl TabView for BudgetTab {
                 Column::number("DUE").left().optional(1),
                 Column::number("CHANGE"),
                 Column::number("LEFT"),
+                Column::number("MISS"),
             ],
             rows,
             selected: None,
-            block: Some(Block::bordered().title(" Budget left as milestones land (! overdue) ")),
+            block: Some(
+                Block::bordered()
+                    .title(" As milestones land: budget left, chance to miss (! overdue) "),
+            ),
             header_style: t.header(),
             highlight: t.selected(),
         }
@@ -218,8 +289,8 @@ impl TabView for BudgetTab {
     }
 
     fn mouse(&self, area: Rect, _column: u16, row: u16) -> Option<Action> {
-        // Below the gauge (4 rows), the stack rank's border and header.
-        super::row_in(area, row, 6).map(Action::ClickRow)
+        // Below the top pane, the stack rank's border and header.
+        super::row_in(area, row, TOP + 2).map(Action::ClickRow)
     }
 
     fn resize(&mut self, body: Rect) {
@@ -230,5 +301,40 @@ impl TabView for BudgetTab {
     fn apply_overview(&mut self, o: &Overview) {
         self.report = Some(o.report.clone());
         self.cursor.keep_visible(self.ranked(), self.page.max(1));
+    }
+}
+
+/// Spans that fit one row whole: a part that would be cut is left out, so no figure is
+/// ever shown truncated.
+struct Fitted<'a> {
+    spans: Vec<Span<'a>>,
+    left: usize,
+}
+
+impl<'a> Fitted<'a> {
+    fn new(width: u16) -> Self {
+        Self {
+            spans: Vec::new(),
+            left: usize::from(width),
+        }
+    }
+
+    fn push(&mut self, span: Span<'a>) {
+        let width = span.width();
+        if width > self.left {
+            self.left = 0;
+            return;
+        }
+        self.left -= width;
+        self.spans.push(span);
+    }
+
+    fn push_pair(&mut self, a: Span<'a>, b: Span<'a>) {
+        if a.width() + b.width() > self.left {
+            self.left = 0;
+            return;
+        }
+        self.push(a);
+        self.push(b);
     }
 }
