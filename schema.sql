@@ -1,4 +1,4 @@
--- riskreg schema, version 5.
+-- riskreg schema, version 7.
 --
 -- Enum CHECKs are written as OR chains, not IN lists: SQLite builds a temporary b-tree for
 -- every evaluation of an IN list of more than two constants, twice per imported row.
@@ -74,7 +74,7 @@ END;
 
 -- History: append-only. No foreign key to risk, so a deleted risk keeps its events.
 -- Version 5: an event may be about one of the risk's actions (action_id), and a comment is
--- an event of its own kind.
+-- an event of its own kind. Version 7: a delete keeps the deleted state (JSON) in `state`.
 CREATE TABLE event (
     id        INTEGER PRIMARY KEY,
     risk_id   INTEGER NOT NULL,
@@ -88,7 +88,7 @@ CREATE TABLE event (
     new       TEXT,
     revision  INTEGER,
     note      TEXT NOT NULL DEFAULT ''
-) STRICT;
+, state TEXT) STRICT;
 
 CREATE INDEX event_risk ON event (risk_id, id);
 CREATE INDEX event_action ON event (action_id, id) WHERE action_id IS NOT NULL;

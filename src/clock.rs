@@ -44,6 +44,52 @@ impl Clock {
     }
 }
 
+/// A past moment to rebuild the register at: `until` (RFC 3339 UTC, whole seconds; every
+/// event after it is undone) and the day its date-dependent figures are read as of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Moment {
+    pub until: String,
+    pub today: Date,
+}
+
+impl Moment {
+    /// `text` is a date (the end of that day, local time) or an RFC 3339 time, not after
+    /// `now`'s day.
+    pub fn parse(flag: &str, text: &str, now: &Clock) -> Result<Moment> {
+        let tz = local_time_zone();
+        let moment = if let Ok(date) = text.trim().parse::<Date>() {
+            let next = date
+                .tomorrow()
+                .and_then(|d| {
+                    d.to_datetime(jiff::civil::Time::midnight())
+                        .to_zoned_datetime(tz.clone())
+                })
+                .map_err(|e| Error::Usage(format!("{flag} {text}: {e}")))?;
+            let last = next.timestamp() - jiff::SignedDuration::from_secs(1);
+            Moment {
+                until: validate::format_timestamp(last),
+                today: date,
+            }
+        } else if let Ok(ts) = text.trim().parse::<Timestamp>() {
+            Moment {
+                until: validate::format_timestamp(ts),
+                today: ts.to_zoned_datetime(tz).date(),
+            }
+        } else {
+            return Err(Error::Usage(format!(
+                "{flag} {text:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 time (2026-11-24T09:00:00Z)"
+            )));
+        };
+        if moment.today > now.today {
+            return Err(Error::Usage(format!(
+                "{flag} {text} is in the future (today is {}); leave it out for the register as it is now",
+                now.today
+            )));
+        }
+        Ok(moment)
+    }
+}
+
 /// The local time zone: `$TZ` when set (jiff follows POSIX), else `/etc/localtime` read as
 /// a TZif file. Reading the file directly skips `TimeZone::system`'s search of the whole
 /// zoneinfo directory for the zone's name, which costs about a millisecond per command and

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod budgets;
 pub mod chance;
+pub mod changes;
 pub mod detail;
 pub mod estimates;
 pub mod figures;
@@ -11,6 +12,8 @@ pub mod incidents;
 pub mod lifecycle;
 pub mod merge;
 pub mod portfolio;
+pub mod rebuild;
+pub mod trend;
 pub mod validate;
 
 use std::fmt;

@@ -7,6 +7,7 @@
 //! between, whatever the busy timeout.
 
 mod actions;
+mod asof;
 mod catalog;
 mod filter;
 mod history;

@@ -163,6 +163,10 @@ pub(crate) enum Command {
     Show {
         /// The risk's id
         id: String,
+        /// The register as it stood then, rebuilt from the history: a date (the end of that
+        /// day) or an RFC 3339 time
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
     },
     /// Change fields of a risk
     Edit(EditArgs),
@@ -185,6 +189,15 @@ pub(crate) enum Command {
     Action(ActionCommand),
     /// The change history, newest first
     History(HistoryArgs),
+    /// What changed between two dates: the agenda of the weekly review
+    Changes(ChangesArgs),
+    /// Week by week: active risks by band, open and overdue actions, bad minutes used and
+    /// the chance of missing the SLO
+    Trend {
+        /// How many weeks, ending today
+        #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u16).range(1..=520))]
+        weeks: u16,
+    },
     /// Manage teams (who owns risks)
     #[command(subcommand)]
     Team(TeamCommand),
@@ -196,7 +209,12 @@ pub(crate) enum Command {
     /// Import risks from CSV or JSON (all or nothing)
     Import(ImportArgs),
     /// The register in one page: totals, error budget, top risks, milestone burn-down
-    Report,
+    Report {
+        /// The register as it stood then, rebuilt from the history: a date (the end of that
+        /// day) or an RFC 3339 time
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
     /// Policy gate for cron and CI: exit 1 and the violations, 0 when all rules hold
     Check,
     /// Record incidents, link them to risks, list them
@@ -214,6 +232,10 @@ pub(crate) enum Command {
         /// where it has none)
         #[arg(long)]
         target: bool,
+        /// The register as it stood then, rebuilt from the history: a date (the end of that
+        /// day) or an RFC 3339 time
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
     },
     /// Read or change the register's settings (bands, review cadence, SLO)
     #[command(subcommand)]
@@ -429,6 +451,32 @@ pub(crate) struct ListArgs {
     /// Include closed and mitigated risks
     #[arg(long)]
     pub all: bool,
+    /// The register as it stood then, rebuilt from the history: a date (the end of that
+    /// day) or an RFC 3339 time
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ChangesArgs {
+    /// Only changes to these risks (see Queries; every status is searched)
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// The first day of the window [default: 7 days before --until]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<String>,
+    /// The end of the window: a date (its end) or an RFC 3339 time [default: now]
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Group the agenda by team
+    #[arg(long = "by", value_enum, value_name = "GROUPING", action = clap::ArgAction::Set)]
+    pub by: Option<ChangesBy>,
+}
+
+/// How `changes` groups its agenda.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ChangesBy {
+    Team,
 }
 
 #[derive(Args, Debug)]

@@ -3,6 +3,7 @@
 pub(super) mod action;
 mod bulk;
 pub(super) mod catalog;
+pub(super) mod changes;
 pub(super) mod config;
 pub(super) mod db;
 pub(super) mod history;

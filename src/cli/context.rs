@@ -89,6 +89,34 @@ impl Ctx {
         }
     }
 
+    /// The register to read: as it is, or with `as_of` as it stood then (rebuilt from the
+    /// history, in memory, with `events_of`'s history for `show`), and the day its
+    /// date-dependent figures are read as of. What the history cannot rebuild is a warning.
+    pub(super) fn open_as_of(
+        &self,
+        as_of: Option<&str>,
+        events_of: Option<i64>,
+    ) -> Result<(Store, jiff::civil::Date)> {
+        let store = self.open_existing()?;
+        let Some(text) = as_of else {
+            return Ok((store, self.clock.today));
+        };
+        let moment = clock::Moment::parse("--as-of", text, &self.clock)?;
+        let rebuild = store.rebuild(&moment.until)?;
+        for gap in &rebuild.gaps {
+            let what = match gap.action {
+                Some(a) => format!("action {a} of risk {}", gap.risk),
+                None => format!("risk {}", gap.risk),
+            };
+            crate::cli::output::warn(&format!(
+                "cannot rebuild {what} as of {}: {} (event at {})",
+                moment.until, gap.reason, gap.at
+            ));
+        }
+        let rebuilt = store.as_of(&rebuild, &moment.until, moment.today, events_of)?;
+        Ok((rebuilt, moment.today))
+    }
+
     /// Opens the register to change it, creating it (and the default directory, 0700).
     pub(super) fn open_for_write(&self) -> Result<Store> {
         if self.db_is_default

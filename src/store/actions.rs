@@ -11,6 +11,7 @@ use crate::domain::actions::{
     Action, ActionField, ActionFields, ActionKind, ActionPatch, ActionStatus,
 };
 use crate::domain::portfolio::ActionTeamLine;
+use crate::domain::rebuild::{ActionState, Kept};
 use crate::domain::{EventKind, FieldError};
 use crate::error::{Error, Result};
 use crate::query::{ActionSpec, ActionTermKind, ActionText};
@@ -359,6 +360,7 @@ impl Tx<'_> {
             &self.tx,
             self.stamp,
             &NewEvent {
+                state: None,
                 risk_id: fields.risk,
                 action_id: Some(id),
                 kind: EventKind::Create,
@@ -445,6 +447,7 @@ impl Tx<'_> {
                 &self.tx,
                 self.stamp,
                 &NewEvent {
+                    state: None,
                     risk_id: current.fields.risk,
                     action_id: Some(id),
                     kind: if *field == ActionField::Status {
@@ -479,10 +482,12 @@ impl Tx<'_> {
             });
         }
         self.tx.execute("DELETE FROM action WHERE id = ?1", [id])?;
+        let kept = Kept::of_action(&ActionState::of(&current)).to_json();
         record(
             &self.tx,
             self.stamp,
             &NewEvent {
+                state: Some(&kept),
                 risk_id: current.fields.risk,
                 action_id: Some(id),
                 kind: EventKind::Delete,
@@ -543,6 +548,7 @@ impl Tx<'_> {
             &self.tx,
             self.stamp,
             &NewEvent {
+                state: None,
                 risk_id: risk,
                 action_id: None,
                 kind: EventKind::Comment,

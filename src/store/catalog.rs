@@ -27,7 +27,7 @@ pub struct NameCache {
     milestones: HashMap<String, (i64, String)>,
 }
 
-fn fold(name: &str) -> Cow<'_, str> {
+pub(super) fn fold(name: &str) -> Cow<'_, str> {
     if name.bytes().any(|b| b.is_ascii_uppercase()) {
         Cow::Owned(name.to_ascii_lowercase())
     } else {

@@ -18,12 +18,15 @@ pub(super) struct NewEvent<'a> {
     pub new: Option<&'a str>,
     pub revision: Option<i64>,
     pub note: &'a str,
+    /// What a delete keeps of the risk or action it deleted (JSON), so the register can be
+    /// rebuilt as of any moment.
+    pub state: Option<&'a str>,
 }
 
 pub(super) fn record(conn: &Connection, stamp: &Stamp, e: &NewEvent<'_>) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO event (risk_id, action_id, at, actor, kind, field, old, new, revision, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO event (risk_id, action_id, at, actor, kind, field, old, new, revision, note, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         e.risk_id,
@@ -35,7 +38,8 @@ pub(super) fn record(conn: &Connection, stamp: &Stamp, e: &NewEvent<'_>) -> Resu
         e.old,
         e.new,
         e.revision,
-        e.note
+        e.note,
+        e.state
     ])?;
     Ok(())
 }
@@ -85,23 +89,29 @@ impl Store {
         let mut rows = stmt.query(params_from_iter(params))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let kind: String = r.get(4)?;
-            out.push(Event {
-                id: r.get(0)?,
-                risk_id: r.get(1)?,
-                at: r.get(2)?,
-                actor: r.get(3)?,
-                kind: EventKind::parse(&kind).ok_or_else(|| Error::Corrupt {
-                    message: format!("history holds an unknown event kind {kind:?}"),
-                })?,
-                field: r.get(5)?,
-                old: r.get(6)?,
-                new: r.get(7)?,
-                revision: r.get(8)?,
-                note: r.get(9)?,
-                action_id: r.get(10)?,
-            });
+            out.push(event_from_row(r)?);
         }
         Ok(out)
     }
+}
+
+/// An event from a row whose first eleven columns are id, risk_id, at, actor, kind, field,
+/// old, new, revision, note, action_id.
+pub(super) fn event_from_row(r: &rusqlite::Row<'_>) -> Result<Event> {
+    let kind: String = r.get(4)?;
+    Ok(Event {
+        id: r.get(0)?,
+        risk_id: r.get(1)?,
+        at: r.get(2)?,
+        actor: r.get(3)?,
+        kind: EventKind::parse(&kind).ok_or_else(|| Error::Corrupt {
+            message: format!("history holds an unknown event kind {kind:?}"),
+        })?,
+        field: r.get(5)?,
+        old: r.get(6)?,
+        new: r.get(7)?,
+        revision: r.get(8)?,
+        note: r.get(9)?,
+        action_id: r.get(10)?,
+    })
 }

@@ -14,9 +14,9 @@ use crate::error::{Error, Result};
 /// "RREG".
 pub const APPLICATION_ID: i32 = 0x5252_4547;
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i32 = 6;
+pub const SCHEMA_VERSION: i32 = 7;
 
-const SCHEMA: &str = include_str!("../../schema.sql");
+pub(super) const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// Upgrade steps: `UPGRADES[n]` takes a file from version `n + 1` to `n + 2`.
 const UPGRADES: [&str; (SCHEMA_VERSION - 1) as usize] = [
@@ -25,6 +25,7 @@ const UPGRADES: [&str; (SCHEMA_VERSION - 1) as usize] = [
     include_str!("upgrade-v4.sql"),
     include_str!("upgrade-v5.sql"),
     include_str!("upgrade-v6.sql"),
+    include_str!("upgrade-v7.sql"),
 ];
 
 fn header(conn: &Connection) -> rusqlite::Result<(i32, i32, i64)> {

@@ -11,6 +11,7 @@ use super::{Store, Tx};
 use crate::domain::detail::RiskRecord;
 use crate::domain::estimates::ESTIMATE_FIELDS;
 use crate::domain::lifecycle::{self, Rules};
+use crate::domain::rebuild::{Kept, RiskState};
 use crate::domain::{
     ActionTally, Amount, Estimates, EventKind, Field, FieldChange, Impact, Likelihood, Link, Risk,
     RiskFields, RiskPatch, Status,
@@ -79,7 +80,7 @@ fn estimates_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Estimates> {
 
 /// The estimate ranges of a risk as stored: `ettr=20..60;target_users=5..10`, each a field's
 /// name and its exact ends, in [`ESTIMATE_FIELDS`] order.
-fn ranges_text(f: &RiskFields) -> String {
+pub(super) fn ranges_text(f: &RiskFields) -> String {
     ESTIMATE_FIELDS
         .iter()
         .filter_map(|field| {
@@ -108,7 +109,7 @@ fn apply_ranges(fields: &mut RiskFields, text: &str, col: usize) -> rusqlite::Re
 }
 
 /// The eight estimate values in column order (now, then target), for binding.
-fn estimate_values(f: &RiskFields) -> [Option<f64>; 8] {
+pub(super) fn estimate_values(f: &RiskFields) -> [Option<f64>; 8] {
     let v = |a: Option<Amount>| a.map(Amount::get);
     let (e, t) = (&f.estimates, &f.target);
     [
@@ -458,6 +459,7 @@ impl Tx<'_> {
             &self.tx,
             self.stamp,
             &NewEvent {
+                state: None,
                 risk_id: id,
                 action_id: None,
                 kind,
@@ -571,6 +573,7 @@ impl Tx<'_> {
                 &self.tx,
                 self.stamp,
                 &NewEvent {
+                    state: None,
                     risk_id: id,
                     action_id: None,
                     kind: if change.field == Field::Status {
@@ -605,6 +608,7 @@ impl Tx<'_> {
             &self.tx,
             self.stamp,
             &NewEvent {
+                state: None,
                 risk_id: id,
                 action_id: None,
                 kind: EventKind::Review,
@@ -626,10 +630,12 @@ impl Tx<'_> {
             self.delete_action(action, None, note)?;
         }
         self.tx.execute("DELETE FROM risk WHERE id = ?1", [id])?;
+        let kept = Kept::of_risk(&RiskState::of(&current)).to_json();
         record(
             &self.tx,
             self.stamp,
             &NewEvent {
+                state: Some(&kept),
                 risk_id: id,
                 action_id: None,
                 kind: EventKind::Delete,

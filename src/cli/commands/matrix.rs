@@ -42,14 +42,20 @@ fn level_pairs() -> Result<Vec<(Likelihood, Impact)>> {
     Ok(out)
 }
 
-pub(crate) fn matrix(ctx: &Ctx, query: &[String], all: bool, target: bool) -> Result<()> {
+pub(crate) fn matrix(
+    ctx: &Ctx,
+    query: &[String],
+    all: bool,
+    target: bool,
+    as_of: Option<&str>,
+) -> Result<()> {
     let spec = ListSpec {
         query: Query::parse_args(query)?,
         all,
         ..ListSpec::default()
     };
-    let store = ctx.open_existing()?;
-    let counts = store.matrix(&spec, ctx.clock.today, target)?;
+    let (store, today) = ctx.open_as_of(as_of, None)?;
+    let counts = store.matrix(&spec, today, target)?;
     let bands = store.settings().bands;
     let count =
         |l: Likelihood, i: Impact| counts[usize::from(l.get() - 1)][usize::from(i.get() - 1)];

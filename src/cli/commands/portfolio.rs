@@ -13,13 +13,13 @@ use crate::io::table::{Cell, Column, Table};
 use crate::scoring::Band;
 use crate::text::sanitize;
 
-fn build(ctx: &Ctx) -> Result<(Report, Vec<Violation>)> {
-    let store = ctx.open_existing()?;
-    crate::ops::portfolio(&store, ctx.clock.today)
+fn build(ctx: &Ctx, as_of: Option<&str>) -> Result<(Report, Vec<Violation>)> {
+    let (store, today) = ctx.open_as_of(as_of, None)?;
+    crate::ops::portfolio(&store, today)
 }
 
-pub(crate) fn report(ctx: &Ctx) -> Result<()> {
-    let (report, _) = build(ctx)?;
+pub(crate) fn report(ctx: &Ctx, as_of: Option<&str>) -> Result<()> {
+    let (report, _) = build(ctx, as_of)?;
     match ctx.format() {
         Format::Json | Format::Ndjson => emit_one(ctx, &report, String::new),
         Format::Md => {
@@ -40,7 +40,7 @@ pub(crate) fn report(ctx: &Ctx) -> Result<()> {
 }
 
 pub(crate) fn check(ctx: &Ctx) -> Result<()> {
-    let (_, violations) = build(ctx)?;
+    let (_, violations) = build(ctx, None)?;
     let mut out = Out::new();
     match ctx.format() {
         Format::Json | Format::Ndjson => {

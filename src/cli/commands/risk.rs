@@ -262,8 +262,7 @@ pub(crate) fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
         sort: sort_key(args.sort),
         limit: args.limit,
     };
-    let store = ctx.open_existing()?;
-    let today = ctx.clock.today;
+    let (store, today) = ctx.open_as_of(args.as_of.as_deref(), None)?;
     if let Some(format) = risk_format(ctx.format()) {
         let mut out = Out::raw_text(ctx);
         let mut writer = RiskWriter::new(format, out.writer(), false).map_err(Out::error)?;
@@ -349,9 +348,9 @@ fn risk_row(r: &Risk, today: jiff::civil::Date) -> Vec<Cell> {
     ]
 }
 
-pub(crate) fn show(ctx: &Ctx, id: &str) -> Result<()> {
+pub(crate) fn show(ctx: &Ctx, id: &str, as_of: Option<&str>) -> Result<()> {
     let id = parse_id(id)?;
-    let store = ctx.open_existing()?;
+    let (store, today) = ctx.open_as_of(as_of, Some(id))?;
     let risk = store.risk(id)?;
     if let Some(format @ (crate::io::ExportFormat::Csv | crate::io::ExportFormat::Markdown)) =
         risk_format(ctx.format())
@@ -363,7 +362,7 @@ pub(crate) fn show(ctx: &Ctx, id: &str) -> Result<()> {
         return out.finish();
     }
     let record = store.risk_record(id, 5, 3)?;
-    let detail = record.detail(store.settings(), ctx.clock.today);
+    let detail = record.detail(store.settings(), today);
     emit_one(ctx, &risk, || page(&detail, ctx.color))
 }
 

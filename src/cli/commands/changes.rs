@@ -1,0 +1,331 @@
+//! `riskreg changes [--since DATE] [--until DATE] [QUERY…] [--by team]`: the agenda of the
+//! weekly review, from the register rebuilt at both ends of the window.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::super::args::{ChangesArgs, Format};
+use super::super::context::Ctx;
+use super::super::output::{Out, emit_one};
+use super::super::table;
+use crate::clock::Moment;
+use crate::domain::changes::{Change, GROUPS, Window, changes as agenda};
+use crate::domain::figures;
+use crate::domain::validate;
+use crate::error::{Error, Result};
+use crate::io::markdown::escape_cell;
+use crate::io::table::{Cell, Column, Table};
+use crate::query::{ListSpec, Query};
+use crate::store::Store;
+use crate::text::sanitize_line;
+
+#[derive(Serialize)]
+struct Agenda {
+    schema_version: u32,
+    since: String,
+    until: String,
+    budget: BudgetMove,
+    changes: Vec<Change>,
+}
+
+#[derive(Serialize)]
+struct BudgetMove {
+    budget_minutes: f64,
+    then_minutes: f64,
+    now_minutes: f64,
+}
+
+pub(crate) fn changes(ctx: &Ctx, args: &ChangesArgs) -> Result<()> {
+    if ctx.format() == Format::Csv || ctx.format() == Format::Ndjson {
+        return Err(Error::Usage(
+            "changes prints table, md or json; `riskreg history --since DATE` lists the raw events"
+                .into(),
+        ));
+    }
+    let store = ctx.open_existing()?;
+    let end = match &args.until {
+        Some(t) => Moment::parse("--until", t, &ctx.clock)?,
+        None => Moment {
+            until: ctx.clock.now.clone(),
+            today: ctx.clock.today,
+        },
+    };
+    let since = match &args.since {
+        Some(d) => validate::date("since", d)?,
+        None => end.today.saturating_sub(jiff::Span::new().days(7)),
+    };
+    let eve = since
+        .yesterday()
+        .map_err(|e| Error::Usage(format!("--since {since}: {e}")))?;
+    let start = Moment::parse("--since", &eve.to_string(), &ctx.clock)?;
+    if start.until >= end.until {
+        return Err(Error::Usage(format!(
+            "--since {since} is not before --until {}; the window needs at least a day",
+            end.today
+        )));
+    }
+    let before = store.rebuild(&start.until)?;
+    let after = store.rebuild(&end.until)?;
+    let mut warned = HashSet::new();
+    for gap in before.gaps.iter().chain(&after.gaps) {
+        if warned.insert((gap.risk, gap.action, gap.at.clone())) {
+            warn_gap(gap);
+        }
+    }
+    let then = store.as_of(&before, &start.until, start.today, None)?;
+    let now = store.as_of(&after, &end.until, end.today, None)?;
+    let keep = if args.query.is_empty() {
+        None
+    } else {
+        let spec = ListSpec {
+            query: Query::parse_args(&args.query)?,
+            all: true,
+            ..ListSpec::default()
+        };
+        let mut ids = HashSet::new();
+        for (s, day) in [(&then, start.today), (&now, end.today)] {
+            s.for_each_risk(&spec, day, |r| {
+                ids.insert(r.id);
+                Ok(())
+            })?;
+        }
+        Some(ids)
+    };
+    let keep_fn = |id: i64| keep.as_ref().is_none_or(|k| k.contains(&id));
+    let dues: HashMap<String, jiff::civil::Date> = store
+        .milestones(end.today)?
+        .into_iter()
+        .filter_map(|m| m.due.map(|d| (m.name.to_lowercase(), d)))
+        .collect();
+    let items = agenda(
+        &Window {
+            before: &before,
+            after: &after,
+            since,
+            until: end.today,
+        },
+        &store.settings().bands,
+        &store.incidents(None)?,
+        &keep_fn,
+        &|name: &str| dues.get(&name.to_lowercase()).copied(),
+    );
+    let used = |s: &Store, day| -> Result<(f64, f64)> {
+        let (report, _) = crate::ops::portfolio(s, day)?;
+        Ok((report.budget.budget_minutes, report.budget.used_minutes))
+    };
+    let (budget_minutes, then_minutes) = used(&then, start.today)?;
+    let (_, now_minutes) = used(&now, end.today)?;
+    let doc = Agenda {
+        schema_version: 1,
+        since: since.to_string(),
+        until: end.today.to_string(),
+        budget: BudgetMove {
+            budget_minutes,
+            then_minutes,
+            now_minutes,
+        },
+        changes: items,
+    };
+    match ctx.format() {
+        Format::Json | Format::Ndjson => emit_one(ctx, &doc, String::new),
+        format => {
+            let mut out = Out::new();
+            out.write_str(&render(&doc, args.by.is_some(), format == Format::Md))?;
+            out.finish()
+        }
+    }
+}
+
+/// The agenda as text or Markdown: one section per group (per team first with `by_team`).
+fn render(doc: &Agenda, by_team: bool, md: bool) -> String {
+    let text = |s: &str| {
+        if md {
+            escape_cell(s)
+        } else {
+            sanitize_line(s).into_owned()
+        }
+    };
+    let mut page = String::new();
+    let title = format!("Changes from {} to {}", doc.since, doc.until);
+    let b = &doc.budget;
+    let budget = format!(
+        "Bad minutes a year: {} then, {} now ({}), of a budget of {}.",
+        figures::minutes(b.then_minutes),
+        figures::minutes(b.now_minutes),
+        signed(b.now_minutes - b.then_minutes),
+        figures::minutes(b.budget_minutes)
+    );
+    if md {
+        page.push_str(&format!("## {title}\n\n{budget}\n"));
+    } else {
+        page.push_str(&format!("{title}\n{budget}\n"));
+    }
+    if doc.changes.is_empty() {
+        page.push_str("\nNothing changed.\n");
+        return page;
+    }
+    let mut teams: BTreeMap<String, Vec<&Change>> = BTreeMap::new();
+    for c in &doc.changes {
+        let key = if by_team {
+            c.team.clone().unwrap_or_else(|| "(no team)".into())
+        } else {
+            String::new()
+        };
+        teams.entry(key).or_default().push(c);
+    }
+    for (team, items) in &teams {
+        if by_team {
+            page.push_str(&if md {
+                format!("\n### Team {}\n", text(team))
+            } else {
+                format!("\nTeam {}\n", text(team))
+            });
+        }
+        for (key, heading) in GROUPS {
+            let group: Vec<&&Change> = items.iter().filter(|c| c.group == key).collect();
+            if group.is_empty() {
+                continue;
+            }
+            let hashes = if by_team { "####" } else { "###" };
+            page.push_str(&if md {
+                format!("\n{hashes} {heading} ({})\n\n", group.len())
+            } else {
+                format!("\n{heading} ({})\n", group.len())
+            });
+            for c in group {
+                let mut who = String::new();
+                if let Some(a) = c.action {
+                    who.push_str(&format!("action {a} "));
+                }
+                if let Some(i) = c.incident {
+                    who.push_str(&format!("incident {i} "));
+                }
+                if let Some(r) = c.risk {
+                    who.push_str(&format!("risk {r}"));
+                }
+                let team = match (&c.team, by_team) {
+                    (Some(t), false) => format!(" [{}]", text(t)),
+                    _ => String::new(),
+                };
+                let line = format!(
+                    "{}: {}{team} — {}",
+                    who.trim_end(),
+                    text(&c.title),
+                    text(&c.what)
+                );
+                page.push_str(&if md {
+                    format!("- {line}\n")
+                } else {
+                    format!("  {line}\n")
+                });
+            }
+        }
+    }
+    page
+}
+
+/// `riskreg trend [--weeks N]`: the register's figures at the end of each of the last N
+/// weeks (the newest ends today), oldest first.
+pub(crate) fn trend(ctx: &Ctx, weeks: u16) -> Result<()> {
+    let store = ctx.open_existing()?;
+    let mut moments = Vec::new();
+    let mut days = Vec::new();
+    for k in 0..i64::from(weeks) {
+        let day = ctx
+            .clock
+            .today
+            .saturating_sub(jiff::Span::new().days(7 * k));
+        let m = Moment::parse("--weeks", &day.to_string(), &ctx.clock)?;
+        moments.push(m.until);
+        days.push(day);
+    }
+    let milestones = store.milestones(ctx.clock.today)?;
+    let mut rows = Vec::new();
+    store.walk_back(&moments, |k, register| {
+        if k + 1 == moments.len() {
+            for gap in &register.gaps {
+                warn_gap(gap);
+            }
+        }
+        rows.push(crate::domain::trend::week(
+            register,
+            days[k],
+            store.settings(),
+            &milestones,
+        ));
+        Ok(())
+    })?;
+    rows.reverse();
+    match ctx.format() {
+        Format::Json | Format::Ndjson => emit_one(
+            ctx,
+            &serde_json::json!({ "schema_version": 1, "weeks": rows }),
+            String::new,
+        ),
+        Format::Csv => {
+            let mut out = Out::raw_text(ctx);
+            let mut w = csv::Writer::from_writer(out.writer());
+            for r in &rows {
+                w.serialize(r).map_err(|e| Error::Internal(e.to_string()))?;
+            }
+            w.flush().map_err(Out::error)?;
+            drop(w);
+            out.finish()
+        }
+        Format::Table | Format::Md => {
+            let mut t = Table::new(vec![
+                Column::left("WEEK ENDING", 0, 0),
+                Column::right("ACTIVE"),
+                Column::right("CRIT"),
+                Column::right("HIGH"),
+                Column::right("MED"),
+                Column::right("LOW"),
+                Column::right("ACTIONS"),
+                Column::right("OVERDUE"),
+                Column::right("BM/YR"),
+                Column::right("BUDGET"),
+                Column::right("MISS"),
+            ]);
+            for r in &rows {
+                t.push(vec![
+                    Cell::plain(r.week_ending),
+                    Cell::plain(r.active),
+                    Cell::plain(r.critical),
+                    Cell::plain(r.high),
+                    Cell::plain(r.medium),
+                    Cell::plain(r.low),
+                    Cell::plain(r.actions_open),
+                    Cell::plain(r.actions_overdue),
+                    Cell::plain(figures::minutes(r.bad_minutes)),
+                    Cell::plain(figures::minutes(r.budget_minutes)),
+                    Cell::plain(figures::chance(r.miss_probability)),
+                ]);
+            }
+            let mut out = Out::new();
+            out.write_str(&table::render(&t, ctx.width, ctx.color))?;
+            out.finish()
+        }
+    }
+}
+
+fn signed(v: f64) -> String {
+    if v > 0.0 {
+        format!("+{}", figures::minutes(v))
+    } else {
+        figures::minutes(v)
+    }
+}
+
+/// One line on stderr for what the history cannot rebuild.
+fn warn_gap(gap: &crate::domain::rebuild::Gap) {
+    super::super::output::warn(&format!(
+        "cannot rebuild risk {}{}: {} (event at {})",
+        gap.risk,
+        gap.action
+            .map(|a| format!(" action {a}"))
+            .unwrap_or_default(),
+        gap.reason,
+        gap.at
+    ));
+}
