@@ -53,27 +53,28 @@ pub struct Moment {
 }
 
 impl Moment {
+    /// The last second of `date` in the local time zone.
+    pub fn end_of(date: Date) -> std::result::Result<Moment, jiff::Error> {
+        let next = date
+            .tomorrow()?
+            .to_datetime(jiff::civil::Time::midnight())
+            .to_zoned_datetime(local_time_zone())?;
+        let last = next.timestamp() - jiff::SignedDuration::from_secs(1);
+        Ok(Moment {
+            until: validate::format_timestamp(last),
+            today: date,
+        })
+    }
+
     /// `text` is a date (the end of that day, local time) or an RFC 3339 time, not after
     /// `now`'s day.
     pub fn parse(flag: &str, text: &str, now: &Clock) -> Result<Moment> {
-        let tz = local_time_zone();
         let moment = if let Ok(date) = text.trim().parse::<Date>() {
-            let next = date
-                .tomorrow()
-                .and_then(|d| {
-                    d.to_datetime(jiff::civil::Time::midnight())
-                        .to_zoned_datetime(tz.clone())
-                })
-                .map_err(|e| Error::Usage(format!("{flag} {text}: {e}")))?;
-            let last = next.timestamp() - jiff::SignedDuration::from_secs(1);
-            Moment {
-                until: validate::format_timestamp(last),
-                today: date,
-            }
+            Moment::end_of(date).map_err(|e| Error::Usage(format!("{flag} {text}: {e}")))?
         } else if let Ok(ts) = text.trim().parse::<Timestamp>() {
             Moment {
                 until: validate::format_timestamp(ts),
-                today: ts.to_zoned_datetime(tz).date(),
+                today: ts.to_zoned_datetime(local_time_zone()).date(),
             }
         } else {
             return Err(Error::Usage(format!(

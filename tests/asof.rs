@@ -602,8 +602,19 @@ fn trend_shows_each_week_as_it_stood() {
     assert!(csv.starts_with("week_ending,active,critical,high,medium,low,actions_open,actions_overdue,bad_minutes,budget_minutes,miss_probability\n"), "{csv}");
     assert_eq!(csv.lines().count(), 3, "{csv}");
     let table = ok(&reg, now, &["trend", "--weeks", "2"]);
+    assert!(table.contains("WEEK") && table.contains("MISS"), "{table}");
+    // At 80 columns the dates stay; an optional column goes first.
+    let narrow = reg
+        .cmd()
+        .env("RISKREG_NOW", now)
+        .env("COLUMNS", "80")
+        .args(["trend", "--weeks", "2"])
+        .output()
+        .unwrap();
+    let narrow = String::from_utf8(narrow.stdout).unwrap();
     assert!(
-        table.contains("WEEK ENDING") && table.contains("MISS"),
-        "{table}"
+        narrow.contains("2026-11-24") && narrow.contains("MISS"),
+        "{narrow}"
     );
+    assert!(narrow.lines().all(|l| l.chars().count() <= 80), "{narrow}");
 }

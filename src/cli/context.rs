@@ -103,16 +103,7 @@ impl Ctx {
         };
         let moment = clock::Moment::parse("--as-of", text, &self.clock)?;
         let rebuild = store.rebuild(&moment.until)?;
-        for gap in &rebuild.gaps {
-            let what = match gap.action {
-                Some(a) => format!("action {a} of risk {}", gap.risk),
-                None => format!("risk {}", gap.risk),
-            };
-            crate::cli::output::warn(&format!(
-                "cannot rebuild {what} as of {}: {} (event at {})",
-                moment.until, gap.reason, gap.at
-            ));
-        }
+        warn_gaps(&rebuild.gaps);
         let rebuilt = store.as_of(&rebuild, &moment.until, moment.today, events_of)?;
         Ok((rebuilt, moment.today))
     }
@@ -136,5 +127,19 @@ impl Ctx {
             actor: clock::actor(),
             clock: self.clock.clone(),
         }
+    }
+}
+
+/// One line on stderr for each thing the history cannot rebuild.
+pub(super) fn warn_gaps(gaps: &[crate::domain::rebuild::Gap]) {
+    for gap in gaps {
+        let what = match gap.action {
+            Some(a) => format!("action {a} of risk {}", gap.risk),
+            None => format!("risk {}", gap.risk),
+        };
+        crate::cli::output::warn(&format!(
+            "cannot rebuild {what}: {} (event at {})",
+            gap.reason, gap.at
+        ));
     }
 }

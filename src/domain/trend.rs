@@ -30,13 +30,18 @@ pub struct Week {
     pub miss_probability: f64,
 }
 
+/// Each milestone's due date, by its name in lower case.
+pub fn due_dates(milestones: &[Milestone]) -> HashMap<String, Date> {
+    milestones
+        .iter()
+        .filter_map(|m| m.due.map(|d| (m.name.to_lowercase(), d)))
+        .collect()
+}
+
 /// The figures of the register `r` as of the end of `day`. Milestones (due dates) are as
 /// they are today.
 pub fn week(r: &Rebuild, day: Date, settings: &Settings, milestones: &[Milestone]) -> Week {
-    let dues: HashMap<String, Date> = milestones
-        .iter()
-        .filter_map(|m| m.due.map(|d| (m.name.to_lowercase(), d)))
-        .collect();
+    let dues = due_dates(milestones);
     let due_of = |name: &Option<String>| {
         name.as_ref()
             .and_then(|n| dues.get(&n.to_lowercase()).copied())

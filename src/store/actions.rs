@@ -43,6 +43,46 @@ fn date_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Option<Date>> {
     }
 }
 
+/// An action's row as the table holds it: what a new action and a rebuilt register insert.
+pub(super) struct ActionRow<'a> {
+    /// `None`: the next id.
+    pub id: Option<i64>,
+    pub fields: &'a ActionFields,
+    pub team: Option<i64>,
+    pub milestone: Option<i64>,
+    /// Its own due date, else its milestone's.
+    pub effective_due: Option<Date>,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+    pub revision: i64,
+}
+
+pub(super) fn insert_action_row(conn: &Connection, row: &ActionRow<'_>) -> rusqlite::Result<usize> {
+    let f = row.fields;
+    conn.prepare_cached(
+        "INSERT INTO action (id, risk_id, title, status, owner, team_id, milestone_id, due, effective_due,
+             link, kind, incident_id, created_at, updated_at, revision)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?
+    .execute(params![
+        row.id,
+        f.risk,
+        f.title,
+        f.status.as_str(),
+        f.owner,
+        row.team,
+        row.milestone,
+        f.due.map(|d| d.to_string()),
+        row.effective_due.map(|d| d.to_string()),
+        f.link,
+        f.kind.as_str(),
+        f.incident,
+        row.created_at,
+        row.updated_at,
+        row.revision,
+    ])
+}
+
 fn action_from_row(row: &Row<'_>) -> rusqlite::Result<Action> {
     let status: String = row.get(4)?;
     let kind: String = row.get(11)?;
@@ -334,27 +374,19 @@ impl Tx<'_> {
         }
         let (team, milestone, effective_due) = self.action_refs(&fields)?;
         let now = self.stamp.clock.now.clone();
-        self.tx
-            .prepare_cached(
-                "INSERT INTO action (id, risk_id, title, status, owner, team_id, milestone_id, due, effective_due,
-                     link, kind, incident_id, created_at, updated_at, revision)
-                 VALUES (?13, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, 1)",
-            )?
-            .execute(params![
-                fields.risk,
-                fields.title,
-                fields.status.as_str(),
-                fields.owner,
+        insert_action_row(
+            &self.tx,
+            &ActionRow {
+                id,
+                fields: &fields,
                 team,
                 milestone,
-                fields.due.map(|d| d.to_string()),
-                effective_due.map(|d| d.to_string()),
-                fields.link,
-                fields.kind.as_str(),
-                fields.incident,
-                now,
-                id,
-            ])?;
+                effective_due,
+                created_at: &now,
+                updated_at: &now,
+                revision: 1,
+            },
+        )?;
         let id = self.tx.last_insert_rowid();
         record(
             &self.tx,

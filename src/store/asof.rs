@@ -6,14 +6,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 use rusqlite::types::Value;
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::{Connection, params_from_iter};
 
+use super::actions::{ActionRow, insert_action_row};
 use super::catalog::fold;
 use super::history::event_from_row;
-use super::risks::{estimate_values, ranges_text};
+use super::risks::{RiskRow, insert_risk_row};
 use super::{Store, migrate};
+use crate::domain::Event;
 use crate::domain::rebuild::{ActionState, Rebuild, RiskState};
-use crate::domain::{Event, Impact, Likelihood};
 use crate::error::Result;
 use crate::query::{ActionSpec, ListSpec};
 
@@ -117,6 +118,8 @@ impl Store {
         events_of: Option<i64>,
     ) -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
+        // A throwaway register: no rollback journal to copy every page into.
+        conn.pragma_update(None, "journal_mode", "OFF")?;
         conn.execute_batch(migrate::SCHEMA)?;
         conn.pragma_update(None, "user_version", migrate::SCHEMA_VERSION)?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -177,9 +180,17 @@ impl Store {
         for (id, r) in &rebuild.risks {
             insert_risk(&tx, &mut names, *id, r)?;
         }
+        // Each risk's open actions are gathered once at the end, not by the per-row
+        // trigger, which would regroup a risk's actions on every insert.
+        tx.execute_batch("DROP TRIGGER action_counts_insert")?;
         for (id, a) in &rebuild.actions {
             insert_action(&tx, &mut names, *id, a)?;
         }
+        tx.execute_batch(
+            "INSERT INTO risk_actions (risk_id, open_dues, next_due)
+                 SELECT risk_id, group_concat(coalesce(effective_due, '-'), ','), min(effective_due)
+                 FROM action WHERE status = 'todo' OR status = 'doing' GROUP BY risk_id",
+        )?;
         tx.commit()?;
         let mut store = Store {
             conn,
@@ -273,53 +284,20 @@ impl Names {
 }
 
 fn insert_risk(conn: &Connection, names: &mut Names, id: i64, r: &RiskState) -> Result<()> {
-    let f = &r.fields;
-    let team = names.team(conn, f.team.as_deref())?;
-    let milestone = names.milestone(conn, f.milestone.as_deref())?;
-    let est = estimate_values(f);
-    conn.prepare_cached(
-        "INSERT INTO risk (id, title, description, category, service, likelihood, impact, status, team_id,
-             milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
-             due_order, ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
-             target_users_pct, target_ettf_days, links, target_likelihood, target_impact, estimate_ranges)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-             ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
-    )?
-    .execute(params![
-        id,
-        f.title,
-        f.description,
-        f.category,
-        f.service,
-        f.likelihood.get(),
-        f.impact.get(),
-        f.status.as_str(),
-        team,
-        milestone.as_ref().map(|(id, _)| *id),
-        f.owner,
-        f.tags.join(","),
-        f.next_review.map(|d| d.to_string()),
-        f.accepted_until.map(|d| d.to_string()),
-        f.approver,
-        r.created_at,
-        r.updated_at,
-        r.revision,
-        milestone
-            .and_then(|(_, due)| due)
-            .unwrap_or_else(|| "9999-12-31".to_string()),
-        est[0],
-        est[1],
-        est[2],
-        est[3],
-        est[4],
-        est[5],
-        est[6],
-        est[7],
-        f.value_text(crate::domain::Field::Links),
-        f.target_likelihood.map(Likelihood::get),
-        f.target_impact.map(Impact::get),
-        ranges_text(f),
-    ])?;
+    let team = names.team(conn, r.fields.team.as_deref())?;
+    let milestone = names.milestone(conn, r.fields.milestone.as_deref())?;
+    insert_risk_row(
+        conn,
+        &RiskRow {
+            id: Some(id),
+            fields: &r.fields,
+            team,
+            milestone: milestone.map(|(id, _)| id),
+            created_at: &r.created_at,
+            updated_at: &r.updated_at,
+            revision: r.revision,
+        },
+    )?;
     Ok(())
 }
 
@@ -327,31 +305,22 @@ fn insert_action(conn: &Connection, names: &mut Names, id: i64, a: &ActionState)
     let f = &a.fields;
     let team = names.team(conn, f.team.as_deref())?;
     let milestone = names.milestone(conn, f.milestone.as_deref())?;
-    let effective_due = f
-        .due
-        .map(|d| d.to_string())
-        .or_else(|| milestone.as_ref().and_then(|(_, due)| due.clone()));
-    conn.prepare_cached(
-        "INSERT INTO action (id, risk_id, title, status, owner, team_id, milestone_id, due, effective_due,
-             link, kind, incident_id, created_at, updated_at, revision)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-    )?
-    .execute(params![
-        id,
-        f.risk,
-        f.title,
-        f.status.as_str(),
-        f.owner,
-        team,
-        milestone.map(|(id, _)| id),
-        f.due.map(|d| d.to_string()),
-        effective_due,
-        f.link,
-        f.kind.as_str(),
-        f.incident,
-        a.created_at,
-        a.updated_at,
-        a.revision,
-    ])?;
+    let milestone_due = milestone
+        .as_ref()
+        .and_then(|(_, due)| due.as_deref())
+        .and_then(|d| d.parse().ok());
+    insert_action_row(
+        conn,
+        &ActionRow {
+            id: Some(id),
+            fields: f,
+            team,
+            milestone: milestone.map(|(id, _)| id),
+            effective_due: f.due.or(milestone_due),
+            created_at: &a.created_at,
+            updated_at: &a.updated_at,
+            revision: a.revision,
+        },
+    )?;
     Ok(())
 }

@@ -80,7 +80,67 @@ fn estimates_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Estimates> {
 
 /// The estimate ranges of a risk as stored: `ettr=20..60;target_users=5..10`, each a field's
 /// name and its exact ends, in [`ESTIMATE_FIELDS`] order.
-pub(super) fn ranges_text(f: &RiskFields) -> String {
+/// A risk's row as the table holds it: what a new risk and a rebuilt register insert.
+pub(super) struct RiskRow<'a> {
+    /// `None`: the next id.
+    pub id: Option<i64>,
+    pub fields: &'a RiskFields,
+    pub team: Option<i64>,
+    pub milestone: Option<i64>,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+    pub revision: i64,
+}
+
+/// Inserts one risk row; its priority sort key follows its milestone's due date.
+pub(super) fn insert_risk_row(conn: &Connection, row: &RiskRow<'_>) -> rusqlite::Result<usize> {
+    let f = row.fields;
+    let est = estimate_values(f);
+    conn.prepare_cached(
+        "INSERT INTO risk (id, title, description, category, service, likelihood, impact, status, team_id,
+             milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
+             due_order, ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
+             target_users_pct, target_ettf_days, links, target_likelihood, target_impact,
+             estimate_ranges)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+             coalesce((SELECT due FROM milestone WHERE id = ?10), '9999-12-31'),
+             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+    )?
+    .execute(params![
+        row.id,
+        f.title,
+        f.description,
+        f.category,
+        f.service,
+        f.likelihood.get(),
+        f.impact.get(),
+        f.status.as_str(),
+        row.team,
+        row.milestone,
+        f.owner,
+        f.tags.join(","),
+        f.next_review.map(|d| d.to_string()),
+        f.accepted_until.map(|d| d.to_string()),
+        f.approver,
+        row.created_at,
+        row.updated_at,
+        row.revision,
+        est[0],
+        est[1],
+        est[2],
+        est[3],
+        est[4],
+        est[5],
+        est[6],
+        est[7],
+        f.value_text(Field::Links),
+        f.target_likelihood.map(Likelihood::get),
+        f.target_impact.map(Impact::get),
+        ranges_text(f),
+    ])
+}
+
+fn ranges_text(f: &RiskFields) -> String {
     ESTIMATE_FIELDS
         .iter()
         .filter_map(|field| {
@@ -109,7 +169,7 @@ fn apply_ranges(fields: &mut RiskFields, text: &str, col: usize) -> rusqlite::Re
 }
 
 /// The eight estimate values in column order (now, then target), for binding.
-pub(super) fn estimate_values(f: &RiskFields) -> [Option<f64>; 8] {
+fn estimate_values(f: &RiskFields) -> [Option<f64>; 8] {
     let v = |a: Option<Amount>| a.map(Amount::get);
     let (e, t) = (&f.estimates, &f.target);
     [
@@ -411,49 +471,18 @@ impl Tx<'_> {
         fields.team = team.as_ref().map(|(_, n)| n.clone());
         fields.milestone = milestone.as_ref().map(|(_, n)| n.clone());
         let now = self.stamp.clock.now.clone();
-        let est = estimate_values(&fields);
-        self.tx
-            .prepare_cached(
-                "INSERT INTO risk (id, title, description, category, service, likelihood, impact, status, team_id,
-                     milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
-                     due_order, ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
-                     target_users_pct, target_ettf_days, links, target_likelihood, target_impact,
-                     estimate_ranges)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1,
-                     coalesce((SELECT due FROM milestone WHERE id = ?10), '9999-12-31'),
-                     ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
-            )?
-            .execute(params![
-                new.id,
-                fields.title,
-                fields.description,
-                fields.category,
-                fields.service,
-                fields.likelihood.get(),
-                fields.impact.get(),
-                fields.status.as_str(),
-                team.map(|(id, _)| id),
-                milestone.map(|(id, _)| id),
-                fields.owner,
-                fields.tags.join(","),
-                fields.next_review.map(|d| d.to_string()),
-                fields.accepted_until.map(|d| d.to_string()),
-                fields.approver,
-                new.created_at.as_deref().unwrap_or(&now),
-                now,
-                est[0],
-                est[1],
-                est[2],
-                est[3],
-                est[4],
-                est[5],
-                est[6],
-                est[7],
-                fields.value_text(Field::Links),
-                fields.target_likelihood.map(Likelihood::get),
-                fields.target_impact.map(Impact::get),
-                ranges_text(&fields),
-            ])?;
+        insert_risk_row(
+            &self.tx,
+            &RiskRow {
+                id: new.id,
+                fields: &fields,
+                team: team.map(|(id, _)| id),
+                milestone: milestone.map(|(id, _)| id),
+                created_at: new.created_at.as_deref().unwrap_or(&now),
+                updated_at: &now,
+                revision: 1,
+            },
+        )?;
         let id = self.tx.last_insert_rowid();
         record(
             &self.tx,

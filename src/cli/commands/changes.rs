@@ -1,23 +1,23 @@
 //! `riskreg changes [--since DATE] [--until DATE] [QUERY…] [--by team]`: the agenda of the
 //! weekly review, from the register rebuilt at both ends of the window.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
 use super::super::args::{ChangesArgs, Format};
-use super::super::context::Ctx;
+use super::super::context::{Ctx, warn_gaps};
 use super::super::output::{Out, emit_one};
 use super::super::table;
 use crate::clock::Moment;
 use crate::domain::changes::{Change, GROUPS, Window, changes as agenda};
 use crate::domain::figures;
+use crate::domain::trend::{due_dates, week};
 use crate::domain::validate;
 use crate::error::{Error, Result};
 use crate::io::markdown::escape_cell;
 use crate::io::table::{Cell, Column, Table};
 use crate::query::{ListSpec, Query};
-use crate::store::Store;
 use crate::text::sanitize_line;
 
 #[derive(Serialize)]
@@ -55,26 +55,28 @@ pub(crate) fn changes(ctx: &Ctx, args: &ChangesArgs) -> Result<()> {
         Some(d) => validate::date("since", d)?,
         None => end.today.saturating_sub(jiff::Span::new().days(7)),
     };
-    let eve = since
+    let start = since
         .yesterday()
+        .and_then(Moment::end_of)
         .map_err(|e| Error::Usage(format!("--since {since}: {e}")))?;
-    let start = Moment::parse("--since", &eve.to_string(), &ctx.clock)?;
     if start.until >= end.until {
         return Err(Error::Usage(format!(
             "--since {since} is not before --until {}; the window needs at least a day",
             end.today
         )));
     }
-    let before = store.rebuild(&start.until)?;
-    let after = store.rebuild(&end.until)?;
-    let mut warned = HashSet::new();
-    for gap in before.gaps.iter().chain(&after.gaps) {
-        if warned.insert((gap.risk, gap.action, gap.at.clone())) {
-            warn_gap(gap);
-        }
-    }
-    let then = store.as_of(&before, &start.until, start.today, None)?;
-    let now = store.as_of(&after, &end.until, end.today, None)?;
+    // One walk back through the history: the register at the end, then at the start.
+    let (mut before, mut after) = (None, None);
+    store.walk_back(&[end.until.clone(), start.until.clone()], |k, r| {
+        *(if k == 0 { &mut after } else { &mut before }) = Some(r.clone());
+        Ok(())
+    })?;
+    let (Some(before), Some(after)) = (before, after) else {
+        return Err(Error::Internal("the walk back skipped a moment".into()));
+    };
+    // The walk reached `before` last: its gaps are every gap of the window.
+    warn_gaps(&before.gaps);
+    // A query runs on each end's register, loaded in memory only when there is one.
     let keep = if args.query.is_empty() {
         None
     } else {
@@ -84,20 +86,19 @@ pub(crate) fn changes(ctx: &Ctx, args: &ChangesArgs) -> Result<()> {
             ..ListSpec::default()
         };
         let mut ids = HashSet::new();
-        for (s, day) in [(&then, start.today), (&now, end.today)] {
-            s.for_each_risk(&spec, day, |r| {
-                ids.insert(r.id);
-                Ok(())
-            })?;
+        for (r, m) in [(&before, &start), (&after, &end)] {
+            store
+                .as_of(r, &m.until, m.today, None)?
+                .for_each_risk(&spec, m.today, |risk| {
+                    ids.insert(risk.id);
+                    Ok(())
+                })?;
         }
         Some(ids)
     };
     let keep_fn = |id: i64| keep.as_ref().is_none_or(|k| k.contains(&id));
-    let dues: HashMap<String, jiff::civil::Date> = store
-        .milestones(end.today)?
-        .into_iter()
-        .filter_map(|m| m.due.map(|d| (m.name.to_lowercase(), d)))
-        .collect();
+    let milestones = store.milestones(end.today)?;
+    let dues = due_dates(&milestones);
     let items = agenda(
         &Window {
             before: &before,
@@ -110,20 +111,16 @@ pub(crate) fn changes(ctx: &Ctx, args: &ChangesArgs) -> Result<()> {
         &keep_fn,
         &|name: &str| dues.get(&name.to_lowercase()).copied(),
     );
-    let used = |s: &Store, day| -> Result<(f64, f64)> {
-        let (report, _) = crate::ops::portfolio(s, day)?;
-        Ok((report.budget.budget_minutes, report.budget.used_minutes))
-    };
-    let (budget_minutes, then_minutes) = used(&then, start.today)?;
-    let (_, now_minutes) = used(&now, end.today)?;
+    let then = week(&before, start.today, store.settings(), &milestones);
+    let now = week(&after, end.today, store.settings(), &milestones);
     let doc = Agenda {
         schema_version: 1,
         since: since.to_string(),
         until: end.today.to_string(),
         budget: BudgetMove {
-            budget_minutes,
-            then_minutes,
-            now_minutes,
+            budget_minutes: now.budget_minutes,
+            then_minutes: then.bad_minutes,
+            now_minutes: now.bad_minutes,
         },
         changes: items,
     };
@@ -236,7 +233,7 @@ pub(crate) fn trend(ctx: &Ctx, weeks: u16) -> Result<()> {
             .clock
             .today
             .saturating_sub(jiff::Span::new().days(7 * k));
-        let m = Moment::parse("--weeks", &day.to_string(), &ctx.clock)?;
+        let m = Moment::end_of(day).map_err(|e| Error::Usage(format!("--weeks {weeks}: {e}")))?;
         moments.push(m.until);
         days.push(day);
     }
@@ -244,16 +241,9 @@ pub(crate) fn trend(ctx: &Ctx, weeks: u16) -> Result<()> {
     let mut rows = Vec::new();
     store.walk_back(&moments, |k, register| {
         if k + 1 == moments.len() {
-            for gap in &register.gaps {
-                warn_gap(gap);
-            }
+            warn_gaps(&register.gaps);
         }
-        rows.push(crate::domain::trend::week(
-            register,
-            days[k],
-            store.settings(),
-            &milestones,
-        ));
+        rows.push(week(register, days[k], store.settings(), &milestones));
         Ok(())
     })?;
     rows.reverse();
@@ -275,7 +265,7 @@ pub(crate) fn trend(ctx: &Ctx, weeks: u16) -> Result<()> {
         }
         Format::Table | Format::Md => {
             let mut t = Table::new(vec![
-                Column::left("WEEK ENDING", 0, 0),
+                Column::left("WEEK", 10, 0),
                 Column::right("ACTIVE"),
                 Column::right("CRIT"),
                 Column::right("HIGH"),
@@ -284,7 +274,7 @@ pub(crate) fn trend(ctx: &Ctx, weeks: u16) -> Result<()> {
                 Column::right("ACTIONS"),
                 Column::right("OVERDUE"),
                 Column::right("BM/YR"),
-                Column::right("BUDGET"),
+                Column::optional("BUDGET"),
                 Column::right("MISS"),
             ]);
             for r in &rows {
@@ -315,17 +305,4 @@ fn signed(v: f64) -> String {
     } else {
         figures::minutes(v)
     }
-}
-
-/// One line on stderr for what the history cannot rebuild.
-fn warn_gap(gap: &crate::domain::rebuild::Gap) {
-    super::super::output::warn(&format!(
-        "cannot rebuild risk {}{}: {} (event at {})",
-        gap.risk,
-        gap.action
-            .map(|a| format!(" action {a}"))
-            .unwrap_or_default(),
-        gap.reason,
-        gap.at
-    ));
 }
