@@ -80,12 +80,13 @@ impl Store {
     }
 
     /// The register at each of `moments` (RFC 3339 UTC, newest first), in one walk back
-    /// through the history: `at(k, register)` sees it as it stood at `moments[k]`.
+    /// through the history: `at(k, register)` sees it as it stood at `moments[k]`. Returns
+    /// the register as it stood at the last (oldest) moment.
     pub fn walk_back(
         &self,
         moments: &[String],
         mut at: impl FnMut(usize, &Rebuild) -> Result<()>,
-    ) -> Result<()> {
+    ) -> Result<Rebuild> {
         let mut rebuild = self.rebuild_now()?;
         let mut k = 0;
         self.walk_events(|e, kept| {
@@ -103,7 +104,7 @@ impl Store {
             at(k, &rebuild)?;
             k += 1;
         }
-        Ok(())
+        Ok(rebuild)
     }
 
     /// A read-only register in memory holding `rebuild`, with this register's settings,

@@ -65,13 +65,16 @@ pub(crate) fn changes(ctx: &Ctx, args: &ChangesArgs) -> Result<()> {
             end.today
         )));
     }
-    // One walk back through the history: the register at the end, then at the start.
-    let (mut before, mut after) = (None, None);
-    store.walk_back(&[end.until.clone(), start.until.clone()], |k, r| {
-        *(if k == 0 { &mut after } else { &mut before }) = Some(r.clone());
+    // One walk back through the history: the register at the end (kept), then at the
+    // start (where the walk stops).
+    let mut after = None;
+    let before = store.walk_back(&[end.until.clone(), start.until.clone()], |k, r| {
+        if k == 0 {
+            after = Some(r.clone());
+        }
         Ok(())
     })?;
-    let (Some(before), Some(after)) = (before, after) else {
+    let Some(after) = after else {
         return Err(Error::Internal("the walk back skipped a moment".into()));
     };
     // The walk reached `before` last: its gaps are every gap of the window.
