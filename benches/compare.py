@@ -26,6 +26,9 @@ in the work directory):
 
     report       riskreg report --format json             vs  the same command of --baseline BIN
                  (only with --baseline: the budget's cost against an earlier riskreg)
+    as_of        riskreg list --all --as-of 6 months back  vs  riskreg export --all --format json
+    trend        riskreg trend --weeks 52                 vs  riskreg export --all --format json
+                 (both on a register with a year of history, built once: ensure_history)
 
 The report (issue 11) has no floor in the sqlite3 shell: what it adds is the availability
 model. With `--baseline BIN` (an earlier riskreg build) both binaries import data-N with
@@ -140,8 +143,12 @@ TARGETS = {
     "startup": Target(2.0),
     "action_overdue": Target(2.0),
     "report": Target(2.0),
+    "as_of": Target(3.0),
+    "trend": Target(5.0),
 }
 OPS = tuple(TARGETS)
+# Held against riskreg's own export of today's register, on a register with a year of history.
+HISTORY_OPS = ("as_of", "trend")
 # The issue sets every target at 100,000 risks. At smaller N a process's fixed cost (start,
 # opening the file, WAL set-up, the checkpoint on close) is most of a few milliseconds, and
 # the ratios there are shown for reference: "ok" or "over", not PASS or FAIL.
@@ -170,6 +177,7 @@ class Job:
     stdout: Path | None = None
     output: Path | None = None
     fresh_dbs: tuple = ()
+    env: dict | None = None
 
     @property
     def result(self):
@@ -196,7 +204,8 @@ def execute(job, wrapper=()):
         stdout = files.enter_context(open(job.stdout, "wb")) if job.stdout else subprocess.DEVNULL
         err = files.enter_context(tempfile.TemporaryFile())
         start = time.perf_counter()
-        proc = subprocess.Popen([*wrapper, *job.argv], stdin=stdin, stdout=stdout, stderr=err)
+        proc = subprocess.Popen([*wrapper, *job.argv], stdin=stdin, stdout=stdout, stderr=err,
+                                env={**os.environ, **job.env} if job.env else None)
         returncode = proc.wait()
         elapsed = time.perf_counter() - start
         if returncode != 0:
@@ -348,6 +357,62 @@ def report_jobs(ws, baseline):
         jobs.append(Job([str(binary), "--db", str(db), "report", "--format", "json"],
                         stdout=ws.dir / f"report-{tag}.json"))
     return tuple(jobs)
+
+
+# The history register's frozen "now", and the rounds of edits that make its year.
+HISTORY_NOW = "2026-11-30T12:00:00Z"
+HISTORY_AS_OF = "2026-05-30"
+HISTORY_ROUNDS = 12
+
+
+def ensure_history(ws):
+    """A register with a year of history, built once per work directory (untimed): data-N
+    with four estimates imported on 2025-12-01, its actions the next day, then every four
+    weeks from 2026-01-05 a round of edits, each its own command with a frozen clock: every
+    open risk gets a new owner, one team's risks a new likelihood, and that team's open
+    risks a new repair time. At N = 100,000 that is about 1.6 million events."""
+    db = ws.dir / "history.db"
+    done = ws.dir / "history.done"
+    if done.exists() and db.exists():
+        return db
+    log(f"n={ws.n}: building a register with a year of history (untimed)")
+    data = ensure_estimates(ws.dir.parent, ws.n, False)
+    started = time.perf_counter()
+
+    def run(at, *args):
+        execute(Job(riskreg_argv(ws, db, *args), env={"RISKREG_NOW": at}))
+    remove_db(db)
+    run("2025-12-01T09:00:00Z", "import", str(data))
+    run("2025-12-02T09:00:00Z", "import", str(ws.actions))
+    day = dt.date(2026, 1, 5)
+    for k in range(1, HISTORY_ROUNDS + 1):
+        team = f"team{k:02d}"
+        run(f"{day}T09:00:00Z", "edit", "--where", "status:open", "--owner", f"owner{k}", "--yes")
+        run(f"{day}T10:00:00Z", "edit", "--where", f"team:{team}", "-l", str(k % 5 + 1),
+            "--yes")
+        run(f"{day}T11:00:00Z", "edit", "--where", f"team:{team} status:open",
+            "--ettr", str(k * 7), "--yes")
+        day += dt.timedelta(weeks=4)
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        events = con.execute("SELECT count(*) FROM event").fetchone()[0]
+    log(f"n={ws.n}: {events:,} events in {time.perf_counter() - started:.0f} s")
+    done.write_text(f"{events}\n")
+    return db
+
+
+def history_jobs(op, ws):
+    """(riskreg job, the export it is held against) on the history register, both at its
+    frozen now: `list --as-of` six months back or `trend --weeks 52`, against `export --all
+    --format json` of today's register."""
+    db = ensure_history(ws)
+    env = {"RISKREG_NOW": HISTORY_NOW}
+    d = ws.dir
+    args = (["list", "--all", "--as-of", HISTORY_AS_OF, "--format", "json"] if op == "as_of"
+            else ["trend", "--weeks", "52", "--format", "json"])
+    export = d / "history-export.json"
+    return (Job(riskreg_argv(ws, db, *args), stdout=d / f"{op}-riskreg.json", env=env),
+            Job(riskreg_argv(ws, db, "export", "--all", "--format", "json", "-o", str(export),
+                             "--force"), output=export, env=env))
 
 
 def load_floor_actions(floor_db, actions_csv):
@@ -627,10 +692,16 @@ HEADER = ["op", "riskreg median ms", "floor median ms", "ratio", "riskreg peak R
 
 def measure(op, ws, runs, gnu_time, baseline=None):
     """Warm-up and correctness check, then `runs` interleaved samples per side."""
-    ours, theirs = report_jobs(ws, baseline) if op == "report" else op_jobs(op, ws)
+    if op == "report":
+        ours, theirs = report_jobs(ws, baseline)
+    elif op in HISTORY_OPS:
+        ours, theirs = history_jobs(op, ws)
+    else:
+        ours, theirs = op_jobs(op, ws)
     execute(ours)
     execute(theirs)
-    verdict = check(ws, ours, theirs, op) if ours.result and op != "report" else None
+    compares = ours.result and op != "report" and op not in HISTORY_OPS
+    verdict = check(ws, ours, theirs, op) if compares else None
     result = Result(op, [], [])
     sides = [(ours, result.riskreg), (theirs, result.floor)]
     for i in range(runs):
@@ -1064,6 +1135,12 @@ OP_MEANINGS = {
     "report": "the report with the budget, its chance of missing and the burn-down, every "
               "risk estimated (riskreg report --format json); the floor column is the "
               "--baseline riskreg doing the same",
+    "as_of": "every risk as the register stood six months back, rebuilt from a year of "
+             "history (riskreg list --all --as-of DATE --format json); the floor column is "
+             "riskreg export --all --format json of today's register",
+    "trend": "the last 52 weeks' figures from a year of history (riskreg trend --weeks 52 "
+             "--format json); the floor column is riskreg export --all --format json of "
+             "today's register",
 }
 
 

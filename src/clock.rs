@@ -52,6 +52,14 @@ pub struct Moment {
     pub today: Date,
 }
 
+/// The first second of `date` in the local time zone (RFC 3339, UTC).
+pub fn start_of(date: Date) -> std::result::Result<String, jiff::Error> {
+    let start = date
+        .to_datetime(jiff::civil::Time::midnight())
+        .to_zoned_datetime(local_time_zone())?;
+    Ok(validate::format_timestamp(start.timestamp()))
+}
+
 impl Moment {
     /// The last second of `date` in the local time zone.
     pub fn end_of(date: Date) -> std::result::Result<Moment, jiff::Error> {

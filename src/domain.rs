@@ -544,6 +544,13 @@ impl RiskFields {
     /// This risk with `patch` applied (no rules checked; see [`lifecycle::plan_edit`]).
     pub fn patched(&self, patch: &RiskPatch) -> RiskFields {
         let mut f = self.clone();
+        f.apply(patch);
+        f
+    }
+
+    /// Applies `patch` in place (see [`RiskFields::patched`]).
+    pub fn apply(&mut self, patch: &RiskPatch) {
+        let f = self;
         if let Some(v) = &patch.title {
             f.title.clone_from(v);
         }
@@ -609,7 +616,6 @@ impl RiskFields {
             }
         }
         f.links.retain(|l| !patch.remove_links.contains(&l.url));
-        f
     }
 }
 

@@ -1,8 +1,10 @@
 //! Operations both shells (CLI and TUI) run that combine the store and the pure core.
 
 mod bulk;
+mod review;
 
 pub(crate) use bulk::{BulkOutcome, RiskChange, change_risks, finish_actions};
+pub(crate) use review::{bands_at, changes, trend, window_start};
 
 use std::io::Write;
 use std::path::Path;

@@ -6,6 +6,7 @@
 //! case-insensitively. This module only parses: storage turns a [`Query`] into SQL.
 
 mod actions;
+mod events;
 
 use std::fmt;
 
@@ -20,6 +21,7 @@ pub use actions::{
     ACTION_STATUS_RULE, ACTION_TERMS, ActionQuery, ActionSpec, ActionTermKind, ActionText,
     action_help_lines, action_help_text,
 };
+pub use events::{EVENT_RULE, EVENT_TERMS, EventQuery};
 
 /// Text fields matched by equality (case-insensitive).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

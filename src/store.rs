@@ -65,6 +65,8 @@ pub struct Store {
     read_only: Option<String>,
     /// The day figures that depend on the date (overdue actions) are read as of.
     today: jiff::civil::Date,
+    /// For a register rebuilt as of a moment (RFC 3339): the history shown ends there.
+    history_until: Option<String>,
 }
 
 /// A write transaction (IMMEDIATE). Dropped without [`Store::write`] finishing, it rolls back.
@@ -128,6 +130,7 @@ impl Store {
             settings: Settings::default(),
             read_only: None,
             today: crate::clock::Clock::at(jiff::Timestamp::now()).today,
+            history_until: None,
         };
         store.configure(access)?;
         migrate::migrate(&mut store.conn, &store.path)?;
@@ -278,8 +281,12 @@ impl Store {
             settings: self.settings.clone(),
             read_only: None,
             today: self.today,
+            history_until: self.history_until.clone(),
         };
         copy.conn.pragma_update(None, "foreign_keys", true)?;
+        copy.conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+        copy.conn.set_prepared_statement_cache_capacity(64);
         copy.register_functions()?;
         Ok(copy)
     }

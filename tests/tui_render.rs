@@ -709,3 +709,54 @@ fn layout_every_tab_and_popup_keeps_keys_numbers_and_headers_whole() {
         );
     }
 }
+
+/// The views that read the history, at both sizes: the History tab's since view, the
+/// Budget tab's trend chart and the Risks tab's band-move marks.
+#[test]
+fn snapshot_the_review_views() {
+    let reg = Reg::new();
+    let at = |when: &str, args: &[&str]| {
+        let out = reg
+            .std_cmd()
+            .env("RISKREG_NOW", when)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let est = [
+        "--ettd", "10", "--ettr", "50", "--users", "100", "--ettf", "30",
+    ];
+    for (title, l) in [("Failover is manual", "2"), ("Single DNS provider", "5")] {
+        let mut args = vec!["add", title, "-l", l, "-i", "4"];
+        args.extend(est);
+        at("2026-09-01T09:00:00Z", &args);
+    }
+    at("2026-10-20T09:00:00Z", &["edit", "1", "--ettr", "300"]);
+    at("2026-11-20T09:00:00Z", &["edit", "1", "-l", "5"]);
+    at(
+        "2026-11-20T09:00:00Z",
+        &["edit", "2", "-l", "1", "--ettr", "20"],
+    );
+    at(
+        "2026-11-21T09:00:00Z",
+        &["add", "Cert expiry unwatched", "-l", "3", "-i", "3"],
+    );
+    for (w, h) in SIZES {
+        let mut app = app_on(&reg, w, h);
+        key(&mut app, KeyCode::Char('b'));
+        key(&mut app, KeyCode::Enter);
+        snap("risks_band_moves", &app);
+        key(&mut app, KeyCode::Char('5'));
+        key(&mut app, KeyCode::Char('c'));
+        key(&mut app, KeyCode::Enter);
+        snap("history_since", &app);
+        key(&mut app, KeyCode::Char('6'));
+        key(&mut app, KeyCode::Char('w'));
+        snap("budget_trend", &app);
+    }
+}

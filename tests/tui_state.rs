@@ -11,7 +11,7 @@
 mod common;
 
 use common::Reg;
-use common::tui::{act, app_on, chars, ids, key, key_with, sample_reg};
+use common::tui::{act, app_on, chars, ids, key, key_with, sample_reg, screen};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use riskreg::tui::Action;
 use riskreg::tui::app::Popup;
@@ -437,10 +437,13 @@ fn matrix_teams_roadmap_and_history_choices_filter_the_risks() {
 
     let id = app.tabs.risks.selected_id().unwrap();
     key(&mut app, KeyCode::Char('h'));
-    assert_eq!((app.tab, app.tabs.history.risk), (Tab::History, Some(id)));
+    assert_eq!(
+        (app.tab, app.history_filter.applied.clone()),
+        (Tab::History, format!("risk:{id}"))
+    );
     assert!(app.tabs.history.events.iter().all(|e| e.risk_id == id));
     key(&mut app, KeyCode::Char('h'));
-    assert_eq!(app.tabs.history.risk, None);
+    assert_eq!(app.history_filter.applied, "");
     assert_eq!(
         app.tabs.history.events.len(),
         32 + 12,
@@ -449,7 +452,7 @@ fn matrix_teams_roadmap_and_history_choices_filter_the_risks() {
     key(&mut app, KeyCode::Down);
     let other = app.tabs.history.events[1].risk_id;
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.tabs.history.risk, Some(other));
+    assert_eq!(app.history_filter.applied, format!("risk:{other}"));
 }
 
 #[test]
@@ -876,7 +879,13 @@ fn rows_are_answered_while_an_overview_is_still_being_delivered() {
             }
             Response::Overview(Ok(_)) => "overview",
             Response::Actions(Ok(_)) => "actions",
-            Response::Rows(Err(e)) | Response::Actions(Err(e)) | Response::Overview(Err(e)) => {
+            Response::History(Ok(_)) => "history",
+            Response::Review(Ok(_)) => "review",
+            Response::Rows(Err(e))
+            | Response::Actions(Err(e))
+            | Response::Overview(Err(e))
+            | Response::History(Err(e))
+            | Response::Review(Err(e)) => {
                 panic!("loader failed: {e}")
             }
         };
@@ -894,7 +903,6 @@ fn rows_are_answered_while_an_overview_is_still_being_delivered() {
     worker.send(Request::Overview {
         generation: 1,
         today,
-        history_risk: None,
     });
     let wait = Duration::from_secs(10);
     assert_eq!(got_rx.recv_timeout(wait), Ok("overview"));
@@ -986,7 +994,6 @@ fn the_overview_appears_at_100k_risks_under_steady_outside_writes() {
         &Request::Overview {
             generation: 1,
             today,
-            history_risk: None,
         },
     );
     let pass = started.elapsed();
@@ -1481,4 +1488,269 @@ fn a_milestone_done_in_the_tui_asks_whether_it_lands() {
         "{:?}",
         app.message
     );
+}
+
+/// Runs riskreg on `reg` with the clock frozen at `at`.
+fn ok_at(reg: &Reg, at: &str, args: &[&str]) -> String {
+    let out = reg
+        .std_cmd()
+        .env("RISKREG_NOW", at)
+        .args(args)
+        .output()
+        .expect("run riskreg");
+    assert!(
+        out.status.success(),
+        "riskreg {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// The History tab's filter narrows by kind, actor, field, risk, since and words, shows an
+/// error for a term it does not know (keeping the last list), and Esc puts it back.
+#[test]
+fn the_history_filter_narrows_by_every_term() {
+    let reg = sample_reg();
+    reg.ok(&[
+        "edit",
+        "3",
+        "--owner",
+        "zed",
+        "--note",
+        "handover to the pager team",
+    ]);
+    let mut app = app_on(&reg, 120, 40);
+    key(&mut app, KeyCode::Char('5'));
+    let all = app.tabs.history.events.len();
+    assert_eq!(all, 32 + 12 + 1, "the risks, the actions and the edit");
+    for (query, check) in [
+        (
+            "kind:import",
+            &(|e: &riskreg::domain::Event| e.kind.as_str() == "import")
+                as &dyn Fn(&riskreg::domain::Event) -> bool,
+        ),
+        ("field:owner", &|e| e.field.as_deref() == Some("owner")),
+        ("risk:3", &|e| e.risk_id == 3),
+        ("actor:TEST", &|e| e.actor.contains("test")),
+        ("pager", &|e| e.note.contains("pager")),
+        ("since:2026-11-24 kind:change", &|e| {
+            e.kind.as_str() == "change"
+        }),
+    ] {
+        key(&mut app, KeyCode::Char('/'));
+        chars(&mut app, query);
+        key(&mut app, KeyCode::Enter);
+        let events = &app.tabs.history.events;
+        assert!(!events.is_empty(), "{query}: nothing listed");
+        assert!(events.iter().all(check), "{query}: {events:?}");
+        key(&mut app, KeyCode::Char('h'));
+        assert_eq!(
+            app.tabs.history.events.len(),
+            all,
+            "h shows every event again"
+        );
+    }
+    key(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "since:2027-01-01");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.tabs.history.events.is_empty());
+    assert!(
+        screen(&app).contains("No event matches"),
+        "{}",
+        screen(&app)
+    );
+    key(&mut app, KeyCode::Char('h'));
+    key(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "team:core");
+    let s = screen(&app);
+    assert!(s.contains("unknown history filter 'team'"), "{s}");
+    assert_eq!(
+        app.history_filter.applied, "team",
+        "the list keeps the last filter that parsed (a word, as typed so far)"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.history_filter.applied, "");
+    assert_eq!(app.history_filter.error, None);
+}
+
+/// A long history is read a page at a time: scrolling to the end loads the next page, until
+/// every event is there, newest first, each once.
+#[test]
+fn the_history_loads_more_as_you_scroll() {
+    let reg = Reg::new();
+    std::fs::write(reg.path("data.csv"), common::dataset_csv(1200)).unwrap();
+    reg.ok(&["import", reg.path("data.csv").to_str().unwrap()]);
+    let mut app = app_on(&reg, 120, 40);
+    key(&mut app, KeyCode::Char('5'));
+    assert_eq!(app.tabs.history.events.len(), 500, "one page");
+    assert!(screen(&app).contains("500+ events"), "{}", screen(&app));
+    key(&mut app, KeyCode::End);
+    assert_eq!(
+        app.tabs.history.events.len(),
+        1000,
+        "the next page, at the end"
+    );
+    key(&mut app, KeyCode::End);
+    assert_eq!(app.tabs.history.events.len(), 1200);
+    assert!(!app.tabs.history.more);
+    assert!(screen(&app).contains("1200 events"), "{}", screen(&app));
+    let ids: Vec<i64> = app.tabs.history.events.iter().map(|e| e.id).collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] > w[1]),
+        "newest first, each once"
+    );
+    // A filter starts again from its first page.
+    key(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "kind:import");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.tabs.history.events.len(), 500);
+    assert_eq!(app.tabs.history.cursor.at, 0);
+}
+
+/// `c` on the History tab asks since when, then shows the review's agenda (what `riskreg
+/// changes` lists for the same window); Enter opens a risk; c again is the log.
+#[test]
+fn the_since_view_shows_what_changed() {
+    let reg = Reg::new();
+    ok_at(
+        &reg,
+        "2026-11-01T09:00:00Z",
+        &["add", "Old one", "-l", "2", "-i", "2"],
+    );
+    ok_at(
+        &reg,
+        "2026-11-20T09:00:00Z",
+        &["add", "New one", "-l", "4", "-i", "5"],
+    );
+    ok_at(
+        &reg,
+        "2026-11-21T09:00:00Z",
+        &["edit", "1", "-l", "5", "-i", "5"],
+    );
+    let cli = reg.json(&["changes", "--since", "2026-11-17"]);
+    let mut app = app_on(&reg, 120, 40);
+    key(&mut app, KeyCode::Char('5'));
+    key(&mut app, KeyCode::Char('c'));
+    let s = screen(&app);
+    assert!(s.contains("What changed since which day"), "{s}");
+    assert!(s.contains("2026-11-17"), "a week back is offered: {s}");
+    key(&mut app, KeyCode::Enter);
+    let agenda = app
+        .tabs
+        .history
+        .since
+        .as_ref()
+        .unwrap()
+        .agenda
+        .clone()
+        .unwrap();
+    let ours: serde_json::Value =
+        serde_json::from_str(&serde_json::to_string(&agenda).unwrap()).unwrap();
+    assert_eq!(ours, cli, "the agenda is the CLI's");
+    let s = screen(&app);
+    assert!(s.contains("Changes since 2026-11-17"), "{s}");
+    assert!(s.contains("New risks"), "{s}");
+    assert!(s.contains("New one"), "{s}");
+    assert!(s.contains("Band moves"), "{s}");
+    // Enter on the first item (the new risk) opens it in the Risks tab.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab, Tab::Risks);
+    assert_eq!(app.tabs.risks.selected_id(), Some(2));
+    key(&mut app, KeyCode::Char('5'));
+    key(&mut app, KeyCode::Char('c'));
+    assert!(app.tabs.history.since.is_none(), "c again: the log");
+    // A date that is not one is refused in the prompt.
+    key(&mut app, KeyCode::Char('c'));
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    chars(&mut app, "next week");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_some(), "the prompt stays open");
+    assert!(screen(&app).contains("next week"), "{}", screen(&app));
+}
+
+/// `w` on the Budget tab draws the trend: the same weeks `riskreg trend` prints.
+#[test]
+fn the_budget_tab_charts_the_trend() {
+    let reg = Reg::new();
+    let est = [
+        "--ettd", "10", "--ettr", "50", "--users", "100", "--ettf", "30",
+    ];
+    let mut args = vec!["add", "Flaky failover", "-l", "3", "-i", "4"];
+    args.extend(est);
+    ok_at(&reg, "2026-10-01T09:00:00Z", &args);
+    ok_at(
+        &reg,
+        "2026-11-10T09:00:00Z",
+        &["edit", "1", "--ettr", "200"],
+    );
+    let cli = reg.json(&["trend", "--weeks", "12"]);
+    let mut app = app_on(&reg, 120, 40);
+    key(&mut app, KeyCode::Char('6'));
+    key(&mut app, KeyCode::Char('w'));
+    let weeks = app.tabs.budget.trend.clone().unwrap();
+    // Both through JSON text, as the CLI's are.
+    let ours: serde_json::Value =
+        serde_json::from_str(&serde_json::to_string(&weeks).unwrap()).unwrap();
+    assert_eq!(ours, cli["weeks"], "the chart's weeks are the CLI's");
+    let s = screen(&app);
+    assert!(
+        s.contains("Trend: bad minutes a year against the budget"),
+        "{s}"
+    );
+    assert!(
+        s.contains("bad min/yr") && s.contains("budget"),
+        "the legend: {s}"
+    );
+    assert!(
+        s.contains("2026-09-08") && s.contains("2026-11-24"),
+        "first and last week: {s}"
+    );
+    key(&mut app, KeyCode::Char('w'));
+    assert!(
+        screen(&app).contains("Stack rank"),
+        "w again: the stack rank"
+    );
+}
+
+/// `b` on the Risks tab marks band moves since a date: ↑ rose, ↓ fell, + new.
+#[test]
+fn band_moves_are_marked_since_a_date() {
+    let reg = Reg::new();
+    for (title, l) in [("Rises", "2"), ("Falls", "5"), ("Stays", "3")] {
+        ok_at(
+            &reg,
+            "2026-11-01T09:00:00Z",
+            &["add", title, "-l", l, "-i", "4"],
+        );
+    }
+    ok_at(&reg, "2026-11-20T09:00:00Z", &["edit", "1", "-l", "5"]);
+    ok_at(&reg, "2026-11-20T09:00:00Z", &["edit", "2", "-l", "1"]);
+    ok_at(
+        &reg,
+        "2026-11-21T09:00:00Z",
+        &["add", "Arrives", "-l", "1", "-i", "1"],
+    );
+    let mut app = app_on(&reg, 120, 40);
+    key(&mut app, KeyCode::Char('b'));
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    chars(&mut app, "2026-11-10");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert!(s.contains("moves since 2026-11-10"), "{s}");
+    let line = |title: &str| {
+        s.lines()
+            .find(|l| l.contains(title))
+            .unwrap_or_else(|| panic!("{title} not on screen: {s}"))
+            .to_string()
+    };
+    assert!(line("Rises").contains("C↑"), "{}", line("Rises"));
+    assert!(line("Falls").contains("L↓"), "{}", line("Falls"));
+    assert!(line("Arrives").contains("L+"), "{}", line("Arrives"));
+    assert!(!line("Stays").contains('↑') && !line("Stays").contains('↓'));
+    key(&mut app, KeyCode::Char('b'));
+    assert!(!screen(&app).contains('↑'), "b again: no marks");
 }

@@ -227,6 +227,44 @@ fn end_to_end_teams_milestones_and_a_delete_at_80x24() {
     assert_eq!(reg.json(&["team", "list"])[0]["name"], "sre");
 }
 
+/// The weekly review in a real terminal at 80×24, answered by the loader's threads: the
+/// History tab's filter, its since view, the Budget tab's trend chart and the Risks tab's
+/// band-move marks.
+#[test]
+fn the_review_views_in_a_terminal_at_80x24() {
+    let reg = common::tui::sample_reg();
+    reg.ok(&["edit", "1", "-l", "1", "--note", "failover drill passed"]);
+    let t = Tmux::start_sized(&reg, &format!("{BIN}{AFTER}"), &[], (80, 24));
+    t.wait_for("32 total", WAIT);
+    t.keys(&["5", "/"]);
+    t.type_text("field:likelihood drill");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("filter: field:likelihood drill", WAIT);
+    assert!(screen.contains("1 events"), "{screen}");
+    assert!(screen.contains("failover drill passed"), "{screen}");
+    t.keys(&["h"]);
+    t.wait_for("/ filter: e.g. risk:12", WAIT);
+    t.keys(&["c"]);
+    t.wait_for("What changed since which day", WAIT);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("New risks", WAIT);
+    assert!(screen.contains("Changes since 2026-11-17"), "{screen}");
+    t.keys(&["6", "w"]);
+    // The chart's last week, on its time axis.
+    let screen = t.wait_for("2026-11-24│", WAIT);
+    assert!(screen.contains("2026-09-08"), "{screen}");
+    t.keys(&["1", "b", "Enter"]);
+    let screen = t.wait_for("moves since 2026-11-17 ·", WAIT);
+    assert!(
+        screen.contains("C+"),
+        "every risk is new since then: {screen}"
+    );
+    t.keys(&["q"]);
+    let screen = t.wait_for("END", WAIT);
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert_restored(&screen);
+}
+
 /// TUI-9 (DV-1 through a terminal): a CLI write shows up on the open TUI within a second.
 #[test]
 fn tui_9_another_process_commit_appears_within_a_second() {

@@ -90,21 +90,16 @@ impl Ctx {
     }
 
     /// The register to read: as it is, or with `as_of` as it stood then (rebuilt from the
-    /// history, in memory, with `events_of`'s history for `show`), and the day its
-    /// date-dependent figures are read as of. What the history cannot rebuild is a warning.
-    pub(super) fn open_as_of(
-        &self,
-        as_of: Option<&str>,
-        events_of: Option<i64>,
-    ) -> Result<(Store, jiff::civil::Date)> {
+    /// history, in memory), and the day its date-dependent figures are read as of. What the
+    /// history cannot rebuild is a warning.
+    pub(super) fn open_as_of(&self, as_of: Option<&str>) -> Result<(Store, jiff::civil::Date)> {
         let store = self.open_existing()?;
         let Some(text) = as_of else {
             return Ok((store, self.clock.today));
         };
         let moment = clock::Moment::parse("--as-of", text, &self.clock)?;
-        let rebuild = store.rebuild(&moment.until)?;
-        warn_gaps(&rebuild.gaps);
-        let rebuilt = store.as_of(&rebuild, &moment.until, moment.today, events_of)?;
+        let (rebuilt, gaps) = store.as_of(&moment.until, moment.today)?;
+        warn_gaps(&gaps);
         Ok((rebuilt, moment.today))
     }
 

@@ -181,6 +181,13 @@ impl ActionFields {
     /// These fields with `patch` applied.
     pub fn patched(&self, patch: &ActionPatch) -> ActionFields {
         let mut f = self.clone();
+        f.apply(patch);
+        f
+    }
+
+    /// Applies `patch` in place (see [`ActionFields::patched`]).
+    pub fn apply(&mut self, patch: &ActionPatch) {
+        let f = self;
         if let Some(v) = &patch.title {
             f.title.clone_from(v);
         }
@@ -208,7 +215,6 @@ impl ActionFields {
         if let Some(v) = patch.incident {
             f.incident = v;
         }
-        f
     }
 }
 

@@ -104,6 +104,9 @@ impl Budgets {
 
     /// The budget a risk of `service` counts against.
     fn plan_mut(&mut self, service: &str) -> &mut Plan {
+        if self.services.is_empty() {
+            return &mut self.register;
+        }
         let key = service.trim().to_lowercase();
         match self.services.get_mut(&key) {
             Some(plan) => plan,

@@ -286,7 +286,7 @@ impl Distribution {
             .enumerate()
             .filter(|(k, _)| *k as f64 * self.step > budget)
             .map(|(_, p)| p)
-            .sum::<f64>()
+            .fold(0.0, |sum, p| sum + p)
             .clamp(0.0, 1.0)
     }
 
@@ -379,6 +379,13 @@ mod tests {
                 "λ {lambda} c {cost}: {got} vs {want}"
             );
         }
+    }
+
+    #[test]
+    fn no_chance_is_a_plain_zero() {
+        // No risk at all: nothing exceeds any budget, and JSON must read 0.0, not -0.0.
+        let got = year(&[]).exceeds(100.0);
+        assert!(got == 0.0 && got.is_sign_positive(), "{got:?}");
     }
 
     #[test]

@@ -30,6 +30,23 @@ pub const GROUPS: [(&str, &str); 16] = [
     ("review_due", "Reviews that fell due"),
 ];
 
+/// The review's agenda: what changed from `since` to `until`, and the budget then and now.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Agenda {
+    pub schema_version: u32,
+    pub since: String,
+    pub until: String,
+    pub budget: BudgetMove,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BudgetMove {
+    pub budget_minutes: f64,
+    pub then_minutes: f64,
+    pub now_minutes: f64,
+}
+
 /// One item of the agenda.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Change {

@@ -13,7 +13,7 @@ use super::budgets::{Budgets, ServiceBudget, describe};
 use super::chance::{Chance, Exposure};
 use super::incidents::{Calibration, Incident, calibrate};
 use super::lifecycle::{acceptance_lapsed, is_review_due};
-use super::{Estimates, Milestone, Risk, Status, figures, round2};
+use super::{Estimates, Milestone, Risk, RiskFields, Status, figures, round2};
 use crate::scoring::{Band, Settings};
 
 /// How many risks the "top" lists hold.
@@ -292,6 +292,17 @@ pub fn too_big_fix(r: &Risk, bm: f64, today: Date, settings: &Settings) -> Optio
     Some(format!("{over}; {fix}"))
 }
 
+/// An active risk's milestone and what the risk will cost once it lands (its target
+/// estimates), when it has both: the burn-down's chance after each milestone.
+pub fn landing(f: &RiskFields) -> Option<(String, Exposure)> {
+    match &f.milestone {
+        Some(m) if !f.target.is_empty() => {
+            Exposure::of(&f.residual_estimates()).map(|e| (m.clone(), e))
+        }
+        _ => None,
+    }
+}
+
 /// The mitigated risks the budget counts at what their mitigation left.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct MitigatedLine {
@@ -395,14 +406,8 @@ impl Portfolio {
         let bm = f.bad_minutes_per_year();
         if let Some(bm) = bm {
             self.with_estimates += 1;
-            let then = match &f.milestone {
-                Some(m) if !f.target.is_empty() => {
-                    Exposure::of(&f.residual_estimates()).map(|e| (m.clone(), e))
-                }
-                _ => None,
-            };
             self.budgets
-                .add(&f.service, bm, Exposure::of(&f.estimates), then);
+                .add(&f.service, bm, Exposure::of(&f.estimates), landing(f));
             self.team_line(f.team.as_ref()).bad_minutes_per_year += bm;
             self.top_by_bad_minutes.push(line.clone());
             self.top_by_bad_minutes.sort_by(|a, b| {

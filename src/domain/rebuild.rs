@@ -170,6 +170,22 @@ fn set_action_from_text(
     Ok(())
 }
 
+/// The risks and the actions some events touched.
+#[derive(Clone, Debug, Default)]
+pub struct Touched {
+    pub risks: BTreeSet<i64>,
+    pub actions: BTreeSet<i64>,
+}
+
+impl Touched {
+    pub fn add(&mut self, e: &Event) {
+        match e.action_id {
+            Some(id) => self.actions.insert(id),
+            None => self.risks.insert(e.risk_id),
+        };
+    }
+}
+
 /// Something the history cannot take back exactly, so the rebuilt register leaves it out
 /// (or as it is today) and says so.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -182,20 +198,22 @@ pub struct Gap {
     pub reason: String,
 }
 
-/// The register being walked back in time: undo events newest first with [`undo`], then
-/// [`settle`] with the events at or before the moment.
+/// The register being walked back in time: undo events newest first with [`undo`]; then
+/// each risk or action whose last change was undone takes the time of its latest event
+/// before the oldest one undone ([`unsettled_risks`], [`settle`]).
 ///
 /// [`undo`]: Rebuild::undo
+/// [`unsettled_risks`]: Rebuild::unsettled_risks
 /// [`settle`]: Rebuild::settle
 #[derive(Clone, Debug, Default)]
 pub struct Rebuild {
     pub risks: BTreeMap<i64, RiskState>,
     pub actions: BTreeMap<i64, ActionState>,
     pub gaps: Vec<Gap>,
-    /// Risks and actions whose last change was undone: their `updated_at` is the time of
-    /// the latest event at or before the moment, found by [`Rebuild::settle`].
-    unsettled_risks: BTreeSet<i64>,
-    unsettled_actions: BTreeSet<i64>,
+    /// Risks and actions whose last change was undone, with the id of the oldest event
+    /// undone: their `updated_at` is the time of the latest event before it.
+    unsettled_risks: BTreeMap<i64, i64>,
+    unsettled_actions: BTreeMap<i64, i64>,
 }
 
 impl Rebuild {
@@ -207,9 +225,18 @@ impl Rebuild {
         }
     }
 
-    /// Whether an event at or before the moment may still settle something.
-    pub fn settled(&self) -> bool {
-        self.unsettled_risks.is_empty() && self.unsettled_actions.is_empty()
+    /// The risks whose `updated_at` an older event must give: each with the id of the
+    /// oldest event undone (the one to look before).
+    pub fn unsettled_risks(&self) -> Vec<(i64, i64)> {
+        self.unsettled_risks.iter().map(|(k, v)| (*k, *v)).collect()
+    }
+
+    /// The actions whose `updated_at` an older event must give (as for risks).
+    pub fn unsettled_actions(&self) -> Vec<(i64, i64)> {
+        self.unsettled_actions
+            .iter()
+            .map(|(k, v)| (*k, *v))
+            .collect()
     }
 
     /// Undoes one event (the newest not yet undone).
@@ -265,11 +292,11 @@ impl Rebuild {
                 let mut patch = RiskPatch::default();
                 match set_from_text(&mut patch, field, e.old.as_deref().unwrap_or("")) {
                     Ok(()) => {
-                        state.fields = state.fields.patched(&patch);
+                        state.fields.apply(&patch);
                         if let Some(r) = e.revision {
                             state.revision = r - 1;
                         }
-                        self.unsettled_risks.insert(id);
+                        self.unsettled_risks.insert(id, e.id);
                     }
                     Err(err) => {
                         let name = field.name();
@@ -315,11 +342,11 @@ impl Rebuild {
                 let mut patch = ActionPatch::default();
                 match set_action_from_text(&mut patch, field, e.old.as_deref().unwrap_or("")) {
                     Ok(()) => {
-                        state.fields = state.fields.patched(&patch);
+                        state.fields.apply(&patch);
                         if let Some(r) = e.revision {
                             state.revision = r - 1;
                         }
-                        self.unsettled_actions.insert(id);
+                        self.unsettled_actions.insert(id, e.id);
                     }
                     Err(err) => {
                         let name = field.name();
@@ -330,28 +357,21 @@ impl Rebuild {
         }
     }
 
-    /// Takes an event at or before the moment (newest first): the latest one that changed
-    /// an unsettled risk or action gives its `updated_at`.
-    pub fn settle(&mut self, e: &Event) {
-        if e.kind == EventKind::Comment {
-            return;
-        }
-        match e.action_id {
+    /// Gives an unsettled risk (`action`: `None`) or action the time of its last change
+    /// at or before the moment; `at` is `None` when it had none.
+    pub fn settle(&mut self, risk: i64, action: Option<i64>, at: Option<String>) {
+        let state = match action {
             Some(id) => {
-                if self.unsettled_actions.remove(&id)
-                    && let Some(state) = self.actions.get_mut(&id)
-                {
-                    state.updated_at.clone_from(&e.at);
-                }
+                self.unsettled_actions.remove(&id);
+                self.actions.get_mut(&id).map(|s| &mut s.updated_at)
             }
             None => {
-                if e.kind != EventKind::Delete
-                    && self.unsettled_risks.remove(&e.risk_id)
-                    && let Some(state) = self.risks.get_mut(&e.risk_id)
-                {
-                    state.updated_at.clone_from(&e.at);
-                }
+                self.unsettled_risks.remove(&risk);
+                self.risks.get_mut(&risk).map(|s| &mut s.updated_at)
             }
+        };
+        if let (Some(updated), Some(at)) = (state, at) {
+            *updated = at;
         }
     }
 }

@@ -108,7 +108,7 @@ fn action_from_row(row: &Row<'_>) -> rusqlite::Result<Action> {
     })
 }
 
-fn get_action(conn: &Connection, id: i64) -> Result<Option<Action>> {
+pub(super) fn get_action(conn: &Connection, id: i64) -> Result<Option<Action>> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE a.id = ?1");
     Ok(conn
         .prepare_cached(&sql)?
@@ -226,6 +226,20 @@ impl Store {
         }
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(params_from_iter(params))?;
+        while let Some(row) = rows.next()? {
+            each(action_from_row(row)?)?;
+        }
+        Ok(())
+    }
+
+    /// Calls `each` with every action, by id.
+    pub(super) fn for_each_action_by_id(
+        &self,
+        mut each: impl FnMut(Action) -> Result<()>,
+    ) -> Result<()> {
+        let sql = format!("SELECT {COLUMNS} FROM {FROM} ORDER BY a.id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             each(action_from_row(row)?)?;
         }

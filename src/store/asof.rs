@@ -1,22 +1,22 @@
-//! The register as of a past moment: today's risks and actions with every later event
-//! undone ([`Rebuild`]), loaded into a read-only register in memory so every list, report
-//! and matrix runs on it unchanged.
+//! The register as of a past moment: a copy of today's in memory with every later event
+//! undone ([`Rebuild`]), so every list, report and matrix runs on it unchanged; and the walk
+//! back through the history that `changes` and `trend` take.
 
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
-use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use super::actions::{ActionRow, insert_action_row};
+use super::Store;
+use super::actions::{ActionRow, get_action, insert_action_row};
 use super::catalog::fold;
 use super::history::event_from_row;
-use super::risks::{RiskRow, insert_risk_row};
-use super::{Store, migrate};
+use super::risks::{RiskRow, get_risk, insert_risk_row};
 use crate::domain::Event;
-use crate::domain::rebuild::{ActionState, Rebuild, RiskState};
+use crate::domain::rebuild::{ActionState, Gap, Rebuild, RiskState, Touched};
 use crate::error::Result;
-use crate::query::{ActionSpec, ListSpec};
+use crate::query::{ListSpec, SortKey};
+use crate::scoring::BandThresholds;
 
 impl Store {
     /// Every event, newest first, with the state a delete kept; `f` returns false to stop.
@@ -43,8 +43,10 @@ impl Store {
     pub fn rebuild_now(&self) -> Result<Rebuild> {
         let today = self.today;
         let mut risks = BTreeMap::new();
+        // In id order: the map is built in order, and no sort is needed.
         let spec = ListSpec {
             all: true,
+            sort: SortKey::Id,
             ..ListSpec::default()
         };
         self.for_each_risk(&spec, today, |r| {
@@ -52,180 +54,200 @@ impl Store {
             Ok(())
         })?;
         let mut actions = BTreeMap::new();
-        let spec = ActionSpec {
-            all: true,
-            ..ActionSpec::default()
-        };
-        self.for_each_action(&spec, today, |a| {
+        self.for_each_action_by_id(|a| {
             actions.insert(a.id, ActionState::of(&a));
             Ok(())
         })?;
         Ok(Rebuild::new(risks, actions))
     }
 
-    /// The risks and actions as they stood at `until` (RFC 3339 UTC, whole seconds): every
-    /// event after it undone, newest first.
-    pub fn rebuild(&self, until: &str) -> Result<Rebuild> {
-        let mut rebuild = self.rebuild_now()?;
-        self.walk_events(|e, kept| {
-            if e.at.as_str() > until {
-                rebuild.undo(e, kept);
-                Ok(true)
-            } else {
-                rebuild.settle(e);
-                Ok(!rebuild.settled())
-            }
-        })?;
-        Ok(rebuild)
-    }
-
     /// The register at each of `moments` (RFC 3339 UTC, newest first), in one walk back
-    /// through the history: `at(k, register)` sees it as it stood at `moments[k]`. Returns
+    /// through the history: `at(k, register, touched)` sees it as it stood at `moments[k]`,
+    /// and the risks and actions changed since the moment before (all of them for the
+    /// first). Returns
     /// the register as it stood at the last (oldest) moment.
     pub fn walk_back(
         &self,
         moments: &[String],
-        mut at: impl FnMut(usize, &Rebuild) -> Result<()>,
+        mut at: impl FnMut(usize, &Rebuild, &Touched) -> Result<()>,
     ) -> Result<Rebuild> {
         let mut rebuild = self.rebuild_now()?;
+        let mut touched = Touched::default();
         let mut k = 0;
         self.walk_events(|e, kept| {
             while k < moments.len() && e.at.as_str() <= moments[k].as_str() {
-                at(k, &rebuild)?;
+                at(k, &rebuild, &std::mem::take(&mut touched))?;
                 k += 1;
             }
             if k == moments.len() {
                 return Ok(false);
             }
             rebuild.undo(e, kept);
+            touched.add(e);
             Ok(true)
         })?;
         while k < moments.len() {
-            at(k, &rebuild)?;
+            at(k, &rebuild, &std::mem::take(&mut touched))?;
             k += 1;
         }
         Ok(rebuild)
     }
 
-    /// A read-only register in memory holding `rebuild`, with this register's settings,
-    /// teams and milestones (as they are today), the incidents recorded by `until`, and —
-    /// for `show` — the history of `events_of` up to `until`. Figures that depend on the
-    /// date are read as of `today`.
-    pub fn as_of(
-        &self,
-        rebuild: &Rebuild,
-        until: &str,
-        today: Date,
-        events_of: Option<i64>,
-    ) -> Result<Store> {
-        let mut conn = Connection::open_in_memory()?;
-        // A throwaway register: no rollback journal to copy every page into.
+    /// The register as it stood at `until` (RFC 3339 UTC, whole seconds), read-only, with
+    /// what the history cannot rebuild: a copy in memory (SQLite's backup API, one
+    /// consistent moment) in which every risk and action an event after `until` touched is
+    /// put back as it was, the incidents recorded after it are gone and the history ends
+    /// there. Teams,
+    /// milestones and settings are as they are today; figures that depend on the date are
+    /// read as of `today`.
+    pub fn as_of(&self, until: &str, today: Date) -> Result<(Store, Vec<Gap>)> {
+        let mut copy = self.memory_copy()?;
+        copy.read_only = Some(format!("it is the register rebuilt as of {until}"));
+        copy.today = today;
+        copy.history_until = Some(until.to_string());
+        let conn = &copy.conn;
+        // A throwaway register: rows come and go without foreign keys or journal.
+        conn.pragma_update(None, "foreign_keys", false)?;
         conn.pragma_update(None, "journal_mode", "OFF")?;
-        conn.execute_batch(migrate::SCHEMA)?;
-        conn.pragma_update(None, "user_version", migrate::SCHEMA_VERSION)?;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let none: [Value; 0] = [];
-        copy(
-            &self.conn,
-            &tx,
-            "SELECT key, value FROM setting",
-            &none,
-            "setting",
-            2,
-        )?;
-        copy(
-            &self.conn,
-            &tx,
-            "SELECT id, name, description FROM team",
-            &none,
-            "team (id, name, description)",
-            3,
-        )?;
-        copy(
-            &self.conn,
-            &tx,
-            "SELECT id, name, due, team_id, status FROM milestone",
-            &none,
-            "milestone (id, name, due, team_id, status)",
-            5,
-        )?;
-        let until_value = [Value::Text(until.to_string())];
-        copy(
-            &self.conn,
-            &tx,
-            "SELECT id, title, date, ttd_min, ttr_min, users_pct, link, note, created_at FROM incident WHERE created_at <= ?1",
-            &until_value,
-            "incident (id, title, date, ttd_min, ttr_min, users_pct, link, note, created_at)",
-            9,
-        )?;
-        copy(
-            &self.conn,
-            &tx,
-            "SELECT ir.incident_id, ir.risk_id FROM incident_risk ir JOIN incident i ON i.id = ir.incident_id WHERE i.created_at <= ?1",
-            &until_value,
-            "incident_risk (incident_id, risk_id)",
-            2,
-        )?;
-        if let Some(risk) = events_of {
-            copy(
-                &self.conn,
-                &tx,
-                "SELECT id, risk_id, action_id, at, actor, kind, field, old, new, revision, note FROM event
-                 WHERE risk_id = ?1 AND at <= ?2 ORDER BY id",
-                &[Value::Integer(risk), Value::Text(until.to_string())],
-                "event (id, risk_id, action_id, at, actor, kind, field, old, new, revision, note)",
-                11,
-            )?;
-        }
-        let mut names = Names::read(&tx)?;
-        for (id, r) in &rebuild.risks {
-            insert_risk(&tx, &mut names, *id, r)?;
-        }
-        // Each risk's open actions are gathered once at the end, not by the per-row
-        // trigger, which would regroup a risk's actions on every insert.
-        tx.execute_batch("DROP TRIGGER action_counts_insert")?;
-        for (id, a) in &rebuild.actions {
-            insert_action(&tx, &mut names, *id, a)?;
-        }
-        tx.execute_batch(
-            "INSERT INTO risk_actions (risk_id, open_dues, next_due)
-                 SELECT risk_id, group_concat(coalesce(effective_due, '-'), ','), min(effective_due)
-                 FROM action WHERE status = 'todo' OR status = 'doing' GROUP BY risk_id",
-        )?;
-        tx.commit()?;
-        let mut store = Store {
-            conn,
-            path: self.path.clone(),
-            settings: self.settings.clone(),
-            read_only: Some(format!("it is the register rebuilt as of {until}")),
-            today,
-        };
-        store.register_functions()?;
-        Ok(store)
+        let (mut rebuild, touched) = undo_after(conn, until, &copy.settings.bands, today)?;
+        settle(conn, &mut rebuild, until)?;
+        put_back(&mut copy.conn, &rebuild, &touched, until)?;
+        Ok((copy, rebuild.gaps))
     }
 }
 
-/// Copies the rows `select` returns into `into` (a table and its columns).
-fn copy(
-    from: &Connection,
-    to: &Connection,
-    select: &str,
-    params: &[Value],
-    into: &str,
-    columns: usize,
-) -> Result<()> {
-    let marks = (1..=columns)
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut insert = to.prepare(&format!("INSERT INTO {into} VALUES ({marks})"))?;
-    let mut stmt = from.prepare(select)?;
-    let mut rows = stmt.query(params_from_iter(params.iter()))?;
+/// Undoes every event after `until`, newest first, on the risks and actions they touched
+/// (each read as it is today when its newest event comes).
+fn undo_after(
+    conn: &Connection,
+    until: &str,
+    bands: &BandThresholds,
+    today: Date,
+) -> Result<(Rebuild, Touched)> {
+    let mut rebuild = Rebuild::default();
+    let mut touched = Touched::default();
+    let mut stmt = conn.prepare(
+        "SELECT id, risk_id, at, actor, kind, field, old, new, revision, note, action_id, state
+         FROM event WHERE at > ?1 ORDER BY id DESC",
+    )?;
+    let mut rows = stmt.query([until])?;
     while let Some(r) = rows.next()? {
-        let values = (0..columns)
-            .map(|i| r.get::<_, Value>(i))
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        insert.execute(params_from_iter(values))?;
+        let e = event_from_row(r)?;
+        match e.action_id {
+            Some(id) => {
+                if touched.actions.insert(id)
+                    && let Some(a) = get_action(conn, id)?
+                {
+                    rebuild.actions.insert(id, ActionState::of(&a));
+                }
+            }
+            None => {
+                if touched.risks.insert(e.risk_id)
+                    && let Some(risk) = get_risk(conn, e.risk_id, bands, today)?
+                {
+                    rebuild.risks.insert(e.risk_id, RiskState::of(&risk));
+                }
+            }
+        }
+        let kept: Option<String> = r.get(11)?;
+        rebuild.undo(&e, kept.as_deref());
+    }
+    Ok((rebuild, touched))
+}
+
+/// Writes the touched risks and actions back as `rebuild` holds them (or removes them, if
+/// they did not exist yet), and removes the incidents recorded after `until`.
+fn put_back(
+    conn: &mut Connection,
+    rebuild: &Rebuild,
+    touched: &Touched,
+    until: &str,
+) -> Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute(
+        "DELETE FROM incident_risk WHERE incident_id IN (SELECT id FROM incident WHERE created_at > ?1)",
+        [until],
+    )?;
+    tx.execute("DELETE FROM incident WHERE created_at > ?1", [until])?;
+    let mut names = Names::read(&tx)?;
+    for (table, n) in [
+        ("risk", touched.risks.len()),
+        ("action", touched.actions.len()),
+    ] {
+        if many(&tx, table, n) {
+            drop_indexes(&tx, table)?;
+        }
+    }
+    {
+        let mut delete = tx.prepare("DELETE FROM action WHERE id = ?1")?;
+        for id in &touched.actions {
+            delete.execute([id])?;
+        }
+        let mut delete = tx.prepare("DELETE FROM risk WHERE id = ?1")?;
+        for id in &touched.risks {
+            delete.execute([id])?;
+            if let Some(r) = rebuild.risks.get(id) {
+                insert_risk(&tx, &mut names, *id, r)?;
+            }
+        }
+        for id in &touched.actions {
+            if let Some(a) = rebuild.actions.get(id) {
+                insert_action(&tx, &mut names, *id, a)?;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Whether `n` changed rows are enough of `table` to do without its indexes: the rebuilt
+/// register is read once, and a scan in memory costs less than keeping them up.
+fn many(conn: &Connection, table: &str, n: usize) -> bool {
+    let rows: i64 = conn
+        .query_row(&format!("SELECT max(id) FROM {table}"), [], |r| r.get(0))
+        .unwrap_or(0);
+    i64::try_from(n).unwrap_or(i64::MAX).saturating_mul(20) > rows
+}
+
+/// Drops the indexes riskreg made on `table`.
+fn drop_indexes(conn: &Connection, table: &str) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+    )?;
+    let names = stmt
+        .query_map([table], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for name in &names {
+        conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+    }
+    Ok(())
+}
+
+/// Gives each risk and action whose last change was undone the time of its latest change
+/// before the oldest event undone, at or before `until`.
+fn settle(conn: &Connection, rebuild: &mut Rebuild, until: &str) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT at FROM event WHERE risk_id = ?1 AND action_id IS NULL AND id < ?2 AND at <= ?3
+             AND kind NOT IN ('comment', 'delete')
+         ORDER BY id DESC LIMIT 1",
+    )?;
+    for (id, before) in rebuild.unsettled_risks() {
+        let at = stmt
+            .query_row(params![id, before, until], |r| r.get(0))
+            .optional()?;
+        rebuild.settle(id, None, at);
+    }
+    let mut stmt = conn.prepare(
+        "SELECT risk_id, at FROM event WHERE action_id = ?1 AND id < ?2 AND at <= ?3
+             AND kind <> 'comment'
+         ORDER BY id DESC LIMIT 1",
+    )?;
+    for (id, before) in rebuild.unsettled_actions() {
+        let found: Option<(i64, String)> = stmt
+            .query_row(params![id, before, until], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (risk, at) = found.unzip();
+        rebuild.settle(risk.unwrap_or_default(), Some(id), at);
     }
     Ok(())
 }

@@ -54,6 +54,14 @@ pub struct EventFilter {
     pub kind: Option<EventKind>,
     /// Only events at or after this RFC 3339 time.
     pub since: Option<String>,
+    /// Only events by an actor whose name contains this (case-insensitive).
+    pub actor: Option<String>,
+    /// Only changes of this field.
+    pub field: Option<String>,
+    /// Only events whose change, note or field contains each of these (case-insensitive).
+    pub text: Vec<String>,
+    /// Only events older than this one (the next page of a long history).
+    pub before: Option<i64>,
     pub limit: Option<u64>,
 }
 
@@ -79,6 +87,28 @@ impl Store {
         if let Some(since) = &filter.since {
             sql.push_str(" AND at >= ?");
             params.push(Value::Text(since.clone()));
+        }
+        if let Some(actor) = &filter.actor {
+            sql.push_str(" AND rr_contains(actor, ?)");
+            params.push(Value::Text(actor.to_lowercase()));
+        }
+        if let Some(field) = &filter.field {
+            sql.push_str(" AND field = ?");
+            params.push(Value::Text(field.clone()));
+        }
+        for word in &filter.text {
+            sql.push_str(
+                " AND rr_contains(coalesce(old, '') || ' ' || coalesce(new, '') || ' ' || note || ' ' || coalesce(field, ''), ?)",
+            );
+            params.push(Value::Text(word.to_lowercase()));
+        }
+        if let Some(id) = filter.before {
+            sql.push_str(" AND id < ?");
+            params.push(Value::Integer(id));
+        }
+        if let Some(until) = &self.history_until {
+            sql.push_str(" AND at <= ?");
+            params.push(Value::Text(until.clone()));
         }
         sql.push_str(" ORDER BY id DESC");
         if let Some(limit) = filter.limit {

@@ -73,6 +73,12 @@ pub enum Action {
     /// History of the selected risk (Risks tab), or all history again (History tab).
     ShowHistory,
     ShowAllHistory,
+    /// The History tab: what changed since a date (asks which), or the log again.
+    SinceView,
+    /// The Risks tab: mark band moves since a date (asks which), or stop.
+    BandMoves,
+    /// The Budget tab: the trend chart, or the stack rank again.
+    TrendChart,
     LoadSample,
     /// Esc: close the popup or leave the filter bar.
     Close,

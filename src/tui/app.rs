@@ -28,7 +28,7 @@ use crate::domain::lifecycle::Rules;
 use crate::domain::merge::{self, Merge};
 use crate::domain::{EventKind, Field, Risk, RiskFields, RiskPatch, Status};
 use crate::error::{Error, Result};
-use crate::query::{ActionQuery, ActionSpec, ListSpec, Query, SortKey};
+use crate::query::{ActionQuery, ActionSpec, EventQuery, ListSpec, Query, SortKey};
 use crate::store::{NewRisk, Stamp, Store};
 use crate::text::sanitize_line;
 
@@ -36,6 +36,7 @@ mod catalog;
 mod changes;
 mod loading;
 mod popup;
+mod review;
 mod work;
 
 /// How many history events the detail pane shows.
@@ -133,6 +134,18 @@ pub struct Message {
     pub text: String,
 }
 
+/// Which tab's filter bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FilterOf {
+    Risks,
+    Actions,
+    History,
+}
+
+impl FilterOf {
+    const ALL: [FilterOf; 3] = [FilterOf::Risks, FilterOf::Actions, FilterOf::History];
+}
+
 /// The filter bar: the query in force, and the text being typed.
 #[derive(Default)]
 pub struct Filter {
@@ -155,6 +168,8 @@ pub struct App {
     pub filter: Filter,
     /// The Actions tab's filter (the action query terms).
     pub action_filter: Filter,
+    /// The History tab's filter (risk:, actor:, field:, kind:, since:, words).
+    pub history_filter: Filter,
     pub sort: SortKey,
     /// (active, all) risks in the register.
     pub totals: (u64, u64),
@@ -178,6 +193,11 @@ pub struct App {
     actions_generation: u64,
     /// The generation of the action rows on screen.
     actions_applied: u64,
+    history_generation: u64,
+    /// The generation of the history on screen.
+    history_applied: u64,
+    /// The last walk back through the history asked for (each view keeps its own).
+    review_generation: u64,
     welcomed: bool,
     pending_select: Option<i64>,
     /// The action to select when the next action rows arrive.
@@ -205,6 +225,7 @@ impl App {
             tabs: Tabs::default(),
             filter: Filter::default(),
             action_filter: Filter::default(),
+            history_filter: Filter::default(),
             sort: SortKey::Score,
             totals: (0, 0),
             has_catalog: false,
@@ -221,6 +242,9 @@ impl App {
             overview_applied: 0,
             actions_generation: 0,
             actions_applied: 0,
+            history_generation: 0,
+            history_applied: 0,
+            review_generation: 0,
             welcomed: false,
             pending_select: None,
             pending_action: None,
@@ -265,6 +289,7 @@ impl App {
             settings: self.store.settings(),
             filter: &self.filter,
             action_filter: &self.action_filter,
+            history_filter: &self.history_filter,
             sort: self.sort,
         }
     }
@@ -276,6 +301,11 @@ impl App {
             all: false,
             limit: None,
         })
+    }
+
+    /// What the History tab lists: the events its filter selects.
+    pub fn history_query(&self) -> Result<EventQuery> {
+        Ok(EventQuery::parse(&self.history_filter.applied)?)
     }
 
     pub fn spec(&self) -> Result<ListSpec> {
@@ -307,8 +337,8 @@ impl App {
         if !matches!(action, Action::Tick | Action::Input(_)) {
             self.message = None;
         }
-        if self.editing_filter().is_some() {
-            self.filter_key(action);
+        if let Some(which) = self.editing_filter() {
+            self.filter_key(which, action);
             return;
         }
         if self.popup.is_some() {
@@ -347,6 +377,9 @@ impl App {
             Action::OpenFilter => self.open_filter(),
             Action::ClearFilter if self.tab == Tab::Actions => {
                 self.set_action_filter(String::new());
+            }
+            Action::ClearFilter if self.tab == Tab::History => {
+                self.set_history_filter(String::new());
             }
             Action::ClearFilter => self.set_filter(String::new()),
             Action::OpenSort => {
@@ -454,6 +487,15 @@ impl App {
                 self.perform(Intent::History(id));
             }
             Action::ShowAllHistory => self.perform(Intent::History(None)),
+            Action::SinceView => self.since_view(),
+            Action::BandMoves => self.band_moves(),
+            Action::TrendChart => {
+                let budget = &mut self.tabs.budget;
+                budget.chart = !budget.chart;
+                if budget.chart {
+                    self.request_trend();
+                }
+            }
             Action::LoadSample => self.load_sample(),
             Action::Close => match self.tab {
                 Tab::Risks if !self.tabs.risks.marked.is_empty() => {
@@ -464,6 +506,16 @@ impl App {
                 Tab::Actions if !self.action_filter.applied.is_empty() => {
                     self.set_action_filter(String::new());
                 }
+                Tab::History if self.tabs.history.since.is_some() => {
+                    self.tabs.history.since = None;
+                }
+                Tab::History if !self.history_filter.applied.is_empty() => {
+                    self.set_history_filter(String::new());
+                }
+                Tab::Risks if self.tabs.risks.moves.is_some() => {
+                    self.tabs.risks.moves = None;
+                }
+                Tab::Budget if self.tabs.budget.chart => self.tabs.budget.chart = false,
                 _ => {}
             },
             Action::Input(_) => {}
@@ -490,11 +542,11 @@ impl App {
             }
             Intent::OpenDetail => self.popup = Some(Popup::Detail { scroll: 0 }),
             Intent::History(risk) => {
-                self.tabs.history.risk = risk;
-                self.tabs.history.cursor = super::tabs::Cursor::default();
                 self.tab = Tab::History;
-                self.reload();
+                self.tabs.history.since = None;
+                self.set_history_filter(risk.map(|id| format!("risk:{id}")).unwrap_or_default());
             }
+            Intent::MoreHistory => self.request_more_history(),
         }
     }
 
@@ -510,24 +562,44 @@ impl App {
 
     // ----- filter and sort -----------------------------------------------------------
 
-    /// Whether a filter bar has the keys (the Risks tab's or the Actions tab's).
+    /// Whether a filter bar has the keys (the Risks, Actions or History tab's).
     pub fn is_typing_filter(&self) -> bool {
         self.editing_filter().is_some()
     }
 
-    /// The filter being typed, if any (the Risks tab's or the Actions tab's).
-    fn editing_filter(&self) -> Option<&Filter> {
-        [&self.filter, &self.action_filter]
+    /// The filter being typed, if any.
+    fn editing_filter(&self) -> Option<FilterOf> {
+        FilterOf::ALL
             .into_iter()
-            .find(|f| f.editing.is_some())
+            .find(|f| self.filter_of(*f).editing.is_some())
+    }
+
+    fn filter_of(&self, which: FilterOf) -> &Filter {
+        match which {
+            FilterOf::Risks => &self.filter,
+            FilterOf::Actions => &self.action_filter,
+            FilterOf::History => &self.history_filter,
+        }
+    }
+
+    fn filter_mut(&mut self, which: FilterOf) -> &mut Filter {
+        match which {
+            FilterOf::Risks => &mut self.filter,
+            FilterOf::Actions => &mut self.action_filter,
+            FilterOf::History => &mut self.history_filter,
+        }
     }
 
     fn open_filter(&mut self) {
-        let filter = if self.tab == Tab::Actions {
-            &mut self.action_filter
-        } else {
-            &mut self.filter
+        let which = match self.tab {
+            Tab::Actions => FilterOf::Actions,
+            Tab::History => {
+                self.tabs.history.since = None;
+                FilterOf::History
+            }
+            _ => FilterOf::Risks,
         };
+        let filter = self.filter_mut(which);
         let mut t = TextArea::new(vec![filter.applied.clone()]);
         t.set_cursor_line_style(ratatui::style::Style::default());
         t.move_cursor(ratatui_textarea::CursorMove::End);
@@ -535,35 +607,62 @@ impl App {
         filter.editing = Some(t);
     }
 
+    /// Applies `text` as a filter when it parses (the list follows at once), else keeps
+    /// the last one that did and shows why.
+    fn apply_filter(&mut self, which: FilterOf, text: String, first: bool) {
+        let parsed = match which {
+            FilterOf::Risks => Query::parse(&text).map(|_| ()),
+            FilterOf::Actions => ActionQuery::parse(&text).map(|_| ()),
+            FilterOf::History => EventQuery::parse(&text).map(|_| ()),
+        };
+        match parsed {
+            Ok(()) => {
+                let filter = self.filter_mut(which);
+                filter.applied = text;
+                filter.error = None;
+                match which {
+                    FilterOf::Risks => {
+                        if first {
+                            self.tabs.risks.list.select_first();
+                        }
+                        self.request_rows();
+                    }
+                    FilterOf::Actions => {
+                        if first {
+                            self.tabs.actions.list.select_first();
+                        }
+                        self.request_actions();
+                    }
+                    FilterOf::History => {
+                        self.tabs.history.cursor = super::tabs::Cursor::default();
+                        self.request_history();
+                    }
+                }
+            }
+            Err(e) => {
+                self.filter_mut(which).error = Some(sanitize_line(&e.to_string()).into_owned())
+            }
+        }
+    }
+
     /// Applies a query as the Risks tab's filter (shown in the filter line).
     pub fn set_filter(&mut self, text: String) {
-        match Query::parse(&text) {
-            Ok(_) => {
-                self.filter.applied = text;
-                self.filter.error = None;
-                self.request_rows();
-            }
-            Err(e) => self.filter.error = Some(sanitize_line(&e.to_string()).into_owned()),
-        }
+        self.apply_filter(FilterOf::Risks, text, false);
     }
 
     /// Applies an action query as the Actions tab's filter.
     pub fn set_action_filter(&mut self, text: String) {
-        match ActionQuery::parse(&text) {
-            Ok(_) => {
-                self.action_filter.applied = text;
-                self.action_filter.error = None;
-                self.request_actions();
-            }
-            Err(e) => {
-                self.action_filter.error = Some(sanitize_line(&e.to_string()).into_owned());
-            }
-        }
+        self.apply_filter(FilterOf::Actions, text, false);
+    }
+
+    /// Applies a history query as the History tab's filter.
+    pub fn set_history_filter(&mut self, text: String) {
+        self.apply_filter(FilterOf::History, text, true);
     }
 
     /// Keys while typing a filter: every change narrows the list at once (when it parses);
     /// Enter keeps it, Esc puts the previous filter back.
-    fn filter_key(&mut self, action: Action) {
+    fn filter_key(&mut self, which: FilterOf, action: Action) {
         use ratatui::crossterm::event::KeyCode;
         let key = match action {
             Action::Input(k) => k,
@@ -577,12 +676,7 @@ impl App {
             }
             _ => return,
         };
-        let actions = self.action_filter.editing.is_some();
-        let filter = if actions {
-            &mut self.action_filter
-        } else {
-            &mut self.filter
-        };
+        let filter = self.filter_mut(which);
         match key.code {
             KeyCode::Enter => {
                 filter.editing = None;
@@ -595,11 +689,7 @@ impl App {
             KeyCode::Esc => {
                 filter.editing = None;
                 let before = std::mem::take(&mut filter.before);
-                if actions {
-                    self.set_action_filter(before);
-                } else {
-                    self.set_filter(before);
-                }
+                self.apply_filter(which, before, false);
             }
             _ => {
                 let Some(t) = filter.editing.as_mut() else {
@@ -609,25 +699,7 @@ impl App {
                     return;
                 }
                 let text = t.lines().join(" ");
-                let parsed = if actions {
-                    ActionQuery::parse(&text).map(|_| ())
-                } else {
-                    Query::parse(&text).map(|_| ())
-                };
-                match parsed {
-                    Ok(()) => {
-                        filter.applied = text;
-                        filter.error = None;
-                        if actions {
-                            self.tabs.actions.list.select_first();
-                            self.request_actions();
-                        } else {
-                            self.tabs.risks.list.select_first();
-                            self.request_rows();
-                        }
-                    }
-                    Err(e) => filter.error = Some(sanitize_line(&e.to_string()).into_owned()),
-                }
+                self.apply_filter(which, text, true);
             }
         }
     }

@@ -7,16 +7,26 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 
+use crate::clock::Moment;
+use crate::domain::changes::Agenda;
 use crate::domain::portfolio::Report;
+use crate::domain::trend::Week;
 use crate::domain::{Event, Milestone};
-use crate::error::Result;
-use crate::query::{ActionSpec, ListSpec};
+use crate::error::{Error, Result};
+use crate::query::{ActionSpec, EventQuery, ListSpec};
+use crate::scoring::Band;
 use crate::store::{EventFilter, OpenMode, Store, TeamOverview};
 
-/// How many history events the History tab holds.
-pub const HISTORY_LIMIT: u64 = 500;
+/// How many history events one page holds: the History tab asks for the next page as the
+/// cursor nears the end of what it has.
+pub const HISTORY_PAGE: u64 = 500;
+
+/// How many weeks the Budget tab's trend chart draws.
+pub const TREND_WEEKS: u16 = 12;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
@@ -34,12 +44,55 @@ pub enum Request {
         spec: ActionSpec,
         today: Date,
     },
-    /// Everything else: totals, teams, milestones, history.
-    Overview {
+    /// Everything else: totals, teams, milestones, the budget.
+    Overview { generation: u64, today: Date },
+    /// A page of the history the query selects: the newest events, or those older than
+    /// `before`.
+    History {
         generation: u64,
-        today: Date,
-        history_risk: Option<i64>,
+        query: EventQuery,
+        before: Option<i64>,
     },
+    /// A walk back through the history (seconds on a large register, so a lane of its own).
+    Review { generation: u64, ask: Review },
+}
+
+/// What a walk back through the history answers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Review {
+    /// The Budget tab's chart: the last weeks' figures.
+    Trend { today: Date, weeks: u16 },
+    /// The History tab's since view: what changed from `since` to now.
+    Changes { since: Date, end: Moment },
+    /// The Risks tab's band-move arrows: each risk's band at the end of the day before
+    /// `since`.
+    Bands { since: Date, end: Moment },
+}
+
+/// A page of history events.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryPage {
+    pub generation: u64,
+    pub query: EventQuery,
+    pub before: Option<i64>,
+    pub events: Vec<Event>,
+}
+
+/// The answer to a [`Review`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reviewed {
+    Trend(Vec<Week>),
+    Changes(Box<Agenda>),
+    Bands {
+        since: Date,
+        bands: HashMap<i64, Band>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewAnswer {
+    pub generation: u64,
+    pub answer: Reviewed,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -64,13 +117,10 @@ pub struct ActionRows {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Overview {
     pub generation: u64,
-    /// The risk whose history `history` is (none: all of it).
-    pub history_risk: Option<i64>,
     /// (active, all) risks in the register.
     pub totals: (u64, u64),
     pub teams: Vec<TeamOverview>,
     pub milestones: Vec<Milestone>,
-    pub history: Vec<Event>,
     /// The budget, burn-down and stack rank (the same pass as `riskreg report`).
     pub report: Report,
 }
@@ -80,16 +130,18 @@ pub enum Response {
     Rows(Result<Rows>),
     Actions(Result<ActionRows>),
     Overview(Result<Box<Overview>>),
+    History(Result<HistoryPage>),
+    Review(Result<ReviewAnswer>),
 }
 
 /// Answers one request from `store`, reading date-dependent figures as of the request's day.
 pub fn fetch(store: &mut Store, request: &Request) -> Response {
-    let today = match request {
+    match request {
         Request::Rows { today, .. }
         | Request::Actions { today, .. }
-        | Request::Overview { today, .. } => *today,
-    };
-    store.set_today(today);
+        | Request::Overview { today, .. } => store.set_today(*today),
+        Request::History { .. } | Request::Review { .. } => {}
+    }
     let store: &Store = store;
     match request {
         Request::Rows {
@@ -120,27 +172,75 @@ pub fn fetch(store: &mut Store, request: &Request) -> Response {
             spec: spec.clone(),
             ids,
         })),
-        Request::Overview {
-            generation,
-            today,
-            history_risk,
-        } => {
+        Request::Overview { generation, today } => {
             let overview = || -> Result<Overview> {
                 Ok(Overview {
                     generation: *generation,
-                    history_risk: *history_risk,
                     totals: store.risk_totals()?,
                     teams: store.team_overview(*today)?,
                     report: crate::ops::portfolio(store, *today)?.0,
                     milestones: store.milestones(*today)?,
-                    history: store.events(&EventFilter {
-                        risk_id: *history_risk,
-                        limit: Some(HISTORY_LIMIT),
-                        ..EventFilter::default()
-                    })?,
                 })
             };
             Response::Overview(overview().map(Box::new))
+        }
+        Request::History {
+            generation,
+            query,
+            before,
+        } => Response::History(
+            history_page(store, query, *before).map(|events| HistoryPage {
+                generation: *generation,
+                query: query.clone(),
+                before: *before,
+                events,
+            }),
+        ),
+        Request::Review { generation, ask } => {
+            Response::Review(review(store, ask).map(|answer| ReviewAnswer {
+                generation: *generation,
+                answer,
+            }))
+        }
+    }
+}
+
+/// One page of the history `query` selects, older than `before`.
+fn history_page(store: &Store, query: &EventQuery, before: Option<i64>) -> Result<Vec<Event>> {
+    let since = query
+        .since
+        .map(crate::clock::start_of)
+        .transpose()
+        .map_err(|e| Error::Usage(format!("since: {e}")))?;
+    store.events(&EventFilter {
+        risk_id: query.risk,
+        kind: query.kind,
+        since,
+        actor: query.actor.clone(),
+        field: query.field.clone(),
+        text: query.text.clone(),
+        before,
+        limit: Some(HISTORY_PAGE),
+        ..EventFilter::default()
+    })
+}
+
+fn review(store: &Store, ask: &Review) -> Result<Reviewed> {
+    match ask {
+        Review::Trend { today, weeks } => {
+            Ok(Reviewed::Trend(crate::ops::trend(store, *today, *weeks)?.0))
+        }
+        Review::Changes { since, end } => {
+            let start = crate::ops::window_start(*since, end)?;
+            let (agenda, _) = crate::ops::changes(store, &start, end, *since, None)?;
+            Ok(Reviewed::Changes(Box::new(agenda)))
+        }
+        Review::Bands { since, end } => {
+            let start = crate::ops::window_start(*since, end)?;
+            Ok(Reviewed::Bands {
+                since: *since,
+                bands: crate::ops::bands_at(store, &start)?,
+            })
         }
     }
 }
@@ -152,12 +252,14 @@ pub enum Loader {
     Worker(Worker),
 }
 
-/// Two lanes, one per kind of request, each a thread with its own connection: a slow
-/// overview (the portfolio pass over a large register, after another process commits)
-/// never holds up the rows a filter asks for.
+/// Three lanes, each a thread with its own connection: a slow overview (the portfolio pass
+/// over a large register, after another process commits) never holds up the rows a filter
+/// asks for, and a walk back through the history (the trend, the since view) holds up
+/// neither.
 pub struct Worker {
     rows: Lane,
     overview: Lane,
+    review: Lane,
 }
 
 struct Lane {
@@ -166,7 +268,7 @@ struct Lane {
 }
 
 impl Worker {
-    /// Opens two more connections to `path`, each on its own thread; `deliver` receives
+    /// Opens three more connections to `path`, each on its own thread; `deliver` receives
     /// each answer and returns false when nobody listens any more.
     pub fn start(
         path: PathBuf,
@@ -175,14 +277,18 @@ impl Worker {
         let deliver: Arc<dyn Fn(Response) -> bool + Send + Sync> = Arc::new(deliver);
         Ok(Worker {
             rows: Lane::start(&path, "riskreg-rows", Arc::clone(&deliver))?,
-            overview: Lane::start(&path, "riskreg-overview", deliver)?,
+            overview: Lane::start(&path, "riskreg-overview", Arc::clone(&deliver))?,
+            review: Lane::start(&path, "riskreg-review", deliver)?,
         })
     }
 
     pub fn send(&self, request: Request) {
         match request {
-            Request::Rows { .. } | Request::Actions { .. } => self.rows.send(request),
+            Request::Rows { .. } | Request::Actions { .. } | Request::History { .. } => {
+                self.rows.send(request);
+            }
             Request::Overview { .. } => self.overview.send(request),
+            Request::Review { .. } => self.review.send(request),
         }
     }
 }
@@ -222,17 +328,37 @@ impl Drop for Lane {
     }
 }
 
+/// Which requests a newer one makes moot: those of the same kind (and, for a walk back,
+/// asking the same question).
+fn kind(r: &Request) -> u8 {
+    match r {
+        Request::Rows { .. } => 0,
+        Request::Actions { .. } => 1,
+        Request::Overview { .. } => 2,
+        Request::History { .. } => 3,
+        Request::Review {
+            ask: Review::Trend { .. },
+            ..
+        } => 4,
+        Request::Review {
+            ask: Review::Changes { .. },
+            ..
+        } => 5,
+        Request::Review {
+            ask: Review::Bands { .. },
+            ..
+        } => 6,
+    }
+}
+
 /// A lane's loop: when requests queue up (fast typing in the filter bar), only the newest
 /// of each kind is answered.
 fn serve(store: &mut Store, requests: &Receiver<Request>, deliver: &dyn Fn(Response) -> bool) {
     while let Ok(first) = requests.recv() {
         let mut newest = vec![first];
         while let Ok(more) = requests.try_recv() {
-            let kind = std::mem::discriminant(&more);
-            match newest
-                .iter_mut()
-                .find(|r| std::mem::discriminant(*r) == kind)
-            {
+            let k = kind(&more);
+            match newest.iter_mut().find(|r| kind(r) == k) {
                 Some(older) => *older = more,
                 None => newest.push(more),
             }

@@ -80,6 +80,8 @@ pub(crate) struct Cx<'a> {
     pub filter: &'a Filter,
     /// The Actions tab's filter.
     pub action_filter: &'a Filter,
+    /// The History tab's filter.
+    pub history_filter: &'a Filter,
     pub sort: SortKey,
 }
 
@@ -102,6 +104,8 @@ pub(crate) enum Intent {
     OpenDetail,
     /// The history of one risk (`None`: every risk).
     History(Option<i64>),
+    /// The History tab's cursor moved: read older events if it nears the end.
+    MoreHistory,
 }
 
 /// A tab's state and behaviour.
@@ -131,7 +135,7 @@ pub(crate) trait TabView {
     /// as fit there).
     fn resize(&mut self, _body: Rect) {}
 
-    /// Takes what it shows from the overview (totals, teams, milestones, history, budget).
+    /// Takes what it shows from the overview (totals, teams, milestones, budget).
     fn apply_overview(&mut self, _overview: &Overview) {}
 
     /// Takes what it shows from the rows of the filter in force.

@@ -1,40 +1,23 @@
 //! `riskreg changes [--since DATE] [--until DATE] [QUERY…] [--by team]`: the agenda of the
 //! weekly review, from the register rebuilt at both ends of the window.
 
-use std::collections::{BTreeMap, HashSet};
-
-use serde::Serialize;
+use std::collections::BTreeMap;
 
 use super::super::args::{ChangesArgs, Format};
 use super::super::context::{Ctx, warn_gaps};
 use super::super::output::{Out, emit_one};
 use super::super::table;
 use crate::clock::Moment;
-use crate::domain::changes::{Change, GROUPS, Window, changes as agenda};
+use crate::domain::changes::Agenda;
+use crate::domain::changes::{Change, GROUPS};
 use crate::domain::figures;
-use crate::domain::trend::{due_dates, week};
 use crate::domain::validate;
 use crate::error::{Error, Result};
 use crate::io::markdown::escape_cell;
 use crate::io::table::{Cell, Column, Table};
-use crate::query::{ListSpec, Query};
+use crate::ops;
+use crate::query::Query;
 use crate::text::sanitize_line;
-
-#[derive(Serialize)]
-struct Agenda {
-    schema_version: u32,
-    since: String,
-    until: String,
-    budget: BudgetMove,
-    changes: Vec<Change>,
-}
-
-#[derive(Serialize)]
-struct BudgetMove {
-    budget_minutes: f64,
-    then_minutes: f64,
-    now_minutes: f64,
-}
 
 pub(crate) fn changes(ctx: &Ctx, args: &ChangesArgs) -> Result<()> {
     if ctx.format() == Format::Csv || ctx.format() == Format::Ndjson {
@@ -55,78 +38,14 @@ pub(crate) fn changes(ctx: &Ctx, args: &ChangesArgs) -> Result<()> {
         Some(d) => validate::date("since", d)?,
         None => end.today.saturating_sub(jiff::Span::new().days(7)),
     };
-    let start = since
-        .yesterday()
-        .and_then(Moment::end_of)
-        .map_err(|e| Error::Usage(format!("--since {since}: {e}")))?;
-    if start.until >= end.until {
-        return Err(Error::Usage(format!(
-            "--since {since} is not before --until {}; the window needs at least a day",
-            end.today
-        )));
-    }
-    // One walk back through the history: the register at the end (kept), then at the
-    // start (where the walk stops).
-    let mut after = None;
-    let before = store.walk_back(&[end.until.clone(), start.until.clone()], |k, r| {
-        if k == 0 {
-            after = Some(r.clone());
-        }
-        Ok(())
-    })?;
-    let Some(after) = after else {
-        return Err(Error::Internal("the walk back skipped a moment".into()));
-    };
-    // The walk reached `before` last: its gaps are every gap of the window.
-    warn_gaps(&before.gaps);
-    // A query runs on each end's register, loaded in memory only when there is one.
-    let keep = if args.query.is_empty() {
+    let start = ops::window_start(since, &end)?;
+    let query = if args.query.is_empty() {
         None
     } else {
-        let spec = ListSpec {
-            query: Query::parse_args(&args.query)?,
-            all: true,
-            ..ListSpec::default()
-        };
-        let mut ids = HashSet::new();
-        for (r, m) in [(&before, &start), (&after, &end)] {
-            store
-                .as_of(r, &m.until, m.today, None)?
-                .for_each_risk(&spec, m.today, |risk| {
-                    ids.insert(risk.id);
-                    Ok(())
-                })?;
-        }
-        Some(ids)
+        Some(Query::parse_args(&args.query)?)
     };
-    let keep_fn = |id: i64| keep.as_ref().is_none_or(|k| k.contains(&id));
-    let milestones = store.milestones(end.today)?;
-    let dues = due_dates(&milestones);
-    let items = agenda(
-        &Window {
-            before: &before,
-            after: &after,
-            since,
-            until: end.today,
-        },
-        &store.settings().bands,
-        &store.incidents(None)?,
-        &keep_fn,
-        &|name: &str| dues.get(&name.to_lowercase()).copied(),
-    );
-    let then = week(&before, start.today, store.settings(), &milestones);
-    let now = week(&after, end.today, store.settings(), &milestones);
-    let doc = Agenda {
-        schema_version: 1,
-        since: since.to_string(),
-        until: end.today.to_string(),
-        budget: BudgetMove {
-            budget_minutes: now.budget_minutes,
-            then_minutes: then.bad_minutes,
-            now_minutes: now.bad_minutes,
-        },
-        changes: items,
-    };
+    let (doc, gaps) = ops::changes(&store, &start, &end, since, query.as_ref())?;
+    warn_gaps(&gaps);
     match ctx.format() {
         Format::Json | Format::Ndjson => emit_one(ctx, &doc, String::new),
         format => {
@@ -229,27 +148,8 @@ fn render(doc: &Agenda, by_team: bool, md: bool) -> String {
 /// weeks (the newest ends today), oldest first.
 pub(crate) fn trend(ctx: &Ctx, weeks: u16) -> Result<()> {
     let store = ctx.open_existing()?;
-    let mut moments = Vec::new();
-    let mut days = Vec::new();
-    for k in 0..i64::from(weeks) {
-        let day = ctx
-            .clock
-            .today
-            .saturating_sub(jiff::Span::new().days(7 * k));
-        let m = Moment::end_of(day).map_err(|e| Error::Usage(format!("--weeks {weeks}: {e}")))?;
-        moments.push(m.until);
-        days.push(day);
-    }
-    let milestones = store.milestones(ctx.clock.today)?;
-    let mut rows = Vec::new();
-    store.walk_back(&moments, |k, register| {
-        if k + 1 == moments.len() {
-            warn_gaps(&register.gaps);
-        }
-        rows.push(week(register, days[k], store.settings(), &milestones));
-        Ok(())
-    })?;
-    rows.reverse();
+    let (rows, gaps) = ops::trend(&store, ctx.clock.today, weeks)?;
+    warn_gaps(&gaps);
     match ctx.format() {
         Format::Json | Format::Ndjson => emit_one(
             ctx,

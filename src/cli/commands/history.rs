@@ -1,7 +1,5 @@
 //! `riskreg history [ID] [--since DATE]`: the event log, newest first.
 
-use jiff::tz::TimeZone;
-
 use super::{parse_id, parse_id_of};
 use crate::cli::args::HistoryArgs;
 use crate::cli::context::Ctx;
@@ -24,10 +22,7 @@ pub(crate) fn history(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
         .as_deref()
         .map(|s| -> Result<String> {
             let date = validate::date("since", s)?;
-            let start = date
-                .to_zoned_datetime(TimeZone::system())
-                .map_err(|e| Error::Usage(format!("--since {s}: {e}")))?;
-            Ok(validate::format_timestamp(start.timestamp()))
+            crate::clock::start_of(date).map_err(|e| Error::Usage(format!("--since {s}: {e}")))
         })
         .transpose()?;
     let store = ctx.open_existing()?;

@@ -54,7 +54,7 @@ pub(crate) fn matrix(
         all,
         ..ListSpec::default()
     };
-    let (store, today) = ctx.open_as_of(as_of, None)?;
+    let (store, today) = ctx.open_as_of(as_of)?;
     let counts = store.matrix(&spec, today, target)?;
     let bands = store.settings().bands;
     let count =

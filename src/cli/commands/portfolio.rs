@@ -14,7 +14,7 @@ use crate::scoring::Band;
 use crate::text::sanitize;
 
 fn build(ctx: &Ctx, as_of: Option<&str>) -> Result<(Report, Vec<Violation>)> {
-    let (store, today) = ctx.open_as_of(as_of, None)?;
+    let (store, today) = ctx.open_as_of(as_of)?;
     crate::ops::portfolio(&store, today)
 }
 

@@ -262,7 +262,7 @@ pub(crate) fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
         sort: sort_key(args.sort),
         limit: args.limit,
     };
-    let (store, today) = ctx.open_as_of(args.as_of.as_deref(), None)?;
+    let (store, today) = ctx.open_as_of(args.as_of.as_deref())?;
     if let Some(format) = risk_format(ctx.format()) {
         let mut out = Out::raw_text(ctx);
         let mut writer = RiskWriter::new(format, out.writer(), false).map_err(Out::error)?;
@@ -350,7 +350,7 @@ fn risk_row(r: &Risk, today: jiff::civil::Date) -> Vec<Cell> {
 
 pub(crate) fn show(ctx: &Ctx, id: &str, as_of: Option<&str>) -> Result<()> {
     let id = parse_id(id)?;
-    let (store, today) = ctx.open_as_of(as_of, Some(id))?;
+    let (store, today) = ctx.open_as_of(as_of)?;
     let risk = store.risk(id)?;
     if let Some(format @ (crate::io::ExportFormat::Csv | crate::io::ExportFormat::Markdown)) =
         risk_format(ctx.format())

@@ -26,6 +26,10 @@ impl App {
             Purpose::Why(_) | Purpose::Comment(_) | Purpose::Link(..) => {
                 return self.submit_work_prompt(p, text);
             }
+            Purpose::Since(what) => {
+                let what = *what;
+                return self.submit_since(p, text, what);
+            }
             Purpose::NewTeam => self.store.write(&stamp, |tx| tx.add_team(text, "")),
             Purpose::RenameTeam(old) => self.store.write(&stamp, |tx| tx.rename_team(old, text)),
             Purpose::NewMilestone => self.store.write(&stamp, |tx| {
@@ -79,8 +83,8 @@ impl App {
                 self.committed(None, format!("added {} {shown}", field.name()));
                 Some(Popup::Form(form))
             }
-            // Answered by submit_work_prompt before anything was written.
-            Purpose::Why(_) | Purpose::Comment(_) | Purpose::Link(..) => None,
+            // Answered by submit_work_prompt or submit_since before anything was written.
+            Purpose::Why(_) | Purpose::Comment(_) | Purpose::Link(..) | Purpose::Since(_) => None,
         }
     }
 

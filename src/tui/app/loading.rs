@@ -15,9 +15,10 @@ impl App {
         let request = Request::Overview {
             generation: self.overview_generation,
             today: self.today(),
-            history_risk: self.tabs.history.risk,
         };
         self.send(request);
+        self.request_history();
+        self.request_reviews();
         self.refresh_milestone_risks();
     }
 
@@ -94,7 +95,13 @@ impl App {
                 self.overview_applied = o.generation;
                 self.apply_overview(*o);
             }
-            Response::Rows(Err(e)) | Response::Actions(Err(e)) | Response::Overview(Err(e)) => {
+            Response::History(Ok(page)) => self.apply_history(page),
+            Response::Review(Ok(answer)) => self.apply_review(answer),
+            Response::Rows(Err(e))
+            | Response::Actions(Err(e))
+            | Response::Overview(Err(e))
+            | Response::History(Err(e))
+            | Response::Review(Err(e)) => {
                 self.error(&e);
             }
             _ => {}

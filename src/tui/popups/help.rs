@@ -36,6 +36,13 @@ pub fn lines(tab: Tab, bindings: &'static [Binding], t: Theme) -> Vec<Line<'stat
             crate::query::action_help_lines(),
             crate::query::ACTION_STATUS_RULE,
         )),
+        Tab::History => Some((
+            crate::query::EVENT_TERMS
+                .iter()
+                .map(|(term, meaning)| ((*term).to_string(), (*meaning).to_string()))
+                .collect(),
+            crate::query::EVENT_RULE,
+        )),
         _ => None,
     };
     if let Some((terms, rule)) = terms {

@@ -1,6 +1,6 @@
 //! One line of text asked for: the name of a new team or milestone, a team's new name, a
 //! team or milestone created from the risk form's pick list, the "why" of a status move, a
-//! comment, or a link.
+//! comment, a link, or the day a view of the history starts from.
 
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -34,6 +34,17 @@ pub enum Purpose {
     Comment(i64),
     /// A link to add to a risk (`-URL` removes one); its links now, as lines.
     Link(i64, Vec<String>),
+    /// The date a view of the history starts from.
+    Since(SinceFor),
+}
+
+/// Which view a since date is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SinceFor {
+    /// The History tab's agenda of what changed.
+    Changes,
+    /// The Risks tab's band-move marks.
+    BandMoves,
 }
 
 pub struct Prompt {
@@ -92,11 +103,16 @@ impl Prompt {
         Prompt::new(Purpose::Link(risk, links), "")
     }
 
+    pub fn since(what: SinceFor, default: jiff::civil::Date) -> Prompt {
+        Prompt::new(Purpose::Since(what), &default.to_string())
+    }
+
     fn title(&self) -> &'static str {
         match &self.purpose {
             Purpose::Why(_) => " Why? ",
             Purpose::Comment(_) => " Comment ",
             Purpose::Link(..) => " Links ",
+            Purpose::Since(_) => " Since ",
             _ => " Name ",
         }
     }
@@ -115,6 +131,12 @@ impl Prompt {
                 p.question()
             ),
             Purpose::Comment(id) => format!("Comment on risk {id} (kept in its history):"),
+            Purpose::Since(SinceFor::Changes) => {
+                "What changed since which day (YYYY-MM-DD)? The agenda of the review, from the history:".into()
+            }
+            Purpose::Since(SinceFor::BandMoves) => {
+                "Mark the risks whose band moved since which day (YYYY-MM-DD)?".into()
+            }
             Purpose::Link(id, _) => format!(
                 "Add a link to risk {id}: an http(s) URL or a ticket key such as PLAT-1234, then a label if you like. -URL removes one."
             ),

@@ -1,29 +1,41 @@
 //! The Budget tab: a gauge of the error budget the risks use, the chance a year misses the
 //! SLO (and each service's own budget), the stack rank by bad minutes (too-big risks
-//! marked), and the burn-down as each milestone lands.
+//! marked), and the burn-down as each milestone lands; or, below the gauge, the trend as a
+//! chart: bad minutes a year against the budget line, week by week (`riskreg trend`).
 
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Gauge, Paragraph, Widget};
+use ratatui::widgets::{Axis, Block, Chart, Dataset, Gauge, GraphType, Paragraph, Widget};
 
 use super::{Cursor, Cx, Intent, TabView};
 use crate::domain::figures;
 use crate::domain::portfolio::Report;
+use crate::domain::trend::Week;
 use crate::query::SortKey;
 use crate::tui::action::Action;
 use crate::tui::data::Overview;
-use crate::tui::keymap::{Binding, bind, code};
+use crate::tui::keymap::{Binding, bind, ch, code};
 use crate::tui::widgets::table::{Cell, Column, Grid};
 
-const BINDINGS: &[Binding] = &[bind(
-    &[code(KeyCode::Enter)],
-    "Enter",
-    "open the risk in the Risks tab",
-    "open",
-    Action::Choose,
-)];
+const BINDINGS: &[Binding] = &[
+    bind(
+        &[code(KeyCode::Enter)],
+        "Enter",
+        "open the risk in the Risks tab",
+        "open",
+        Action::Choose,
+    ),
+    bind(
+        &[ch('w')],
+        "w",
+        "the trend, week by week, as a chart (w again: the stack rank)",
+        "trend",
+        Action::TrendChart,
+    ),
+];
 
 /// The gauge, the stack rank and the burn-down: the last two side by side where there is
 /// room, else the burn-down below the stack rank.
@@ -49,6 +61,12 @@ pub struct BudgetTab {
     /// The budget, burn-down and stack rank (`riskreg report`'s data).
     pub report: Option<Report>,
     pub cursor: Cursor,
+    /// Whether the trend chart shows instead of the stack rank and the burn-down.
+    pub chart: bool,
+    /// The last weeks' figures, once the walk back through the history has answered.
+    pub trend: Option<Vec<Week>>,
+    /// The generation of the trend request on its way.
+    pub trend_asked: u64,
     page: usize,
 }
 
@@ -174,6 +192,15 @@ impl TabView for BudgetTab {
             );
         }
         Line::from(more.spans).render(more_row, buf);
+        if self.chart {
+            let below = Rect {
+                y: left.y,
+                height: area.bottom().saturating_sub(left.y),
+                ..area
+            };
+            render_trend(self.trend.as_deref(), cx, below, buf);
+            return;
+        }
 
         let limit = b.single_risk_limit_minutes;
         let page = usize::from(left.height.saturating_sub(3)).max(1);
@@ -280,6 +307,9 @@ impl TabView for BudgetTab {
     }
 
     fn choose(&self) -> Intent {
+        if self.chart {
+            return Intent::Nothing;
+        }
         self.report
             .as_ref()
             .and_then(|r| r.top_by_bad_minutes.get(self.cursor.at))
@@ -302,6 +332,85 @@ impl TabView for BudgetTab {
         self.report = Some(o.report.clone());
         self.cursor.keep_visible(self.ranked(), self.page.max(1));
     }
+}
+
+/// The trend chart: bad minutes a year against the budget, week by week.
+fn render_trend(weeks: Option<&[Week]>, cx: &Cx<'_>, area: Rect, buf: &mut Buffer) {
+    let t = cx.theme;
+    let block =
+        Block::bordered().title(" Trend: bad minutes a year against the budget (•••), by week ");
+    let Some(weeks) = weeks.filter(|w| !w.is_empty()) else {
+        let inner = block.inner(area);
+        block.render(area, buf);
+        Paragraph::new(Line::styled(
+            "Walking back through the history, week by week…",
+            t.dim(),
+        ))
+        .render(inner, buf);
+        return;
+    };
+    let x = |i: usize| f64::from(u32::try_from(i).unwrap_or(u32::MAX));
+    let used: Vec<(f64, f64)> = weeks
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (x(i), w.bad_minutes))
+        .collect();
+    let budget: Vec<(f64, f64)> = weeks
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (x(i), w.budget_minutes))
+        .collect();
+    let top = weeks
+        .iter()
+        .map(|w| w.bad_minutes.max(w.budget_minutes))
+        .fold(0.0, f64::max)
+        .max(1.0)
+        * 1.1;
+    let first = weeks.first().map(|w| w.week_ending.to_string());
+    let last = weeks.last().map(|w| w.week_ending.to_string());
+    let over = weeks
+        .last()
+        .is_some_and(|w| w.bad_minutes > w.budget_minutes);
+    let chart = Chart::new(vec![
+        Dataset::default()
+            .name("bad min/yr")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(if over { t.error() } else { t.warn() })
+            .data(&used),
+        // Dots, not braille: the budget line tells from the other without colour.
+        Dataset::default()
+            .name("budget")
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Line)
+            .style(t.ok())
+            .data(&budget),
+    ])
+    .block(block)
+    .hidden_legend_constraints((Constraint::Ratio(1, 1), Constraint::Ratio(1, 1)))
+    .x_axis(
+        Axis::default()
+            .style(t.dim())
+            .bounds([0.0, x(weeks.len().saturating_sub(1)).max(1.0)])
+            .labels(
+                first
+                    .into_iter()
+                    .chain(last)
+                    .map(Span::raw)
+                    .collect::<Vec<_>>(),
+            ),
+    )
+    .y_axis(
+        Axis::default()
+            .style(t.dim())
+            .bounds([0.0, top])
+            .labels(vec![
+                Span::raw("0"),
+                Span::raw(figures::minutes(top / 2.0)),
+                Span::raw(figures::minutes(top)),
+            ]),
+    );
+    chart.render(area, buf);
 }
 
 /// Spans that fit one row whole: a part that would be cut is left out, so no figure is

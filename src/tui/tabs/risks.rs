@@ -2,6 +2,9 @@
 //! the ids of every risk the filter selects and the risks on screen, so it is as quick on
 //! 100,000 risks as on ten.
 
+use std::collections::HashMap;
+
+use jiff::civil::Date;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
@@ -13,6 +16,7 @@ use crate::domain::detail::{RiskDetail, RiskRecord, Tone};
 use crate::domain::lifecycle::is_review_due;
 use crate::domain::{Risk, figures};
 use crate::query::SortKey;
+use crate::scoring::Band;
 use crate::text::width;
 use crate::tui::action::Action;
 use crate::tui::app::SORTS;
@@ -110,7 +114,37 @@ const BINDINGS: &[Binding] = &[
         "export",
         Action::Export,
     ),
+    bind(
+        &[ch('b')],
+        "b",
+        "band moves since a date: ↑ rose, ↓ fell, + new (b again: off)",
+        "",
+        Action::BandMoves,
+    ),
 ];
+
+/// The risks' bands at the end of the day before a date, to mark the band moves since.
+pub struct BandMoves {
+    pub since: Date,
+    /// Each risk's band then, once the walk back through the history has answered.
+    pub bands: Option<HashMap<i64, Band>>,
+    /// The generation of the request it waits for.
+    pub asked: u64,
+}
+
+impl BandMoves {
+    /// The mark of a risk now in `band`: ↑ rose, ↓ fell, + new since, blank unchanged (or
+    /// not known yet).
+    fn mark(&self, id: i64, band: Band) -> &'static str {
+        match self.bands.as_ref().map(|b| b.get(&id)) {
+            None => " ",
+            Some(None) => "+",
+            Some(Some(then)) if band > *then => "↑",
+            Some(Some(then)) if band < *then => "↓",
+            Some(Some(_)) => " ",
+        }
+    }
+}
 
 /// How many lines of the description the pane shows (the full view shows all).
 const PANE_DESCRIPTION: usize = 3;
@@ -129,6 +163,8 @@ pub struct RisksTab {
     pub detail: Option<RiskRecord>,
     /// Risks marked with Space for a change to many.
     pub marked: std::collections::BTreeSet<i64>,
+    /// Band moves since a date, when asked for (`b`).
+    pub moves: Option<BandMoves>,
     /// Whether any risk has estimates (then the table shows bad minutes).
     any_estimates: bool,
     /// The widest team and milestone names: their columns keep the width as rows scroll.
@@ -161,11 +197,15 @@ impl RisksTab {
             .iter()
             .find(|(k, _)| *k == cx.sort)
             .map_or("score", |(k, _)| k.as_str());
-        let marked = if self.marked.is_empty() {
+        let mut marked = if self.marked.is_empty() {
             String::new()
         } else {
             format!(" {} marked ·", self.marked.len())
         };
+        if let Some(m) = &self.moves {
+            let state = if m.bands.is_some() { "" } else { " (loading)" };
+            marked.push_str(&format!(" moves since {}{state} ·", m.since));
+        }
         filter::render_line(
             cx.filter,
             "active risks (e.g. team:edge score>=10 is:no-owner)",
@@ -216,7 +256,12 @@ impl RisksTab {
                 let mut cells = vec![
                     id,
                     Cell::styled(
-                        format!("{:>2} {}", r.score(), &r.band.as_str()[..1].to_uppercase()),
+                        format!(
+                            "{:>2} {}{}",
+                            r.score(),
+                            &r.band.as_str()[..1].to_uppercase(),
+                            self.moves.as_ref().map_or("", |m| m.mark(r.id, r.band))
+                        ),
                         t.band(r.band),
                     ),
                     Cell::new(f.likelihood.to_string()),
