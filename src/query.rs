@@ -481,6 +481,19 @@ pub(crate) fn err(message: impl Into<String>, position: usize, term: &[char]) ->
     }
 }
 
+/// The error for a comparison on a field that only takes `name:VALUE` (`what` names the
+/// value).
+pub(crate) fn not_a_comparison(name: &str, what: &str, pos: usize, token: &[char]) -> QueryError {
+    err(
+        format!(
+            "'{shown}' takes {shown}:{what}, not a comparison",
+            shown = echo(name)
+        ),
+        pos,
+        token,
+    )
+}
+
 /// A field term as written: `name` (lower-cased), its operator (`None` for `:`), the value's
 /// characters and where they start, the whole token and where its field name starts.
 pub(crate) struct FieldText<'a> {
@@ -611,16 +624,7 @@ fn parse_field(f: &FieldText<'_>) -> Result<TermKind> {
         _ => None,
     };
     let equality = matches!(op, None | Some(Cmp::Eq));
-    let no_comparisons = |what: &str| {
-        err(
-            format!(
-                "'{shown}' takes {shown}:{what}, not a comparison",
-                shown = echo(name)
-            ),
-            field_pos,
-            token,
-        )
-    };
+    let no_comparisons = |what: &str| not_a_comparison(name, what, field_pos, token);
     if let Some(field) = text_field {
         if !equality {
             return Err(no_comparisons("VALUE"));

@@ -9,6 +9,15 @@ pub fn minutes(v: f64) -> String {
     format_number(v, 1)
 }
 
+/// A change in minutes, with its sign: `+12.5`, `-3`, `0`.
+pub fn signed_minutes(v: f64) -> String {
+    if v > 0.0 {
+        format!("+{}", minutes(v))
+    } else {
+        minutes(v)
+    }
+}
+
 /// A percentage: one decimal, `.0` dropped.
 pub fn percent(v: f64) -> String {
     format_number(v, 1)

@@ -5,7 +5,9 @@
 
 use jiff::civil::Date;
 
-use super::{Cmp, FieldText, QueryError, Result, echo, err, parse_terms, split_values};
+use super::{
+    Cmp, FieldText, QueryError, Result, echo, err, not_a_comparison, parse_terms, split_values,
+};
 use crate::domain::actions::{ActionKind, ActionStatus};
 use crate::domain::validate;
 use crate::suggest;
@@ -214,15 +216,7 @@ fn ids(f: &FieldText<'_>, what: &str) -> Result<Vec<i64>> {
 fn parse_field(f: &FieldText<'_>) -> Result<ActionTermKind> {
     let equality = matches!(f.op, None | Some(Cmp::Eq));
     if f.name != "due" && !equality {
-        return Err(err(
-            format!(
-                "'{}' takes {}:VALUE, not a comparison",
-                echo(f.name),
-                echo(f.name)
-            ),
-            f.field_pos,
-            f.token,
-        ));
+        return Err(not_a_comparison(f.name, "VALUE", f.field_pos, f.token));
     }
     let values = || split_values(f.name, f.value, f.value_pos, f.token);
     let text = |field: ActionText| -> Result<ActionTermKind> {

@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use super::{Cmp, FieldText, Result, err, parse_terms, split_values};
+use super::{Cmp, FieldText, Result, err, not_a_comparison, parse_terms, split_values};
 use crate::domain::{EventKind, Field, validate};
 use crate::text::echo;
 
@@ -84,15 +84,7 @@ impl EventQuery {
 
 fn term(f: &FieldText<'_>) -> Result<Term> {
     if !matches!(f.op, None | Some(Cmp::Eq)) {
-        return Err(err(
-            format!(
-                "'{}' takes {}:VALUE, not a comparison",
-                echo(f.name),
-                echo(f.name)
-            ),
-            f.field_pos,
-            f.token,
-        ));
+        return Err(not_a_comparison(f.name, "VALUE", f.field_pos, f.token));
     }
     let values = split_values(f.name, f.value, f.value_pos, f.token)?;
     let [value] = values.as_slice() else {

@@ -72,7 +72,7 @@ fn render(doc: &Agenda, by_team: bool, md: bool) -> String {
         "Bad minutes a year: {} then, {} now ({}), of a budget of {}.",
         figures::minutes(b.then_minutes),
         figures::minutes(b.now_minutes),
-        signed(b.now_minutes - b.then_minutes),
+        figures::signed_minutes(b.now_minutes - b.then_minutes),
         figures::minutes(b.budget_minutes)
     );
     if md {
@@ -199,13 +199,5 @@ pub(crate) fn trend(ctx: &Ctx, weeks: u16) -> Result<()> {
             out.write_str(&table::render(&t, ctx.width, ctx.color))?;
             out.finish()
         }
-    }
-}
-
-fn signed(v: f64) -> String {
-    if v > 0.0 {
-        format!("+{}", figures::minutes(v))
-    } else {
-        figures::minutes(v)
     }
 }

@@ -221,14 +221,12 @@ impl HistoryTab {
             return;
         };
         let b = &agenda.budget;
-        let change = b.now_minutes - b.then_minutes;
-        let sign = if change > 0.0 { "+" } else { "" };
         Paragraph::new(Line::styled(
             format!(
-                "Bad minutes a year: {} then, {} now ({sign}{}), budget {}",
+                "Bad minutes a year: {} then, {} now ({}), budget {}",
                 figures::minutes(b.then_minutes),
                 figures::minutes(b.now_minutes),
-                figures::minutes(change),
+                figures::signed_minutes(b.now_minutes - b.then_minutes),
                 figures::minutes(b.budget_minutes)
             ),
             t.dim(),
