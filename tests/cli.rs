@@ -421,7 +421,8 @@ fn cli_3_exit_code_table() {
     reg.add("r", 2, 2, &["--team", ""]);
     reg.ok(&["team", "add", "t"]);
     reg.ok(&["edit", "1", "--team", "t"]);
-    let existing = reg.write("exists.csv", "keep me");
+    // The table adds --format json to every command: outputs are named .json to agree.
+    let existing = reg.write("exists.json", "keep me");
     let ragged = reg.write("ragged.csv", "title,likelihood,impact\nx,1\n");
     let foreign = reg.path("foreign.db");
     rusqlite::Connection::open(&foreign)
@@ -554,7 +555,7 @@ fn cli_3_exit_code_table() {
             vec![
                 "export".into(),
                 "-o".into(),
-                db(&reg.path("no/such/dir/x.csv")),
+                db(&reg.path("no/such/dir/x.json")),
             ],
             73,
             "cannot_create",
@@ -587,7 +588,11 @@ fn cli_3_exit_code_table() {
         ),
         (
             "export where writing is not permitted",
-            vec!["export".into(), "-o".into(), "/sys/riskreg-test.csv".into()],
+            vec![
+                "export".into(),
+                "-o".into(),
+                "/sys/riskreg-test.json".into(),
+            ],
             77,
             "permission_denied",
         ),

@@ -537,3 +537,191 @@ fn import_never_reuses_a_deleted_id() {
     assert!(summary.contains("risk 2 was deleted earlier"), "{summary}");
     assert_eq!(reg.json(&["show", "3"])["title"], "b again");
 }
+
+/// Errors name the spreadsheet row (the header is row 1) and the file line, the same for
+/// CR LF and LF files, and after a cell that holds a line break.
+#[test]
+fn errors_name_the_spreadsheet_row_for_crlf_and_lf_files() {
+    let reg = Reg::new();
+    for (name, body, expected) in [
+        (
+            "crlf.csv",
+            "title,likelihood,impact\r\nok,1,1\r\nbad,2,9\r\n",
+            "row 3, line 3, column 3 (impact): invalid impact \"9\"",
+        ),
+        (
+            "lf.csv",
+            "title,likelihood,impact\nok,1,1\nbad,2,9\n",
+            "row 3, line 3, column 3 (impact): invalid impact \"9\"",
+        ),
+        (
+            "multiline.csv",
+            "title,likelihood,impact,description\nok,1,1,\"two\nlines\"\nbad,2,9,\n",
+            "row 3, line 4, column 3 (impact): invalid impact \"9\"",
+        ),
+        (
+            "multiline-crlf.csv",
+            "title,likelihood,impact,description\r\nok,1,1,\"two\r\nlines\"\r\nbad,2,9,\r\n",
+            "row 3, line 4, column 3 (impact): invalid impact \"9\"",
+        ),
+        (
+            "ragged-crlf.csv",
+            "title,likelihood,impact\r\nok,1,1\r\nshort,2\r\n",
+            "row 3, line 3: expected 3 fields, found 2",
+        ),
+    ] {
+        let file = reg.write(name, body);
+        let message = stderr(&reg.fails(&["import", file.to_str().unwrap()], 65));
+        assert!(message.contains(expected), "{name}: {message}");
+    }
+    assert_eq!(reg.count("SELECT count(*) FROM risk"), 0);
+}
+
+/// What a spreadsheet did to a file gets its own message: a byte-order mark read as
+/// Latin-1, UTF-16, Windows-1252; a semicolon- or tab-separated file is read.
+#[test]
+fn each_spreadsheet_mangling_gets_its_own_message() {
+    let reg = Reg::new();
+    let bom = reg.write(
+        "bom.csv",
+        "ï»¿\"id\",\"title\",\"likelihood\",\"impact\"\n,x,1,1\n",
+    );
+    for args in [vec![], vec!["--ignore-unknown"]] {
+        let mut all = vec!["import", bom.to_str().unwrap()];
+        all.extend(args);
+        let message = stderr(&reg.fails(&all, 65));
+        assert!(
+            message.contains(
+                "the file starts with \"ï»¿\": its UTF-8 byte-order mark was read as Latin-1 and saved again"
+            ),
+            "{message}"
+        );
+    }
+    let workbook = reg.write("risks.xlsx", b"PK\x03\x04\x14\0\0\0");
+    let message = stderr(&reg.fails(&["import", workbook.to_str().unwrap()], 65));
+    assert!(
+        message.contains("the file is a workbook (a zip archive"),
+        "{message}"
+    );
+    let utf16 = reg.write("utf16.csv", b"\xFE\xFF\0t\0i\0t\0l\0e");
+    let message = stderr(&reg.fails(&["import", utf16.to_str().unwrap()], 65));
+    assert!(message.contains("the file is UTF-16 encoded"), "{message}");
+    let cp1252 = reg.write(
+        "cp1252.csv",
+        b"title,likelihood,impact\n\x93Caf\xE9\x94 down,2,2\n",
+    );
+    let message = stderr(&reg.fails(&["import", cp1252.to_str().unwrap()], 65));
+    assert!(
+        message.contains(
+            "row 2, line 2, column 1 (title): the file is Windows-1252 text, not UTF-8 (byte 0x93 at offset 0 of the cell is '\u{201c}' in Windows-1252)"
+        ),
+        "{message}"
+    );
+    assert_eq!(reg.count("SELECT count(*) FROM risk"), 0);
+    let semi = reg.write(
+        "semi.csv",
+        "title;likelihood;impact;description\r\nDNS, single provider;2;3;\"a; b\"\r\n",
+    );
+    let out = reg.ok(&["import", semi.to_str().unwrap()]);
+    assert!(
+        out.contains("read as separated by semicolons, as the header line is"),
+        "{out}"
+    );
+    let tabs = reg.write(
+        "tabs.tsv",
+        "title\tlikelihood\timpact\nCache stampede\t4\t4\n",
+    );
+    let out = reg.ok(&["import", "--input-format", "csv", tabs.to_str().unwrap()]);
+    assert!(out.contains("read as separated by tabs"), "{out}");
+    let risks = reg.json(&["list", "--all", "--sort", "id"]);
+    let titles: Vec<&str> = risks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["DNS, single provider", "Cache stampede"]);
+    assert_eq!(reg.json(&["show", "1"])["description"], "a; b");
+}
+
+/// `--ignore-unknown` skips columns riskreg does not know, never a known one whose name a
+/// spreadsheet mangled.
+#[test]
+fn ignore_unknown_refuses_a_mangled_known_column() {
+    let reg = Reg::new();
+    let file = reg.write(
+        "quoted.csv",
+        "\"\"\"title\"\"\",likelihood,impact,notes\nx,1,1,n\n",
+    );
+    let message = stderr(&reg.fails(&["import", file.to_str().unwrap(), "--ignore-unknown"], 65));
+    assert!(
+        message
+            .contains("column '\"title\"' (column 1) looks like 'title' mangled by a spreadsheet"),
+        "{message}"
+    );
+    let fine = reg.write("notes.csv", "title,likelihood,impact,notes\nx,1,1,n\n");
+    let out = reg.ok(&["import", fine.to_str().unwrap(), "--ignore-unknown"]);
+    assert!(out.contains("ignored columns: notes"), "{out}");
+}
+
+/// Markdown output escapes the user's text: no emphasis, link, image or HTML comes alive.
+#[test]
+fn markdown_escapes_the_users_text() {
+    let reg = Reg::new();
+    reg.add(
+        "**x** [click](javascript:alert(1)) <img src=x>",
+        4,
+        4,
+        &["--owner", "a_b"],
+    );
+    let md = reg.ok(&["export", "--format", "md"]);
+    assert!(
+        md.contains("\\*\\*x\\*\\* \\[click\\](javascript:alert(1)) &lt;img src=x&gt;"),
+        "{md}"
+    );
+    assert!(md.contains("a\\_b"), "{md}");
+    let report = reg.ok(&["report", "--format", "md"]);
+    assert!(report.contains("\\*\\*x\\*\\* \\[click\\]"), "{report}");
+}
+
+/// `-o FILE` takes the format from the extension; a `--format` that contradicts it, or a
+/// workbook riskreg does not write, is a usage error (exit 2) and writes nothing.
+#[test]
+fn the_output_format_comes_from_the_extension() {
+    let reg = Reg::new();
+    reg.add("Disk fills", 3, 3, &[]);
+    let md = reg.path("out.md");
+    reg.ok(&["export", "-o", md.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(&md).unwrap().starts_with("| "));
+    let json = reg.path("out.json");
+    let message = stderr(&reg.fails(
+        &["export", "-o", json.to_str().unwrap(), "--format", "csv"],
+        2,
+    ));
+    assert!(
+        message.contains("--format csv contradicts the file name")
+            && message.contains("(a .json file)"),
+        "{message}"
+    );
+    assert!(!json.exists());
+    let xlsx = reg.path("out.xlsx");
+    let message = stderr(&reg.fails(&["export", "-o", xlsx.to_str().unwrap()], 2));
+    assert!(
+        message.contains("does not write .xlsx workbooks yet"),
+        "{message}"
+    );
+    assert!(!xlsx.exists());
+    let actions = reg.path("actions.json");
+    let message = stderr(&reg.fails(
+        &[
+            "action",
+            "list",
+            "-o",
+            actions.to_str().unwrap(),
+            "--format",
+            "md",
+        ],
+        2,
+    ));
+    assert!(message.contains("--format md contradicts"), "{message}");
+}

@@ -92,11 +92,14 @@ fn fs_3_exports_replace_only_when_forced_and_atomically() {
         .filter(|e| e.file_name().to_string_lossy().starts_with(".riskreg-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    // As JSON (the file's name agrees with --format, which also makes the error JSON).
+    let json = reg.write("report.json", "[]");
     let out = reg.fails(
-        &["export", "-o", target.to_str().unwrap(), "--format", "json"],
+        &["export", "-o", json.to_str().unwrap(), "--format", "json"],
         73,
     );
     assert_eq!(json_error(&out)["error"]["code"], "output_exists");
+    assert_eq!(std::fs::read(&json).unwrap(), b"[]");
 }
 
 /// FS-7: a backup is private even under umask 022.

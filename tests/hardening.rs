@@ -231,7 +231,7 @@ fn import_accepts_a_risk_only_with_approver_and_end_date() {
     ));
     let message = err["error"]["message"].as_str().unwrap();
     assert!(
-        message.starts_with("line 2, column 5 (approver)"),
+        message.starts_with("row 2, line 2, column 5 (approver)"),
         "{message}"
     );
     assert!(!reg.db.exists() || reg.count("SELECT count(*) FROM risk") == 0);

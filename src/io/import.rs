@@ -51,6 +51,10 @@ pub struct ImportReport {
     /// Rows whose id belonged to a deleted record: ids are never reused, so they got new ones.
     pub renumbered: Vec<Renumbered>,
     pub ignored_columns: Vec<String>,
+    /// A CSV file separated by something other than commas ("semicolons", "tabs"), as its
+    /// header line showed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub separated_by: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -120,14 +124,35 @@ pub fn prepare<R: BufRead>(
             message: "the file is UTF-16 encoded; save it as \"CSV UTF-8\" (comma delimited) and import again".into(),
         });
     }
+    if head.starts_with(b"PK\x03\x04") {
+        return Err(Error::Import {
+            location: String::new(),
+            line: None,
+            column: None,
+            message: "the file is a workbook (a zip archive, as .xlsx and .ods are), which riskreg does not read yet; in your spreadsheet save the sheet as \"CSV UTF-8\" and import that".into(),
+        });
+    }
+    if head.starts_with("ï»¿".as_bytes()) {
+        return Err(Error::Import {
+            location: "row 1, line 1".into(),
+            line: Some(1),
+            column: None,
+            message: "the file starts with \"ï»¿\": its UTF-8 byte-order mark was read as Latin-1 and saved again, so the first column's name is garbled; reopen the export choosing UTF-8 as the character set (or delete those three characters) and save as \"CSV UTF-8\"".into(),
+        });
+    }
+    let layout = read::Layout::sniff(&head);
     let Opened { headers, rows } = match hint.unwrap_or_else(|| sniff(&head)) {
         InputFormat::Json => read::open_json(input)?,
-        InputFormat::Csv => read::open_csv(input)?,
+        InputFormat::Csv => read::open_csv(input, layout)?,
     };
     let columns = columns_for(&headers);
     let mut report = ImportReport {
         dry_run: options.dry_run,
         records: columns.noun,
+        separated_by: match rows {
+            Rows::Csv(..) => layout.separator(),
+            Rows::Json(_) => None,
+        },
         ..ImportReport::default()
     };
     let mapped = read::map_headers(&headers, columns, options, &mut report)?;

@@ -1,6 +1,6 @@
 //! action add, list, show, edit, done, delete: the work that retires a risk.
 
-use super::risk::{confirm, history_note, risk_format};
+use super::risk::{confirm, file_format, history_note, risk_format};
 use super::{bulk, parse_id, parse_id_of, shown};
 use crate::cli::args::{ActionCommand, ActionFieldArgs, ActionListArgs, Format};
 use crate::cli::context::Ctx;
@@ -204,11 +204,7 @@ fn list(ctx: &Ctx, args: &ActionListArgs) -> Result<()> {
     if let Some(path) = &args.output
         && path.as_os_str() != "-"
     {
-        let format = ctx
-            .format
-            .and_then(risk_format)
-            .or_else(|| ExportFormat::from_path(path))
-            .unwrap_or(ExportFormat::Csv);
+        let format = file_format(ctx.format, path)?;
         let n = ops::export_actions(&store, &spec, today, format, path, args.force)?;
         if ctx.term.stderr {
             warn(&format!(

@@ -1,6 +1,7 @@
 //! add, list, show, edit, review, delete.
 
 use std::io::{BufRead, Write};
+use std::path::Path;
 
 use super::{bulk, field_patch, parse_id, shown, sort_key, with_flag_hint};
 use crate::cli::args::{AddArgs, DeleteArgs, EditArgs, Format, ListArgs, ReviewArgs, Target};
@@ -17,7 +18,7 @@ use crate::io::{ExportFormat, RiskWriter};
 use crate::ops::{self, RiskChange};
 use crate::query::{ListSpec, Query};
 use crate::store::NewRisk;
-use crate::text::sanitize;
+use crate::text::{sanitize, sanitize_line};
 
 fn levels(l: u8, i: u8) -> Result<(Likelihood, Impact)> {
     let bad = || Error::Internal("clap let an out-of-range level through".into());
@@ -252,6 +253,34 @@ pub(crate) fn risk_format(format: Format) -> Option<ExportFormat> {
         Format::Ndjson => Some(ExportFormat::Ndjson),
         Format::Csv => Some(ExportFormat::Csv),
         Format::Md => Some(ExportFormat::Markdown),
+    }
+}
+
+/// The format a file `-o path` is written in: the file name's extension and `--format`
+/// must agree when both name one; either alone decides; neither means CSV. A spreadsheet
+/// workbook's extension that riskreg does not write is refused rather than filled with CSV.
+pub(crate) fn file_format(asked: Option<Format>, path: &Path) -> Result<ExportFormat> {
+    let asked = asked.and_then(risk_format);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match (asked, ExportFormat::from_path(path)) {
+        (Some(a), Some(named)) if a != named => Err(Error::Usage(format!(
+            "--format {} contradicts the file name {} (a .{} file); drop --format, or name the file .{}",
+            a.extension(),
+            sanitize_line(&path.display().to_string()),
+            named.extension(),
+            a.extension()
+        ))),
+        (Some(a), _) => Ok(a),
+        (None, Some(named)) => Ok(named),
+        (None, None) => match ext.as_deref() {
+            Some(e @ ("xlsx" | "xls" | "ods")) => Err(Error::Usage(format!(
+                "riskreg does not write .{e} workbooks yet; name the file .csv (any spreadsheet opens it) or give --format"
+            ))),
+            _ => Ok(ExportFormat::Csv),
+        },
     }
 }
 

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
-use super::risk::risk_format;
+use super::risk::{file_format, risk_format};
 use super::sort_key;
 use crate::cli::args::{ExportArgs, Format, ImportArgs, InputFormatArg, SplitBy};
 use crate::cli::context::Ctx;
@@ -20,17 +20,16 @@ use crate::store::Store;
 use crate::text::sanitize;
 
 pub(crate) fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
-    let format = match ctx.format.and_then(risk_format) {
-        Some(f) => f,
-        None if ctx.format == Some(Format::Table) => {
-            return Err(Error::Usage(
-                "export writes csv, json, ndjson or md; for a table use `riskreg list`".into(),
-            ));
-        }
-        None => args
-            .output
-            .as_deref()
-            .and_then(ExportFormat::from_path)
+    if ctx.format == Some(Format::Table) {
+        return Err(Error::Usage(
+            "export writes csv, json, ndjson or md; for a table use `riskreg list`".into(),
+        ));
+    }
+    let format = match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
+        Some(path) => file_format(ctx.format, path)?,
+        None => ctx
+            .format
+            .and_then(risk_format)
             .unwrap_or(ExportFormat::Csv),
     };
     if args.raw && format == ExportFormat::Csv {
@@ -323,6 +322,11 @@ fn summary(r: &ImportReport) -> String {
             if r.dry_run { "would create" } else { "created" },
             r.records,
             n.id
+        ));
+    }
+    if let Some(by) = r.separated_by {
+        s.push_str(&format!(
+            "read as separated by {by}, as the header line is (a spreadsheet's regional CSV)\n"
         ));
     }
     if !r.ignored_columns.is_empty() {

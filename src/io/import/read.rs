@@ -49,8 +49,9 @@ pub(super) fn normalize_header(h: &str) -> String {
 /// Where a value came from, for error messages.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Origin {
-    /// CSV: line of the record, and 1-based column index per field.
-    CsvLine(u64),
+    /// CSV: the spreadsheet row (the header is row 1) and the file line the record starts
+    /// on (they differ after a cell holding line breaks).
+    CsvRow { row: u64, line: u64 },
     /// NDJSON line.
     JsonLine(u64),
     /// Element of a JSON array (1-based).
@@ -67,7 +68,7 @@ pub(super) struct Record {
 impl Record {
     pub(super) fn line(&self) -> u64 {
         match self.origin {
-            Origin::CsvLine(n) | Origin::JsonLine(n) | Origin::JsonRecord(n) => n,
+            Origin::CsvRow { line: n, .. } | Origin::JsonLine(n) | Origin::JsonRecord(n) => n,
         }
     }
 
@@ -86,8 +87,11 @@ impl Record {
             )
         });
         match (self.origin, field) {
-            (Origin::CsvLine(l), Some((n, i))) => format!("line {l}, column {i} ({n})"),
-            (Origin::CsvLine(l) | Origin::JsonLine(l), None) => format!("line {l}"),
+            (Origin::CsvRow { row, line }, Some((n, i))) => {
+                format!("row {row}, line {line}, column {i} ({n})")
+            }
+            (Origin::CsvRow { row, line }, None) => format!("row {row}, line {line}"),
+            (Origin::JsonLine(l), None) => format!("line {l}"),
             (Origin::JsonLine(l), Some((n, _))) => format!("line {l}, field {n}"),
             (Origin::JsonRecord(r), Some((n, _))) => format!("record {r}, field {n}"),
             (Origin::JsonRecord(r), None) => format!("record {r}"),
@@ -189,6 +193,13 @@ pub(super) fn map_headers(
         } else if columns.computed.contains(&name.as_str()) {
             mapped.push(None);
         } else if options.ignore_unknown {
+            if let Some(known) = mangled(&name, columns) {
+                return Err(header_error(format!(
+                    "column '{}' (column {}) looks like '{known}' mangled by a spreadsheet; --ignore-unknown skips only columns riskreg does not know, and skipping this one would import rows without it. Fix the header (save as \"CSV UTF-8\") and import again",
+                    crate::text::echo(raw),
+                    i + 1
+                )));
+            }
             report.ignored_columns.push(raw.clone());
             mapped.push(None);
         } else {
@@ -226,9 +237,24 @@ pub(super) fn map_headers(
     Ok(mapped)
 }
 
+/// The known column an unknown header name is a mangled form of: the same name once stray
+/// characters (a misread byte-order mark, quotes, punctuation) are dropped.
+fn mangled(name: &str, columns: &Columns) -> Option<&'static str> {
+    let letters: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    columns
+        .imported
+        .iter()
+        .chain(columns.computed)
+        .copied()
+        .find(|k| *k == letters)
+}
+
 /// The rows of an input, read up to its header (CSV) or whole (JSON).
 pub(super) enum Rows<R> {
-    Csv(csv::Reader<R>),
+    Csv(csv::Reader<R>, Layout),
     Json(Vec<(Origin, Value)>),
 }
 
@@ -238,28 +264,89 @@ pub(super) struct Opened<R> {
     pub rows: Rows<R>,
 }
 
-/// Opens a CSV input: reads its header line.
-pub(super) fn open_csv<R: Read>(input: R) -> Result<Opened<R>> {
+/// How a CSV file is laid out, as its header line shows: the delimiter (a comma, or the
+/// semicolon or tab some spreadsheets save with) and whether lines end in CR LF.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Layout {
+    pub delimiter: u8,
+    pub crlf: bool,
+}
+
+impl Layout {
+    /// From the first bytes of the file (a BOM aside): the delimiter is the one of comma,
+    /// semicolon and tab the header line holds most of outside quotes (a comma on a tie).
+    pub(super) fn sniff(head: &[u8]) -> Layout {
+        let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        let (mut quoted, mut counts) = (false, [0usize; 3]);
+        let mut crlf = false;
+        for (i, b) in body.iter().enumerate() {
+            match b {
+                b'"' => quoted = !quoted,
+                b'\n' if !quoted => {
+                    crlf = i > 0 && body[i - 1] == b'\r';
+                    break;
+                }
+                b',' if !quoted => counts[0] += 1,
+                b';' if !quoted => counts[1] += 1,
+                b'\t' if !quoted => counts[2] += 1,
+                _ => {}
+            }
+        }
+        let delimiter = if counts[1] > counts[0] && counts[1] >= counts[2] {
+            b';'
+        } else if counts[2] > counts[0] {
+            b'\t'
+        } else {
+            b','
+        };
+        Layout { delimiter, crlf }
+    }
+
+    /// What separates the fields, in words, when it is not a comma.
+    pub(super) fn separator(self) -> Option<&'static str> {
+        match self.delimiter {
+            b';' => Some("semicolons"),
+            b'\t' => Some("tabs"),
+            _ => None,
+        }
+    }
+
+    /// The spreadsheet row (the header is row 1) and the file line of a record's position.
+    /// The CSV reader counts a CR LF record's line before it reaches the LF.
+    fn place(self, p: Option<&csv::Position>) -> (u64, u64) {
+        p.map_or((0, 0), |p| {
+            let line = p.line() + u64::from(self.crlf && p.record() > 0);
+            (p.record() + 1, line)
+        })
+    }
+}
+
+/// Opens a CSV input laid out as `layout` says: reads its header line.
+pub(super) fn open_csv<R: Read>(input: R, layout: Layout) -> Result<Opened<R>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
+        .delimiter(layout.delimiter)
         .from_reader(input);
-    let raw_headers = reader.byte_headers().map_err(|e| csv_error(&e))?.clone();
+    let raw_headers = reader
+        .byte_headers()
+        .map_err(|e| csv_error(&e, layout))?
+        .clone();
     let headers = raw_headers
         .iter()
         .enumerate()
         .map(|(i, h)| {
             String::from_utf8(h.to_vec()).map_err(|_| Error::Import {
-                location: format!("line 1, column {}", i + 1),
+                location: format!("row 1, line 1, column {}", i + 1),
                 line: Some(1),
                 column: None,
-                message: not_utf8_hint(),
+                message: not_utf8_hint(h),
             })
         })
         .collect::<Result<Vec<String>>>()?;
     Ok(Opened {
         headers,
-        rows: Rows::Csv(reader),
+        rows: Rows::Csv(reader, layout),
     })
 }
 
@@ -396,38 +483,34 @@ impl<R: Read> Rows<R> {
                     each(&record)?;
                 }
             }
-            Rows::Csv(mut reader) => {
+            Rows::Csv(mut reader, layout) => {
                 let mut row = csv::ByteRecord::new();
                 loop {
                     match reader.read_byte_record(&mut row) {
                         Ok(false) => break,
                         Ok(true) => {}
-                        Err(e) => return Err(csv_error(&e)),
+                        Err(e) => return Err(csv_error(&e, layout)),
                     }
-                    let line = row.position().map_or(0, csv::Position::line);
+                    let (at_row, line) = layout.place(row.position());
                     if row.iter().all(<[u8]>::is_empty) {
                         continue; // a blank line that spreadsheets sometimes leave at the end
                     }
                     let mut record = Record {
-                        origin: Origin::CsvLine(line),
+                        origin: Origin::CsvRow { row: at_row, line },
                         cells: vec![None; width],
                         names: columns.imported,
                     };
                     for (i, (bytes, col)) in row.iter().zip(mapped).enumerate() {
                         let Some(col) = *col else { continue };
-                        let text = std::str::from_utf8(bytes).map_err(|e| Error::Import {
+                        let text = std::str::from_utf8(bytes).map_err(|_| Error::Import {
                             location: format!(
-                                "line {line}, column {} ({})",
+                                "row {at_row}, line {line}, column {} ({})",
                                 i + 1,
                                 columns.imported[col]
                             ),
                             line: Some(line),
                             column: Some(columns.imported[col].to_string()),
-                            message: format!(
-                                "{} (invalid byte at offset {} of the cell)",
-                                not_utf8_hint(),
-                                e.valid_up_to()
-                            ),
+                            message: not_utf8_hint(bytes),
                         })?;
                         let value = if columns.text.contains(&col) {
                             formula::restore(text).into_owned()
@@ -461,21 +544,86 @@ fn column_of(key: &str, columns: &Columns, mapped: &[Option<usize>]) -> Option<u
     mapped.contains(&Some(col)).then_some(col)
 }
 
-fn not_utf8_hint() -> String {
-    "the text is not UTF-8; in your spreadsheet save as \"CSV UTF-8 (comma delimited)\" and import again".into()
+/// Why text that is not UTF-8 is refused, and what to do. Bytes that read as Windows-1252
+/// (what Excel's plain "CSV" saves on Windows) are named as such, with the first of them.
+fn not_utf8_hint(bytes: &[u8]) -> String {
+    let bad = std::str::from_utf8(bytes)
+        .err()
+        .map(|e| (e.valid_up_to(), bytes[e.valid_up_to()]));
+    match bad.and_then(|(at, b)| windows_1252(b).map(|c| (at, b, c))) {
+        Some((at, b, c)) => format!(
+            "the file is Windows-1252 text, not UTF-8 (byte 0x{b:02X} at offset {at} of the cell is '{c}' in Windows-1252); in your spreadsheet save it as \"CSV UTF-8 (comma delimited)\" and import again"
+        ),
+        None => {
+            let offset = bad.map_or_else(String::new, |(at, _)| {
+                format!(" (invalid byte at offset {at} of the cell)")
+            });
+            format!(
+                "the text is not UTF-8{offset}; in your spreadsheet save it as \"CSV UTF-8 (comma delimited)\" and import again"
+            )
+        }
+    }
 }
 
-fn csv_error(e: &csv::Error) -> Error {
-    let line = e.position().map(csv::Position::line);
+/// The character a byte is in Windows-1252, for the bytes UTF-8 cannot start with.
+fn windows_1252(b: u8) -> Option<char> {
+    const HIGH: [Option<char>; 32] = [
+        Some('€'),
+        None,
+        Some('‚'),
+        Some('ƒ'),
+        Some('„'),
+        Some('…'),
+        Some('†'),
+        Some('‡'),
+        Some('ˆ'),
+        Some('‰'),
+        Some('Š'),
+        Some('‹'),
+        Some('Œ'),
+        None,
+        Some('Ž'),
+        None,
+        None,
+        Some('‘'),
+        Some('’'),
+        Some('“'),
+        Some('”'),
+        Some('•'),
+        Some('–'),
+        Some('—'),
+        Some('˜'),
+        Some('™'),
+        Some('š'),
+        Some('›'),
+        Some('œ'),
+        None,
+        Some('ž'),
+        Some('Ÿ'),
+    ];
+    match b {
+        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
+        0xA0..=0xFF => Some(char::from(b)),
+        _ => None,
+    }
+}
+
+fn csv_error(e: &csv::Error, layout: Layout) -> Error {
+    let (row, line) = layout.place(e.position());
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => {
             format!(
-                "expected {expected_len} fields, found {len}; check for a missing or extra comma or an unclosed quote"
+                "expected {expected_len} fields, found {len}; check for a missing or extra {} or an unclosed quote",
+                match layout.delimiter {
+                    b';' => "semicolon",
+                    b'\t' => "tab",
+                    _ => "comma",
+                }
             )
         }
-        csv::ErrorKind::Utf8 { .. } => not_utf8_hint(),
+        csv::ErrorKind::Utf8 { .. } => not_utf8_hint(&[]),
         csv::ErrorKind::Io(err) => {
             return Error::io(
                 "cannot read the input",
@@ -484,9 +632,14 @@ fn csv_error(e: &csv::Error) -> Error {
         }
         _ => e.to_string(),
     };
+    let located = e.position().is_some();
     Error::Import {
-        location: line.map(|l| format!("line {l}")).unwrap_or_default(),
-        line,
+        location: if located {
+            format!("row {row}, line {line}")
+        } else {
+            String::new()
+        },
+        line: located.then_some(line),
         column: None,
         message,
     }
@@ -500,6 +653,49 @@ mod tests {
     fn headers_normalise() {
         assert_eq!(normalize_header("\u{feff} Next Review "), "next_review");
         assert_eq!(normalize_header("Accepted-Until"), "accepted_until");
+    }
+
+    #[test]
+    fn the_header_line_gives_the_delimiter_and_line_ends() {
+        let l = |s: &[u8]| Layout::sniff(s);
+        assert_eq!(
+            l(b"id,title;x\n"),
+            Layout {
+                delimiter: b',',
+                crlf: false
+            }
+        );
+        assert_eq!(
+            l(b"\xEF\xBB\xBFid;title;\"a,b,c\"\r\n1;2"),
+            Layout {
+                delimiter: b';',
+                crlf: true
+            }
+        );
+        assert_eq!(
+            l(b"id\ttitle\timpact\n"),
+            Layout {
+                delimiter: b'\t',
+                crlf: false
+            }
+        );
+        assert_eq!(
+            l(b"title"),
+            Layout {
+                delimiter: b',',
+                crlf: false
+            }
+        );
+    }
+
+    #[test]
+    fn windows_1252_bytes_are_named() {
+        assert!(
+            not_utf8_hint(b"Caf\xE9")
+                .contains("0xE9 at offset 3 of the cell is '\u{e9}' in Windows-1252")
+        );
+        assert!(not_utf8_hint(b"\x93quoted\x94").contains("'\u{201c}'"));
+        assert!(not_utf8_hint(b"a\x81").contains("not UTF-8 (invalid byte at offset 1"));
     }
 
     #[test]
