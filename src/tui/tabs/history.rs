@@ -198,7 +198,7 @@ impl HistoryTab {
             empty_note(
                 "No event matches. h shows every risk's history; / changes the filter.",
                 t,
-                area,
+                Block::bordered().inner(area),
                 buf,
             );
         }
@@ -266,7 +266,12 @@ impl HistoryTab {
         }
         .render(table, buf);
         if agenda.changes.is_empty() {
-            empty_note("Nothing changed in this window.", t, table, buf);
+            empty_note(
+                "Nothing changed in this window.",
+                t,
+                Block::bordered().inner(table),
+                buf,
+            );
         }
     }
 }
