@@ -511,13 +511,7 @@ fn load_1_mixed_concurrent_writers_lose_and_duplicate_nothing() {
             readers.into_iter().map(|h| h.join().unwrap()).collect(),
         )
     });
-    let risks = reg.json(&["list", "--all"]);
-    let titles: Vec<&str> = risks
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["title"].as_str().unwrap())
-        .collect();
+    let titles = reg.titles(&["--all"]);
     let history = reg.json(&["history"]);
     let events = history.as_array().unwrap();
     let count_events =

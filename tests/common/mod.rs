@@ -104,6 +104,18 @@ impl Reg {
         serde_json::from_str(&self.ok(&all)).expect("valid JSON on stdout")
     }
 
+    /// The titles of the risks `list ARGS…` prints, in its order.
+    pub fn titles(&self, args: &[&str]) -> Vec<String> {
+        let mut all = vec!["list"];
+        all.extend(args);
+        self.json(&all)
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|r| r["title"].as_str().expect("a title").to_string())
+            .collect()
+    }
+
     /// A plain connection for inspecting the file (not riskreg's own).
     pub fn conn(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(&self.db).expect("open db")
