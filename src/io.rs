@@ -50,6 +50,54 @@ impl ExportFormat {
     }
 }
 
+/// How records are written: the format, whether CSV is raw (for programs: no BOM, no
+/// formula protection), and which columns CSV and Markdown carry (by index in
+/// [`Exportable::CSV_COLUMNS`], in that order; `None`: the format's own).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shape {
+    pub format: ExportFormat,
+    pub raw: bool,
+    pub columns: Option<Vec<usize>>,
+}
+
+impl Shape {
+    pub fn of(format: ExportFormat) -> Shape {
+        Shape {
+            format,
+            raw: false,
+            columns: None,
+        }
+    }
+}
+
+/// The columns `list` names (`a,b,c`: export's CSV column names, any case, spaces or
+/// hyphens for underscores), as indexes into `known`, in the order given.
+pub fn pick_columns(list: &str, known: &[&str]) -> std::result::Result<Vec<usize>, String> {
+    let mut pick = Vec::new();
+    for raw in list.split(',') {
+        let name = raw.trim().to_lowercase().replace([' ', '-'], "_");
+        if name.is_empty() {
+            return Err(format!(
+                "--columns {list:?} has an empty name; give names separated by commas: {}",
+                known.join(",")
+            ));
+        }
+        let Some(i) = known.iter().position(|k| *k == name) else {
+            return Err(format!(
+                "--columns: unknown column '{}'{}; the columns are {}",
+                crate::text::echo(raw.trim()),
+                crate::suggest::did_you_mean(&name, known.iter().copied()),
+                known.join(",")
+            ));
+        };
+        if pick.contains(&i) {
+            return Err(format!("--columns names '{name}' twice"));
+        }
+        pick.push(i);
+    }
+    Ok(pick)
+}
+
 /// A record riskreg exports (risks, actions): its CSV columns and cells, and its Markdown
 /// row. JSON is its `Serialize`.
 pub trait Exportable: serde::Serialize {
@@ -74,9 +122,17 @@ pub struct Writer<W: Write, T> {
 
 enum Inner<W: Write> {
     Csv(Box<record_csv::RecordCsv<W>>),
-    Json { out: W, first: bool },
+    Json {
+        out: W,
+        first: bool,
+    },
     Ndjson(W),
     Markdown(W),
+    /// Markdown of chosen CSV columns: each record's cells taken as CSV writes them.
+    MarkdownColumns {
+        out: W,
+        cells: Box<record_csv::RecordCsv<io::Sink>>,
+    },
 }
 
 /// Risks, in any export format.
@@ -87,18 +143,42 @@ pub type ActionWriter<W> = Writer<W, Action>;
 impl<W: Write, T: Exportable> Writer<W, T> {
     /// Starts the output (CSV header, `[`, Markdown header). `raw` turns off the CSV BOM and
     /// formula neutralization, for pipelines that read the CSV with code.
-    pub fn new(format: ExportFormat, mut out: W, raw: bool) -> io::Result<Writer<W, T>> {
-        let inner = match format {
-            ExportFormat::Csv => Inner::Csv(Box::new(record_csv::RecordCsv::new(
-                out,
+    pub fn new(format: ExportFormat, out: W, raw: bool) -> io::Result<Writer<W, T>> {
+        Writer::shaped(
+            &Shape {
+                format,
                 raw,
+                columns: None,
+            },
+            out,
+        )
+    }
+
+    /// Starts the output as `shape` says.
+    pub fn shaped(shape: &Shape, mut out: W) -> io::Result<Writer<W, T>> {
+        let inner = match (shape.format, &shape.columns) {
+            (ExportFormat::Csv, pick) => Inner::Csv(Box::new(record_csv::RecordCsv::new(
+                out,
+                shape.raw,
                 T::CSV_COLUMNS,
+                pick.clone(),
             )?)),
-            ExportFormat::Json => Inner::Json { out, first: true },
-            ExportFormat::Ndjson => Inner::Ndjson(out),
-            ExportFormat::Markdown => {
+            (ExportFormat::Json, _) => Inner::Json { out, first: true },
+            (ExportFormat::Ndjson, _) => Inner::Ndjson(out),
+            (ExportFormat::Markdown, None) => {
                 markdown::write_header(&mut out, T::MARKDOWN_HEADERS, T::MARKDOWN_RIGHT)?;
                 Inner::Markdown(out)
+            }
+            (ExportFormat::Markdown, Some(pick)) => {
+                let headers: Vec<&str> = pick
+                    .iter()
+                    .filter_map(|i| T::CSV_COLUMNS.get(*i).copied())
+                    .collect();
+                markdown::write_header(&mut out, &headers, &[])?;
+                Inner::MarkdownColumns {
+                    out,
+                    cells: Box::new(record_csv::RecordCsv::cells(pick.clone())),
+                }
             }
         };
         Ok(Writer {
@@ -120,6 +200,10 @@ impl<W: Write, T: Exportable> Writer<W, T> {
                 out.write_all(b"\n")
             }
             Inner::Markdown(out) => markdown::write_row(out, &record.markdown_cells()),
+            Inner::MarkdownColumns { out, cells } => {
+                record.write_csv(cells)?;
+                markdown::write_row(out, &cells.take_row())
+            }
         }
     }
 
@@ -131,7 +215,7 @@ impl<W: Write, T: Exportable> Writer<W, T> {
                 out.write_all(if first { b"[]\n" } else { b"\n]\n" })?;
                 out
             }
-            Inner::Ndjson(out) | Inner::Markdown(out) => out,
+            Inner::Ndjson(out) | Inner::Markdown(out) | Inner::MarkdownColumns { out, .. } => out,
         };
         out.flush()?;
         Ok(out)

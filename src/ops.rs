@@ -15,7 +15,7 @@ use crate::domain::incidents::CALIBRATION_DAYS;
 use crate::domain::portfolio::{ACTIONS_DONE_DAYS, ActionSummary, Portfolio, Report, Violation};
 use crate::error::{Error, Result};
 use crate::io::atomic::AtomicFile;
-use crate::io::{ExportFormat, Exportable, Writer};
+use crate::io::{ExportFormat, Exportable, Shape, Writer};
 use crate::query::{ActionQuery, ActionSpec, ListSpec};
 use crate::store::{Stamp, Store};
 
@@ -49,15 +49,14 @@ pub(crate) fn portfolio(store: &Store, today: Date) -> Result<(Report, Vec<Viola
 /// Streams the records `source` gives to `w` in one of the export formats; returns how many.
 /// `context` names the destination in write errors; `progress` hears the count so far.
 fn write_records<W: Write, T: Exportable>(
-    format: ExportFormat,
-    raw: bool,
+    shape: &Shape,
     w: W,
     context: &str,
     progress: &mut dyn FnMut(u64),
     source: impl FnOnce(&mut dyn FnMut(T) -> Result<()>) -> Result<()>,
 ) -> Result<u64> {
     let failed = |e| Error::io(context, e);
-    let mut writer = Writer::<W, T>::new(format, w, raw).map_err(failed)?;
+    let mut writer = Writer::<W, T>::shaped(shape, w).map_err(failed)?;
     let mut n = 0u64;
     source(&mut |record| {
         writer.write(&record).map_err(failed)?;
@@ -70,21 +69,16 @@ fn write_records<W: Write, T: Exportable>(
 }
 
 /// Streams the risks `spec` selects to `w` in one of the export formats; returns how many.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the export's settings, each one needed"
-)]
 pub(crate) fn write_risks<W: Write>(
     store: &Store,
     spec: &ListSpec,
     today: Date,
-    format: ExportFormat,
-    raw: bool,
+    shape: &Shape,
     w: W,
     context: &str,
     progress: &mut dyn FnMut(u64),
 ) -> Result<u64> {
-    write_records(format, raw, w, context, progress, |each| {
+    write_records(shape, w, context, progress, |each| {
         store.for_each_risk(spec, today, each)
     })
 }
@@ -101,8 +95,7 @@ pub(crate) fn export_actions(
     let mut file = AtomicFile::create(path, force, "export")?;
     let context = format!("cannot write {}", path.display());
     let n = write_records(
-        format,
-        false,
+        &Shape::of(format),
         file.writer(),
         &context,
         &mut |_| {},
@@ -116,17 +109,12 @@ pub(crate) fn export_actions(
 /// beside its target before the first is renamed into place, so a full disk or a failure
 /// leaves none of them (and removes a directory `created` for them). Returns each file's
 /// count.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the export's settings, each one needed"
-)]
 pub(crate) fn export_files(
     store: &Store,
     files: &[(std::path::PathBuf, ListSpec)],
     today: Date,
-    format: ExportFormat,
+    shape: &Shape,
     force: bool,
-    raw: bool,
     created: Option<&Path>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Vec<u64>> {
@@ -141,8 +129,7 @@ pub(crate) fn export_files(
                 store,
                 spec,
                 today,
-                format,
-                raw,
+                shape,
                 file.writer(),
                 &context,
                 &mut |n| progress(done + n),
@@ -187,32 +174,18 @@ pub(crate) fn export_files(
 
 /// [`write_risks`] into `path`, atomically: a temporary file, synced and renamed, so the
 /// file is whole or untouched. An existing file is replaced only with `force`.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the export's settings, each one needed"
-)]
 pub(crate) fn export_file(
     store: &Store,
     spec: &ListSpec,
     today: Date,
-    format: ExportFormat,
+    shape: &Shape,
     path: &Path,
     force: bool,
-    raw: bool,
     progress: &mut dyn FnMut(u64),
 ) -> Result<u64> {
     let mut file = AtomicFile::create(path, force, "export")?;
     let context = format!("cannot write {}", path.display());
-    let n = write_risks(
-        store,
-        spec,
-        today,
-        format,
-        raw,
-        file.writer(),
-        &context,
-        progress,
-    )?;
+    let n = write_risks(store, spec, today, shape, file.writer(), &context, progress)?;
     file.commit()?;
     Ok(n)
 }

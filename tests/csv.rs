@@ -721,3 +721,45 @@ fn the_output_format_comes_from_the_extension() {
     ));
     assert!(message.contains("--format md contradicts"), "{message}");
 }
+
+/// `--columns` chooses and orders the columns of CSV and Markdown; such a CSV imports back.
+#[test]
+fn columns_choose_and_order_csv_and_markdown() {
+    let reg = Reg::new();
+    reg.add(
+        "Disk fills",
+        3,
+        4,
+        &["--owner", "ana", "--description", "long text"],
+    );
+    let csv = reg.ok(&["export", "--columns", "title, Owner,id,likelihood,impact"]);
+    assert_eq!(
+        csv,
+        "\u{feff}\"title\",\"owner\",\"id\",\"likelihood\",\"impact\"\r\n\"Disk fills\",\"ana\",\"1\",\"3\",\"4\"\r\n"
+    );
+    let md = reg.ok(&["export", "--format", "md", "--columns", "id,band,title"]);
+    assert_eq!(
+        md,
+        "| id | band | title |\n| --- | --- | --- |\n| 1 | high | Disk fills |\n"
+    );
+    let file = reg.write("back.csv", csv.replace("\"3\"", "\"5\""));
+    reg.ok(&["import", file.to_str().unwrap()]);
+    let risk = reg.json(&["show", "1"]);
+    assert_eq!(risk["likelihood"], 5);
+    assert_eq!(
+        risk["description"], "long text",
+        "a column left out is left alone"
+    );
+    let message = stderr(&reg.fails(&["export", "--columns", "id,titel"], 2));
+    assert!(
+        message.contains(
+            "--columns: unknown column 'titel'; did you mean 'title'?; the columns are id,title,"
+        ),
+        "{message}"
+    );
+    let message = stderr(&reg.fails(&["export", "--format", "ndjson", "--columns", "id"], 2));
+    assert!(
+        message.contains("JSON always carries every field"),
+        "{message}"
+    );
+}

@@ -595,6 +595,9 @@ pub(crate) struct ExportArgs {
     /// Order [default: score, the priority order]
     #[arg(long, value_enum, value_name = "KEY")]
     pub sort: Option<SortArg>,
+    /// Only these CSV columns, in this order (csv and md), e.g. id,title,score,team,owner
+    #[arg(long, value_name = "A,B,C")]
+    pub columns: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -19,18 +19,32 @@ pub struct RecordCsv<W: Write> {
 }
 
 impl<W: Write> RecordCsv<W> {
-    /// Writes the BOM (unless `raw`) and the header.
-    pub fn new(mut out: W, raw: bool, columns: &[&str]) -> io::Result<RecordCsv<W>> {
+    /// Writes the BOM (unless `raw`) and the header: every column, or those `pick` names (by
+    /// index, in its order).
+    pub fn new(
+        mut out: W,
+        raw: bool,
+        columns: &[&str],
+        pick: Option<Vec<usize>>,
+    ) -> io::Result<RecordCsv<W>> {
         if !raw {
             out.write_all(BOM)?;
         }
         let mut w = CsvOut::new(out);
+        if let Some(pick) = pick {
+            w = w.picking(pick);
+        }
         w.record(columns)?;
         Ok(RecordCsv {
             w,
             raw,
             joined: String::new(),
         })
+    }
+
+    /// The cells of the last record ended, from [`RecordCsv::cells`].
+    pub fn take_row(&mut self) -> Vec<String> {
+        self.w.take_row()
     }
 
     /// A text cell, neutralized unless raw.
@@ -78,5 +92,17 @@ impl<W: Write> RecordCsv<W> {
 
     pub fn finish(self) -> io::Result<W> {
         self.w.finish()
+    }
+}
+
+impl RecordCsv<io::Sink> {
+    /// Records' cells kept, not written: each record's fields `pick` names, as text (for a
+    /// Markdown table of chosen columns).
+    pub fn cells(pick: Vec<usize>) -> RecordCsv<io::Sink> {
+        RecordCsv {
+            w: CsvOut::new(io::sink()).capturing(pick),
+            raw: true,
+            joined: String::new(),
+        }
     }
 }

@@ -634,6 +634,8 @@ impl App {
                         self.request_actions();
                     }
                     FilterOf::History => {
+                        // The count says "loading…" until the new filter's events arrive.
+                        self.tabs.history.loaded = false;
                         self.tabs.history.cursor = super::tabs::Cursor::default();
                         self.request_history();
                     }

@@ -12,8 +12,8 @@ use crate::cli::context::Ctx;
 use crate::cli::output::{Out, emit_one, warn};
 use crate::cli::progress::Progress;
 use crate::error::{Error, Result};
-use crate::io::ExportFormat;
 use crate::io::import::{self, ImportOptions, ImportReport, InputFormat};
+use crate::io::{ExportFormat, Shape};
 use crate::ops;
 use crate::query::{Flag, ListSpec, Query, Term, TermKind, TextField};
 use crate::store::Store;
@@ -35,6 +35,26 @@ pub(crate) fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     if args.raw && format == ExportFormat::Csv {
         warn("--raw: no BOM and no formula protection; do not open this CSV in a spreadsheet");
     }
+    let columns = match &args.columns {
+        None => None,
+        Some(_) if matches!(format, ExportFormat::Json | ExportFormat::Ndjson) => {
+            return Err(Error::Usage(
+                "--columns chooses the columns of csv and md; JSON always carries every field (pick them with jq)".into(),
+            ));
+        }
+        Some(list) => Some(
+            crate::io::pick_columns(
+                list,
+                <crate::domain::Risk as crate::io::Exportable>::CSV_COLUMNS,
+            )
+            .map_err(Error::Usage)?,
+        ),
+    };
+    let shape = Shape {
+        format,
+        raw: args.raw,
+        columns,
+    };
     let spec = ListSpec {
         query: Query::parse_args(&args.query)?,
         all: args.all,
@@ -44,10 +64,10 @@ pub(crate) fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     let store = ctx.open_existing()?;
     match (args.split_by, args.output_dir, args.output) {
         (Some(SplitBy::Team), Some(dir), _) => {
-            split_by_team(ctx, &store, &spec, format, &dir, args.force, args.raw)
+            split_by_team(ctx, &store, &spec, &shape, &dir, args.force)
         }
         (_, _, Some(path)) if path.as_os_str() != "-" => {
-            let n = to_file(ctx, &store, &spec, format, &path, args.force, args.raw)?;
+            let n = to_file(ctx, &store, &spec, &shape, &path, args.force)?;
             if ctx.term.stderr {
                 eprintln!(
                     "wrote {} to {}",
@@ -59,7 +79,7 @@ pub(crate) fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         }
         _ => {
             let mut out = Out::raw_text(ctx);
-            write_risks(ctx, &store, &spec, format, args.raw, out.writer())?;
+            write_risks(ctx, &store, &spec, &shape, out.writer())?;
             out.finish()
         }
     }
@@ -80,8 +100,7 @@ fn write_risks<W: Write>(
     ctx: &Ctx,
     store: &Store,
     spec: &ListSpec,
-    format: ExportFormat,
-    raw: bool,
+    shape: &Shape,
     w: W,
 ) -> Result<u64> {
     let mut progress = progress(ctx, store, spec)?;
@@ -89,8 +108,7 @@ fn write_risks<W: Write>(
         store,
         spec,
         ctx.clock.today,
-        format,
-        raw,
+        shape,
         w,
         "cannot write to standard output",
         &mut |n| progress.set(n),
@@ -103,22 +121,14 @@ fn to_file(
     ctx: &Ctx,
     store: &Store,
     spec: &ListSpec,
-    format: ExportFormat,
+    shape: &Shape,
     path: &Path,
     force: bool,
-    raw: bool,
 ) -> Result<u64> {
     let mut progress = progress(ctx, store, spec)?;
-    let n = ops::export_file(
-        store,
-        spec,
-        ctx.clock.today,
-        format,
-        path,
-        force,
-        raw,
-        &mut |n| progress.set(n),
-    )?;
+    let n = ops::export_file(store, spec, ctx.clock.today, shape, path, force, &mut |n| {
+        progress.set(n)
+    })?;
     progress.finish();
     Ok(n)
 }
@@ -147,11 +157,11 @@ fn split_by_team(
     ctx: &Ctx,
     store: &Store,
     spec: &ListSpec,
-    format: ExportFormat,
+    shape: &Shape,
     dir: &Path,
     force: bool,
-    raw: bool,
 ) -> Result<()> {
+    let format = shape.format;
     let mut groups: Vec<(String, ListSpec)> = Vec::new();
     let with = |kind: TermKind| {
         let mut s = spec.clone();
@@ -200,9 +210,8 @@ fn split_by_team(
         store,
         &planned,
         ctx.clock.today,
-        format,
+        shape,
         force,
-        raw,
         created.then_some(dir),
         &mut |n| progress.set(n),
     )?;

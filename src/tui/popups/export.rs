@@ -176,5 +176,13 @@ pub fn write(
     format: ExportFormat,
     force: bool,
 ) -> Result<u64> {
-    crate::ops::export_file(store, spec, today, format, path, force, false, &mut |_| {})
+    crate::ops::export_file(
+        store,
+        spec,
+        today,
+        &crate::io::Shape::of(format),
+        path,
+        force,
+        &mut |_| {},
+    )
 }
