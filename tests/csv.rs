@@ -651,8 +651,9 @@ fn ignore_unknown_refuses_a_mangled_known_column() {
     );
     let message = stderr(&reg.fails(&["import", file.to_str().unwrap(), "--ignore-unknown"], 65));
     assert!(
-        message
-            .contains("column '\"title\"' (column 1) looks like 'title' mangled by a spreadsheet"),
+        message.contains(
+            "row 1, line 1: column '\"title\"' (column 1) looks like 'title' mangled by a spreadsheet"
+        ),
         "{message}"
     );
     let fine = reg.write("notes.csv", "title,likelihood,impact,notes\nx,1,1,n\n");

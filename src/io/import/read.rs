@@ -173,7 +173,7 @@ pub(super) fn map_headers(
     report: &mut ImportReport,
 ) -> Result<Vec<Option<usize>>> {
     let header_error = |message: String| Error::Import {
-        location: "line 1".into(),
+        location: "row 1, line 1".into(),
         line: Some(1),
         column: None,
         message,
