@@ -20,31 +20,6 @@ fn moment(k: usize) -> String {
     format!("2026-11-{:02}T{:02}:00:00Z", 1 + hours / 24, hours % 24)
 }
 
-fn run(reg: &Reg, now: &str, args: &[&str]) -> std::process::Output {
-    reg.cmd()
-        .env("RISKREG_NOW", now)
-        .args(args)
-        .output()
-        .expect("run riskreg")
-}
-
-fn ok(reg: &Reg, now: &str, args: &[&str]) -> String {
-    let out = run(reg, now, args);
-    assert!(
-        out.status.success(),
-        "riskreg {args:?} exited {:?}: {}",
-        out.status.code(),
-        stderr(&out)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(reg: &Reg, now: &str, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    serde_json::from_str(&ok(reg, now, &all)).unwrap()
-}
-
 /// What the register says at a moment: every risk, and the report.
 fn snapshot(reg: &Reg, now: &str, as_of: Option<&str>) -> (Value, Value) {
     let mut list = vec!["list", "--all"];
@@ -53,7 +28,7 @@ fn snapshot(reg: &Reg, now: &str, as_of: Option<&str>) -> (Value, Value) {
         list.extend(["--as-of", t]);
         report.extend(["--as-of", t]);
     }
-    (json(reg, now, &list), json(reg, now, &report))
+    (reg.json_at(now, &list), reg.json_at(now, &report))
 }
 
 #[derive(Clone, Debug)]
@@ -114,7 +89,7 @@ fn apply(reg: &Reg, now: &str, op: &Op, risks: &[(i64, i64)], actions: &[i64]) {
                     "4",
                 ]);
             }
-            ok(reg, now, &args);
+            reg.ok_at(now, &args);
         }
         Op::Edit {
             pick: p,
@@ -144,7 +119,7 @@ fn apply(reg: &Reg, now: &str, op: &Op, risks: &[(i64, i64)], actions: &[i64]) {
                     "edit", &id, "--ettd", &v, "--ettr", "5", "--users", "100", "--ettf", "30",
                 ],
             };
-            ok(reg, now, &args);
+            reg.ok_at(now, &args);
         }
         Op::Status { pick: p, to } => {
             let Some((id, _)) = pick(*p) else { return };
@@ -166,15 +141,15 @@ fn apply(reg: &Reg, now: &str, op: &Op, risks: &[(i64, i64)], actions: &[i64]) {
                 ],
             };
             // A closed risk only reopens: a refused move changes nothing.
-            run(reg, now, &args);
+            reg.output_at(now, &args);
         }
         Op::Review { pick: p } => {
             let Some((id, _)) = pick(*p) else { return };
-            ok(reg, now, &["review", &id.to_string()]);
+            reg.ok_at(now, &["review", &id.to_string()]);
         }
         Op::Delete { pick: p } => {
             let Some((id, _)) = pick(*p) else { return };
-            ok(reg, now, &["delete", &id.to_string(), "--yes"]);
+            reg.ok_at(now, &["delete", &id.to_string(), "--yes"]);
         }
         Op::Import { pick: p, l } => {
             let mut csv =
@@ -183,12 +158,11 @@ fn apply(reg: &Reg, now: &str, op: &Op, risks: &[(i64, i64)], actions: &[i64]) {
                 csv.push_str(&format!("{id},{revision},Updated by import,{l},3\n"));
             }
             let file = reg.write("import.csv", csv);
-            ok(reg, now, &["import", file.to_str().unwrap()]);
+            reg.ok_at(now, &["import", file.to_str().unwrap()]);
         }
         Op::ActionAdd { pick: p } => {
             let Some((id, _)) = pick(*p) else { return };
-            ok(
-                reg,
+            reg.ok_at(
                 now,
                 &[
                     "action",
@@ -211,12 +185,11 @@ fn apply(reg: &Reg, now: &str, op: &Op, risks: &[(i64, i64)], actions: &[i64]) {
                 2 => vec!["action", "edit", &id, "--due", ""],
                 _ => vec!["action", "delete", &id, "--yes"],
             };
-            run(reg, now, &args);
+            reg.output_at(now, &args);
         }
         Op::Comment { pick: p } => {
             let Some((id, _)) = pick(*p) else { return };
-            ok(
-                reg,
+            reg.ok_at(
                 now,
                 &["comment", &id.to_string(), "Discussed in the review"],
             );
@@ -232,13 +205,13 @@ proptest! {
     fn the_register_as_of_each_moment_equals_its_snapshot(ops in prop::collection::vec(op(), 12..24)) {
         let reg = Reg::new();
         let start = moment(0);
-        ok(&reg, &start, &["team", "add", "core"]);
-        ok(&reg, &start, &["milestone", "add", "q1", "--due", "2027-03-31"]);
+        reg.ok_at(&start, &["team", "add", "core"]);
+        reg.ok_at(&start, &["milestone", "add", "q1", "--due", "2027-03-31"]);
         let mut snapshots = Vec::new();
         for (k, op) in ops.iter().enumerate() {
             let now = moment(k + 1);
-            let risks = ids(&json(&reg, &now, &["list", "--all"]));
-            let actions: Vec<i64> = json(&reg, &now, &["action", "list", "--all"])
+            let risks = ids(&reg.json_at(&now, &["list", "--all"]));
+            let actions: Vec<i64> = reg.json_at(&now, &["action", "list", "--all"])
                 .as_array()
                 .unwrap()
                 .iter()
@@ -259,45 +232,44 @@ proptest! {
 #[test]
 fn as_of_a_date_shows_the_end_of_that_day_and_show_its_history() {
     let reg = Reg::new();
-    let id = ok(
-        &reg,
-        "2026-10-01T09:00:00Z",
-        &["add", "Disk fills", "-l", "2", "-i", "3"],
-    )
-    .trim()
-    .to_string();
-    ok(&reg, "2026-10-01T18:00:00Z", &["edit", &id, "-l", "4"]);
-    ok(
-        &reg,
+    let id = reg
+        .ok_at(
+            "2026-10-01T09:00:00Z",
+            &["add", "Disk fills", "-l", "2", "-i", "3"],
+        )
+        .trim()
+        .to_string();
+    reg.ok_at("2026-10-01T18:00:00Z", &["edit", &id, "-l", "4"]);
+    reg.ok_at(
         "2026-10-05T09:00:00Z",
         &["edit", &id, "-l", "5", "--owner", "ana"],
     );
-    ok(&reg, "2026-10-06T09:00:00Z", &["delete", &id, "--yes"]);
+    reg.ok_at("2026-10-06T09:00:00Z", &["delete", &id, "--yes"]);
     let now = "2026-11-24T09:00:00Z";
-    assert!(json(&reg, now, &["list"]).as_array().unwrap().is_empty());
-    let then = json(&reg, now, &["list", "--as-of", "2026-10-01"]);
+    assert!(reg.json_at(now, &["list"]).as_array().unwrap().is_empty());
+    let then = reg.json_at(now, &["list", "--as-of", "2026-10-01"]);
     assert_eq!(then[0]["likelihood"], 4, "the end of the day: {then}");
     assert_eq!(then[0]["owner"], "");
     assert_eq!(then[0]["revision"], 2);
     assert_eq!(then[0]["updated_at"], "2026-10-01T18:00:00Z");
-    let later = json(&reg, now, &["show", &id, "--as-of", "2026-10-05"]);
+    let later = reg.json_at(now, &["show", &id, "--as-of", "2026-10-05"]);
     assert_eq!(later["likelihood"], 5);
     assert_eq!(later["owner"], "ana");
-    let page = ok(&reg, now, &["show", &id, "--as-of", "2026-10-05"]);
+    let page = reg.ok_at(now, &["show", &id, "--as-of", "2026-10-05"]);
     assert!(page.contains("likelihood: 4 → 5"), "{page}");
     assert!(
-        json(&reg, now, &["list", "--as-of", "2026-09-30"])
+        reg.json_at(now, &["list", "--as-of", "2026-09-30"])
             .as_array()
             .unwrap()
             .is_empty()
     );
-    let matrix = json(&reg, now, &["matrix", "--as-of", "2026-10-05"]);
+    let matrix = reg.json_at(now, &["matrix", "--as-of", "2026-10-05"]);
     assert_eq!(matrix["total"], 1);
     // Bad moments are usage errors that say what to type.
-    let out = run(&reg, now, &["list", "--as-of", "2027-01-01"]);
+    let out = reg.output_at(now, &["list", "--as-of", "2027-01-01"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("in the future"), "{}", stderr(&out));
-    let out = run(&reg, now, &["list", "--as-of", "last week"]);
+    let out = reg.output_at(now, &["list", "--as-of", "last week"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("YYYY-MM-DD"), "{}", stderr(&out));
 }
@@ -306,8 +278,7 @@ fn as_of_a_date_shows_the_end_of_that_day_and_show_its_history() {
 fn a_delete_from_before_version_7_is_named_not_guessed() {
     let reg = Reg::new();
     let now = "2026-11-24T09:00:00Z";
-    ok(
-        &reg,
+    reg.ok_at(
         "2026-10-01T09:00:00Z",
         &["add", "Kept", "-l", "2", "-i", "3"],
     );
@@ -320,11 +291,7 @@ fn a_delete_from_before_version_7_is_named_not_guessed() {
              VALUES (99, '2026-10-03T00:00:00Z', 'old', 'delete', 'Old risk', '');",
         )
         .unwrap();
-    let out = run(
-        &reg,
-        now,
-        &["list", "--as-of", "2026-10-01", "--format", "json"],
-    );
+    let out = reg.output_at(now, &["list", "--as-of", "2026-10-01", "--format", "json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -341,17 +308,13 @@ fn a_delete_from_before_version_7_is_named_not_guessed() {
 fn changes_lists_a_fortnight_once_each_in_its_group() {
     let reg = Reg::new();
     let before = "2026-10-30T09:00:00Z";
-    ok(&reg, before, &["team", "add", "core"]);
-    ok(&reg, before, &["team", "add", "data"]);
-    ok(
-        &reg,
-        before,
-        &["milestone", "add", "q1", "--due", "2027-03-31"],
-    );
+    reg.ok_at(before, &["team", "add", "core"]);
+    reg.ok_at(before, &["team", "add", "data"]);
+    reg.ok_at(before, &["milestone", "add", "q1", "--due", "2027-03-31"]);
     let add = |now: &str, title: &str, l: &str, i: &str, extra: &[&str]| -> String {
         let mut args = vec!["add", title, "-l", l, "-i", i];
         args.extend_from_slice(extra);
-        ok(&reg, now, &args).trim().to_string()
+        reg.ok_at(now, &args).trim().to_string()
     };
     let old = add(
         before,
@@ -398,11 +361,7 @@ fn changes_lists_a_fortnight_once_each_in_its_group() {
         ],
     );
     // Outside the window, before it: not listed.
-    ok(
-        &reg,
-        "2026-10-31T09:00:00Z",
-        &["edit", &old, "--owner", "early"],
-    );
+    reg.ok_at("2026-10-31T09:00:00Z", &["edit", &old, "--owner", "early"]);
     // The fortnight: 2026-11-02 to 2026-11-15.
     let new = add(
         "2026-11-03T09:00:00Z",
@@ -411,24 +370,20 @@ fn changes_lists_a_fortnight_once_each_in_its_group() {
         "4",
         &["--team", "data", "--next-review", "2027-01-01"],
     );
-    ok(
-        &reg,
+    reg.ok_at(
         "2026-11-04T09:00:00Z",
         &["edit", &moved, "-l", "4", "--next-review", "2027-01-01"],
     );
-    ok(
-        &reg,
+    reg.ok_at(
         "2026-11-05T09:00:00Z",
         &["edit", &closing, "--status", "closed"],
     );
-    ok(&reg, "2026-11-06T09:00:00Z", &["delete", &deleted, "--yes"]);
-    ok(
-        &reg,
+    reg.ok_at("2026-11-06T09:00:00Z", &["delete", &deleted, "--yes"]);
+    reg.ok_at(
         "2026-11-07T09:00:00Z",
         &["edit", &moved, "--owner", "kim", "--milestone", "q1"],
     );
-    ok(
-        &reg,
+    reg.ok_at(
         "2026-11-08T09:00:00Z",
         &[
             "action",
@@ -439,8 +394,7 @@ fn changes_lists_a_fortnight_once_each_in_its_group() {
             "2026-11-10",
         ],
     );
-    ok(
-        &reg,
+    reg.ok_at(
         "2026-11-09T09:00:00Z",
         &[
             "action",
@@ -451,16 +405,11 @@ fn changes_lists_a_fortnight_once_each_in_its_group() {
             "2027-01-01",
         ],
     );
-    ok(&reg, "2026-11-10T09:00:00Z", &["action", "done", "2"]);
+    reg.ok_at("2026-11-10T09:00:00Z", &["action", "done", "2"]);
     // After the window: not listed.
-    ok(
-        &reg,
-        "2026-11-20T09:00:00Z",
-        &["edit", &new, "--owner", "late"],
-    );
+    reg.ok_at("2026-11-20T09:00:00Z", &["edit", &new, "--owner", "late"]);
     let now = "2026-11-24T09:00:00Z";
-    let doc = json(
-        &reg,
+    let doc = reg.json_at(
         now,
         &["changes", "--since", "2026-11-02", "--until", "2026-11-15"],
     );
@@ -503,8 +452,7 @@ fn changes_lists_a_fortnight_once_each_in_its_group() {
         .unwrap();
     assert_eq!(band["what"], "medium (6) → high (12)");
     // Only what the query selects; grouped by team in Markdown.
-    let data = json(
-        &reg,
+    let data = reg.json_at(
         now,
         &[
             "changes",
@@ -522,8 +470,7 @@ fn changes_lists_a_fortnight_once_each_in_its_group() {
         .map(|c| c["group"].as_str().unwrap())
         .collect();
     assert_eq!(groups, vec!["new", "closed"], "{data:#}");
-    let md = ok(
-        &reg,
+    let md = reg.ok_at(
         now,
         &[
             "changes",
@@ -560,14 +507,12 @@ fn trend_shows_each_week_as_it_stood() {
     ];
     let mut args = vec!["add", "Critical", "-l", "5", "-i", "5"];
     args.extend(est);
-    let critical = ok(&reg, "2026-11-02T09:00:00Z", &args).trim().to_string();
-    ok(
-        &reg,
+    let critical = reg.ok_at("2026-11-02T09:00:00Z", &args).trim().to_string();
+    reg.ok_at(
         "2026-11-03T09:00:00Z",
         &["add", "Low", "-l", "1", "-i", "2"],
     );
-    ok(
-        &reg,
+    reg.ok_at(
         "2026-11-04T09:00:00Z",
         &[
             "action",
@@ -578,13 +523,12 @@ fn trend_shows_each_week_as_it_stood() {
             "2026-11-12",
         ],
     );
-    ok(
-        &reg,
+    reg.ok_at(
         "2026-11-18T09:00:00Z",
         &["edit", &critical, "--status", "closed"],
     );
     let now = "2026-11-24T09:00:00Z";
-    let doc = json(&reg, now, &["trend", "--weeks", "4"]);
+    let doc = reg.json_at(now, &["trend", "--weeks", "4"]);
     let weeks = doc["weeks"].as_array().unwrap();
     let col = |k: &str| weeks.iter().map(|w| w[k].clone()).collect::<Vec<_>>();
     assert_eq!(
@@ -598,10 +542,10 @@ fn trend_shows_each_week_as_it_stood() {
     assert_eq!(col("actions_overdue"), vec![0, 0, 1, 1]);
     assert_eq!(col("bad_minutes"), vec![240.0, 240.0, 240.0, 0.0]);
     assert!(weeks[0]["miss_probability"].as_f64().unwrap() < 0.2);
-    let csv = ok(&reg, now, &["trend", "--weeks", "2", "--format", "csv"]);
+    let csv = reg.ok_at(now, &["trend", "--weeks", "2", "--format", "csv"]);
     assert!(csv.starts_with("week_ending,active,critical,high,medium,low,actions_open,actions_overdue,bad_minutes,budget_minutes,miss_probability\n"), "{csv}");
     assert_eq!(csv.lines().count(), 3, "{csv}");
-    let table = ok(&reg, now, &["trend", "--weeks", "2"]);
+    let table = reg.ok_at(now, &["trend", "--weeks", "2"]);
     assert!(table.contains("WEEK") && table.contains("MISS"), "{table}");
     // At 80 columns the dates stay; an optional column goes first.
     let narrow = reg

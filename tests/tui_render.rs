@@ -715,34 +715,21 @@ fn layout_every_tab_and_popup_keeps_keys_numbers_and_headers_whole() {
 #[test]
 fn snapshot_the_review_views() {
     let reg = Reg::new();
-    let at = |when: &str, args: &[&str]| {
-        let out = reg
-            .std_cmd()
-            .env("RISKREG_NOW", when)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
     let est = [
         "--ettd", "10", "--ettr", "50", "--users", "100", "--ettf", "30",
     ];
     for (title, l) in [("Failover is manual", "2"), ("Single DNS provider", "5")] {
         let mut args = vec!["add", title, "-l", l, "-i", "4"];
         args.extend(est);
-        at("2026-09-01T09:00:00Z", &args);
+        reg.ok_at("2026-09-01T09:00:00Z", &args);
     }
-    at("2026-10-20T09:00:00Z", &["edit", "1", "--ettr", "300"]);
-    at("2026-11-20T09:00:00Z", &["edit", "1", "-l", "5"]);
-    at(
+    reg.ok_at("2026-10-20T09:00:00Z", &["edit", "1", "--ettr", "300"]);
+    reg.ok_at("2026-11-20T09:00:00Z", &["edit", "1", "-l", "5"]);
+    reg.ok_at(
         "2026-11-20T09:00:00Z",
         &["edit", "2", "-l", "1", "--ettr", "20"],
     );
-    at(
+    reg.ok_at(
         "2026-11-21T09:00:00Z",
         &["add", "Cert expiry unwatched", "-l", "3", "-i", "3"],
     );

@@ -1490,22 +1490,6 @@ fn a_milestone_done_in_the_tui_asks_whether_it_lands() {
     );
 }
 
-/// Runs riskreg on `reg` with the clock frozen at `at`.
-fn ok_at(reg: &Reg, at: &str, args: &[&str]) -> String {
-    let out = reg
-        .std_cmd()
-        .env("RISKREG_NOW", at)
-        .args(args)
-        .output()
-        .expect("run riskreg");
-    assert!(
-        out.status.success(),
-        "riskreg {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
 /// The History tab's filter narrows by kind, actor, field, risk, since and words, shows an
 /// error for a term it does not know (keeping the last list), and Esc puts it back.
 #[test]
@@ -1612,21 +1596,15 @@ fn the_history_loads_more_as_you_scroll() {
 #[test]
 fn the_since_view_shows_what_changed() {
     let reg = Reg::new();
-    ok_at(
-        &reg,
+    reg.ok_at(
         "2026-11-01T09:00:00Z",
         &["add", "Old one", "-l", "2", "-i", "2"],
     );
-    ok_at(
-        &reg,
+    reg.ok_at(
         "2026-11-20T09:00:00Z",
         &["add", "New one", "-l", "4", "-i", "5"],
     );
-    ok_at(
-        &reg,
-        "2026-11-21T09:00:00Z",
-        &["edit", "1", "-l", "5", "-i", "5"],
-    );
+    reg.ok_at("2026-11-21T09:00:00Z", &["edit", "1", "-l", "5", "-i", "5"]);
     let cli = reg.json(&["changes", "--since", "2026-11-17"]);
     let mut app = app_on(&reg, 120, 40);
     key(&mut app, KeyCode::Char('5'));
@@ -1679,12 +1657,8 @@ fn the_budget_tab_charts_the_trend() {
     ];
     let mut args = vec!["add", "Flaky failover", "-l", "3", "-i", "4"];
     args.extend(est);
-    ok_at(&reg, "2026-10-01T09:00:00Z", &args);
-    ok_at(
-        &reg,
-        "2026-11-10T09:00:00Z",
-        &["edit", "1", "--ettr", "200"],
-    );
+    reg.ok_at("2026-10-01T09:00:00Z", &args);
+    reg.ok_at("2026-11-10T09:00:00Z", &["edit", "1", "--ettr", "200"]);
     let cli = reg.json(&["trend", "--weeks", "12"]);
     let mut app = app_on(&reg, 120, 40);
     key(&mut app, KeyCode::Char('6'));
@@ -1719,16 +1693,11 @@ fn the_budget_tab_charts_the_trend() {
 fn band_moves_are_marked_since_a_date() {
     let reg = Reg::new();
     for (title, l) in [("Rises", "2"), ("Falls", "5"), ("Stays", "3")] {
-        ok_at(
-            &reg,
-            "2026-11-01T09:00:00Z",
-            &["add", title, "-l", l, "-i", "4"],
-        );
+        reg.ok_at("2026-11-01T09:00:00Z", &["add", title, "-l", l, "-i", "4"]);
     }
-    ok_at(&reg, "2026-11-20T09:00:00Z", &["edit", "1", "-l", "5"]);
-    ok_at(&reg, "2026-11-20T09:00:00Z", &["edit", "2", "-l", "1"]);
-    ok_at(
-        &reg,
+    reg.ok_at("2026-11-20T09:00:00Z", &["edit", "1", "-l", "5"]);
+    reg.ok_at("2026-11-20T09:00:00Z", &["edit", "2", "-l", "1"]);
+    reg.ok_at(
         "2026-11-21T09:00:00Z",
         &["add", "Arrives", "-l", "1", "-i", "1"],
     );

@@ -78,8 +78,6 @@ fn estimates_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Estimates> {
     })
 }
 
-/// The estimate ranges of a risk as stored: `ettr=20..60;target_users=5..10`, each a field's
-/// name and its exact ends, in [`ESTIMATE_FIELDS`] order.
 /// A risk's row as the table holds it: what a new risk and a rebuilt register insert.
 pub(super) struct RiskRow<'a> {
     /// `None`: the next id.
@@ -140,6 +138,8 @@ pub(super) fn insert_risk_row(conn: &Connection, row: &RiskRow<'_>) -> rusqlite:
     ])
 }
 
+/// The estimate ranges of a risk as stored: `ettr=20..60;target_users=5..10`, each a field's
+/// name and its exact ends, in [`ESTIMATE_FIELDS`] order.
 fn ranges_text(f: &RiskFields) -> String {
     ESTIMATE_FIELDS
         .iter()

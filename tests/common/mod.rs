@@ -63,6 +63,34 @@ impl Reg {
         self.cmd().args(args).output().expect("run riskreg")
     }
 
+    /// Runs riskreg with the clock frozen at `at` (RFC 3339) instead of [`NOW`].
+    pub fn output_at(&self, at: &str, args: &[&str]) -> Output {
+        self.cmd()
+            .env("RISKREG_NOW", at)
+            .args(args)
+            .output()
+            .expect("run riskreg")
+    }
+
+    /// [`Reg::ok`] with the clock frozen at `at`.
+    pub fn ok_at(&self, at: &str, args: &[&str]) -> String {
+        let out = self.output_at(at, args);
+        assert!(
+            out.status.success(),
+            "riskreg {args:?} at {at} exited {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// [`Reg::json`] with the clock frozen at `at`.
+    pub fn json_at(&self, at: &str, args: &[&str]) -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        serde_json::from_str(&self.ok_at(at, &all)).expect("valid JSON on stdout")
+    }
+
     /// Runs riskreg, expects success and returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.output(args);
