@@ -1612,6 +1612,7 @@ fn the_since_view_shows_what_changed() {
     let s = screen(&app);
     assert!(s.contains("What changed since which day"), "{s}");
     assert!(s.contains("2026-11-17"), "a week back is offered: {s}");
+    assert!(s.contains("Enter show"), "{s}");
     key(&mut app, KeyCode::Enter);
     let agenda = app
         .tabs

@@ -62,6 +62,7 @@ pub enum Step {
 
 const KEYS: &[KeyHelp] = &[("Enter", "save"), ("Esc", "cancel")];
 const WHY_KEYS: &[KeyHelp] = &[("Enter", "go on (empty: no note)"), ("Esc", "cancel")];
+const SINCE_KEYS: &[KeyHelp] = &[("Enter", "show"), ("Esc", "cancel")];
 
 impl Prompt {
     fn new(purpose: Purpose, value: &str) -> Prompt {
@@ -180,10 +181,10 @@ impl Prompt {
                     .map(|l| Line::raw(format!("  {}", sanitize_line(l)))),
             );
         }
-        let keys = if matches!(self.purpose, Purpose::Why(_)) {
-            WHY_KEYS
-        } else {
-            KEYS
+        let keys = match self.purpose {
+            Purpose::Why(_) => WHY_KEYS,
+            Purpose::Since(_) => SINCE_KEYS,
+            _ => KEYS,
         };
         let inner = PopupFrame {
             title: self.title().into(),
