@@ -1682,6 +1682,22 @@ fn the_budget_tab_charts_the_trend() {
         s.contains("2026-09-08") && s.contains("2026-11-24"),
         "first and last week: {s}"
     );
+    // Another process's change while the chart is not on screen: the walk back waits for
+    // the Budget tab to show, then the chart catches up.
+    let before = app.tabs.budget.trend.clone();
+    key(&mut app, KeyCode::Char('1'));
+    reg.ok(&["edit", "1", "--ettr", "400"]);
+    assert!(app.poll_changes(), "data_version moved");
+    assert_eq!(
+        app.tabs.budget.trend, before,
+        "no walk for a view nobody sees"
+    );
+    key(&mut app, KeyCode::Char('6'));
+    let now = app.tabs.budget.trend.clone().unwrap();
+    assert!(
+        now.last().unwrap().bad_minutes > weeks.last().unwrap().bad_minutes,
+        "the chart caught up: {now:?}"
+    );
     key(&mut app, KeyCode::Char('w'));
     assert!(
         screen(&app).contains("Stack rank"),

@@ -520,6 +520,8 @@ impl App {
             },
             Action::Input(_) => {}
         }
+        // A view of the history that fell behind while another tab showed catches up now.
+        self.catch_up_reviews();
     }
 
     /// Does what a tab asked for.

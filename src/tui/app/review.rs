@@ -67,13 +67,36 @@ impl App {
         self.request_more_history();
     }
 
-    /// Asks again for every view of the history on screen (after a change).
+    /// After a change: every view of the history that is open falls behind, and the one on
+    /// screen asks again at once. The others wait until their tab shows (a walk back takes
+    /// seconds on a large register; under a stream of other people's writes, asking for
+    /// views nobody looks at would keep a core busy).
     pub(super) fn request_reviews(&mut self) {
-        if self.tabs.budget.chart {
-            self.request_trend();
+        let budget = &mut self.tabs.budget;
+        budget.behind = budget.chart;
+        if let Some(v) = self.tabs.history.since.as_mut() {
+            v.behind = true;
         }
-        self.request_changes();
-        self.request_bands();
+        if let Some(m) = self.tabs.risks.moves.as_mut() {
+            m.behind = true;
+        }
+        self.catch_up_reviews();
+    }
+
+    /// Asks again for the current tab's view of the history, if it fell behind.
+    pub(super) fn catch_up_reviews(&mut self) {
+        match self.tab {
+            Tab::Budget if self.tabs.budget.chart && self.tabs.budget.behind => {
+                self.request_trend();
+            }
+            Tab::History if self.tabs.history.since.as_ref().is_some_and(|v| v.behind) => {
+                self.request_changes();
+            }
+            Tab::Risks if self.tabs.risks.moves.as_ref().is_some_and(|m| m.behind) => {
+                self.request_bands();
+            }
+            _ => {}
+        }
     }
 
     /// The since view's agenda, when the History tab shows it.
@@ -85,6 +108,7 @@ impl App {
             });
             if let Some(v) = self.tabs.history.since.as_mut() {
                 v.asked = asked;
+                v.behind = false;
             }
         }
     }
@@ -98,6 +122,7 @@ impl App {
             });
             if let Some(m) = self.tabs.risks.moves.as_mut() {
                 m.asked = asked;
+                m.behind = false;
             }
         }
     }
@@ -108,6 +133,7 @@ impl App {
             weeks: TREND_WEEKS,
         });
         self.tabs.budget.trend_asked = asked;
+        self.tabs.budget.behind = false;
     }
 
     fn ask_review(&mut self, ask: Review) -> u64 {
@@ -205,6 +231,7 @@ impl App {
                     agenda: None,
                     cursor: crate::tui::tabs::Cursor::default(),
                     asked: 0,
+                    behind: false,
                 });
                 self.request_changes();
             }
@@ -213,6 +240,7 @@ impl App {
                     since,
                     bands: None,
                     asked: 0,
+                    behind: false,
                 });
                 self.request_bands();
             }

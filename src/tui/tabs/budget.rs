@@ -67,6 +67,8 @@ pub struct BudgetTab {
     pub trend: Option<Vec<Week>>,
     /// The generation of the trend request on its way.
     pub trend_asked: u64,
+    /// The register changed since the trend was asked for (asked again when the tab shows).
+    pub behind: bool,
     page: usize,
 }
 

@@ -60,6 +60,8 @@ pub struct SinceView {
     pub cursor: Cursor,
     /// The generation of the request it waits for.
     pub asked: u64,
+    /// The register changed since it was asked for (asked again when the tab shows).
+    pub behind: bool,
 }
 
 #[derive(Default)]

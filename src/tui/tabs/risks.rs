@@ -130,6 +130,8 @@ pub struct BandMoves {
     pub bands: Option<HashMap<i64, Band>>,
     /// The generation of the request it waits for.
     pub asked: u64,
+    /// The register changed since it was asked for (asked again when the tab shows).
+    pub behind: bool,
 }
 
 impl BandMoves {
