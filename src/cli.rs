@@ -175,6 +175,11 @@ fn run(args: &[OsString]) -> Result<()> {
     let Some(command) = cli.command else {
         return interactive(&ctx);
     };
+    if ctx.workbook && !matches!(command, Command::Export(_)) {
+        return Err(Error::Usage(
+            "--format xlsx writes a workbook, which only `riskreg export -o FILE.xlsx` does; choose table, json, ndjson, csv or md here".into(),
+        ));
+    }
     use commands::*;
     match command {
         Command::Tui => interactive(&ctx),

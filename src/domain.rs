@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod merge;
 pub mod portfolio;
 pub mod rebuild;
+pub mod reformat;
 pub mod trend;
 pub mod validate;
 

@@ -44,6 +44,10 @@ pub enum Error {
         column: Option<String>,
         message: String,
     },
+    /// Rows exported before someone else changed the same fields to other values: the
+    /// import waits for a choice (`--on-conflict sheet|register`).
+    #[error("{}", conflicts_message(.0))]
+    ImportConflicts(Vec<crate::io::import::ImportConflict>),
     /// A write the database's own constraints refused (e.g. a foreign key).
     #[error("{0}")]
     Constraint(String),
@@ -85,6 +89,47 @@ pub enum Error {
     /// stdout was closed by the reader (`riskreg list | head`): a quiet, successful exit.
     #[error("broken pipe")]
     BrokenPipe,
+}
+
+/// The conflicts of an import, one a line, and what to do.
+fn conflicts_message(conflicts: &[crate::io::import::ImportConflict]) -> String {
+    let shown = |v: &str| {
+        if v.is_empty() {
+            "(none)".to_string()
+        } else {
+            format!(
+                "{:?}",
+                crate::text::truncate(&crate::text::sanitize_line(v), 40)
+            )
+        }
+    };
+    let mut message = format!(
+        "{} changed both in the sheet and in the register since the export; nothing was imported:",
+        match conflicts.len() {
+            1 => "1 field was".to_string(),
+            n => format!("{n} fields were"),
+        }
+    );
+    const SHOWN: usize = 12;
+    for c in conflicts.iter().take(SHOWN) {
+        message.push_str(&format!(
+            "\n  row {}: risk {} {}: was {}, register now {}, sheet {}",
+            c.row,
+            c.risk,
+            c.field,
+            shown(&c.base),
+            shown(&c.register),
+            shown(&c.sheet)
+        ));
+    }
+    if conflicts.len() > SHOWN {
+        message.push_str(&format!(
+            "\n  … and {} more (--format json lists every one)",
+            conflicts.len() - SHOWN
+        ));
+    }
+    message.push_str("\nsay who wins with --on-conflict sheet or --on-conflict register (the sheet's other edits apply either way), or settle them in the sheet and import again");
+    message
 }
 
 impl Error {
@@ -135,7 +180,7 @@ impl Error {
             Error::Internal(_) => 70,
             Error::OutputExists { .. } | Error::CannotCreate { .. } => 73,
             Error::Io { .. } => 74,
-            Error::Busy(_) | Error::RevisionConflict { .. } => 75,
+            Error::Busy(_) | Error::RevisionConflict { .. } | Error::ImportConflicts(_) => 75,
             Error::PermissionDenied(_) => 77,
         }
     }
@@ -159,6 +204,7 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Busy(_) => "database_busy",
             Error::RevisionConflict { .. } => "revision_conflict",
+            Error::ImportConflicts(_) => "import_conflict",
             Error::PermissionDenied(_) => "permission_denied",
             Error::Database(_) => "database",
             Error::Internal(_) => "internal",
@@ -186,6 +232,7 @@ impl Error {
             | Error::CannotCreate { path, .. } => {
                 json!({"path": path.display().to_string()})
             }
+            Error::ImportConflicts(conflicts) => json!({ "conflicts": conflicts }),
             Error::RevisionConflict {
                 entity,
                 id,

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod record_csv;
 pub mod risk_csv;
 pub mod table;
+pub mod xlsx;
 
 use std::io::{self, Write};
 use std::marker::PhantomData;
@@ -25,6 +26,8 @@ pub enum ExportFormat {
     Json,
     Ndjson,
     Markdown,
+    /// A workbook (written to a file only: see [`xlsx`]).
+    Xlsx,
 }
 
 impl ExportFormat {
@@ -34,10 +37,11 @@ impl ExportFormat {
             ExportFormat::Json => "json",
             ExportFormat::Ndjson => "ndjson",
             ExportFormat::Markdown => "md",
+            ExportFormat::Xlsx => "xlsx",
         }
     }
 
-    /// The format a file name suggests (`.csv`, `.json`, `.ndjson`/`.jsonl`, `.md`).
+    /// The format a file name suggests (`.csv`, `.json`, `.ndjson`/`.jsonl`, `.md`, `.xlsx`).
     pub fn from_path(path: &std::path::Path) -> Option<ExportFormat> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
@@ -45,6 +49,7 @@ impl ExportFormat {
             "json" => Some(ExportFormat::Json),
             "ndjson" | "jsonl" => Some(ExportFormat::Ndjson),
             "md" | "markdown" => Some(ExportFormat::Markdown),
+            "xlsx" => Some(ExportFormat::Xlsx),
             _ => None,
         }
     }
@@ -157,6 +162,11 @@ impl<W: Write, T: Exportable> Writer<W, T> {
     /// Starts the output as `shape` says.
     pub fn shaped(shape: &Shape, mut out: W) -> io::Result<Writer<W, T>> {
         let inner = match (shape.format, &shape.columns) {
+            (ExportFormat::Xlsx, _) => {
+                return Err(io::Error::other(
+                    "an XLSX workbook is written to a file (-o FILE.xlsx), not to a stream",
+                ));
+            }
             (ExportFormat::Csv, pick) => Inner::Csv(Box::new(record_csv::RecordCsv::new(
                 out,
                 shape.raw,

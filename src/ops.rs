@@ -92,17 +92,50 @@ pub(crate) fn export_actions(
     path: &Path,
     force: bool,
 ) -> Result<u64> {
+    use crate::domain::actions::Action;
     let mut file = AtomicFile::create(path, force, "export")?;
     let context = format!("cannot write {}", path.display());
-    let n = write_records(
-        &Shape::of(format),
-        file.writer(),
-        &context,
-        &mut |_| {},
-        |each| store.for_each_action(spec, today, each),
-    )?;
+    let n = if format == ExportFormat::Xlsx {
+        let failed = |e: std::io::Error| Error::io(&context, e);
+        let mut book = workbook_for(&file).map_err(failed)?;
+        let all = (0..Action::CSV_COLUMNS.len()).collect();
+        let mut sheet = book.sheet::<Action>("Actions", all).map_err(failed)?;
+        let mut n = 0u64;
+        store.for_each_action(spec, today, |a| {
+            sheet.write(&mut book, &a).map_err(failed)?;
+            n += 1;
+            Ok(())
+        })?;
+        sheet.finish(&mut book).map_err(failed)?;
+        save_workbook(book, &mut file).map_err(failed)?;
+        n
+    } else {
+        write_records(
+            &Shape::of(format),
+            file.writer(),
+            &context,
+            &mut |_| {},
+            |each| store.for_each_action(spec, today, each),
+        )?
+    };
     file.commit()?;
     Ok(n)
+}
+
+/// A workbook to be saved into `file`, its sheets spooling beside it.
+fn workbook_for(file: &AtomicFile) -> std::io::Result<crate::io::xlsx::Book> {
+    let spool = match file.dest().parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    crate::io::xlsx::Book::new(&spool)
+}
+
+/// Writes `book` into `file` (not yet committed).
+fn save_workbook(book: crate::io::xlsx::Book, file: &mut AtomicFile) -> std::io::Result<()> {
+    let mut out = file.writer();
+    book.save(&mut out)?;
+    out.flush()
 }
 
 /// [`write_risks`] into several files, all or nothing: every file is written and synced
@@ -124,16 +157,9 @@ pub(crate) fn export_files(
         let mut done = 0u64;
         for (path, spec) in files {
             let mut file = AtomicFile::create(path, force, "export")?;
-            let context = format!("cannot write {}", path.display());
-            let n = write_risks(
-                store,
-                spec,
-                today,
-                shape,
-                file.writer(),
-                &context,
-                &mut |n| progress(done + n),
-            )?;
+            let n = write_file(store, spec, today, shape, &mut file, &mut |n| {
+                progress(done + n)
+            })?;
             file.sync()?;
             done += n;
             counts.push(n);
@@ -184,9 +210,79 @@ pub(crate) fn export_file(
     progress: &mut dyn FnMut(u64),
 ) -> Result<u64> {
     let mut file = AtomicFile::create(path, force, "export")?;
-    let context = format!("cannot write {}", path.display());
-    let n = write_risks(store, spec, today, shape, file.writer(), &context, progress)?;
+    let n = write_file(store, spec, today, shape, &mut file, progress)?;
     file.commit()?;
+    Ok(n)
+}
+
+/// The risks `spec` selects into `file` (not yet committed): a workbook, or a stream of
+/// records.
+fn write_file(
+    store: &Store,
+    spec: &ListSpec,
+    today: Date,
+    shape: &Shape,
+    file: &mut AtomicFile,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64> {
+    let context = format!("cannot write {}", file.dest().display());
+    if shape.format == ExportFormat::Xlsx {
+        return write_workbook(store, spec, today, shape, file, &context, progress);
+    }
+    write_risks(store, spec, today, shape, file.writer(), &context, progress)
+}
+
+/// The risks `spec` selects as a workbook: sheet "Risks" (the columns `shape` picks, else
+/// [`xlsx::RISK_ORDER`]) and, when any is open, sheet "Actions" with their open actions.
+fn write_workbook(
+    store: &Store,
+    spec: &ListSpec,
+    today: Date,
+    shape: &Shape,
+    file: &mut AtomicFile,
+    context: &str,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64> {
+    use crate::domain::Risk;
+    use crate::domain::actions::Action;
+    use crate::io::xlsx::RISK_ORDER;
+    let failed = |e: std::io::Error| Error::io(context, e);
+    let mut book = workbook_for(file).map_err(failed)?;
+    let pick = shape.columns.clone().unwrap_or_else(|| {
+        RISK_ORDER
+            .iter()
+            .filter_map(|name| Risk::CSV_COLUMNS.iter().position(|c| c == name))
+            .collect()
+    });
+    let mut risks = book.sheet::<Risk>("Risks", pick).map_err(failed)?;
+    let mut ids = std::collections::HashSet::new();
+    let mut n = 0u64;
+    store.for_each_risk(spec, today, |r| {
+        risks.write(&mut book, &r).map_err(failed)?;
+        ids.insert(r.id);
+        n += 1;
+        progress(n);
+        Ok(())
+    })?;
+    risks.finish(&mut book).map_err(failed)?;
+    let mut actions = None;
+    store.for_each_action(&ActionSpec::default(), today, |a| {
+        if !ids.contains(&a.fields.risk) {
+            return Ok(());
+        }
+        if actions.is_none() {
+            let all = (0..Action::CSV_COLUMNS.len()).collect();
+            actions = Some(book.sheet::<Action>("Actions", all).map_err(failed)?);
+        }
+        if let Some(sheet) = actions.as_mut() {
+            sheet.write(&mut book, &a).map_err(failed)?;
+        }
+        Ok(())
+    })?;
+    if let Some(sheet) = actions {
+        sheet.finish(&mut book).map_err(failed)?;
+    }
+    save_workbook(book, file).map_err(failed)?;
     Ok(n)
 }
 

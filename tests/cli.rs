@@ -410,6 +410,9 @@ fn cli_3_exit_code_table() {
                 "covered by concurrency::db_busy_4_lock_held_past_the_timeout_exits_75"
             }
             Error::RevisionConflict { .. } => "stale revision",
+            Error::ImportConflicts(_) => {
+                "covered by xlsx::a_field_changed_on_both_sides_waits_for_a_winner"
+            }
             Error::Within { .. } => "one risk of a change to many",
             Error::PermissionDenied(_) => "export where writing is not permitted",
             Error::Database(_) => "schema missing a column",

@@ -332,7 +332,8 @@ fn csv_parse_6_bom_and_crlf() {
 }
 
 /// CSV-PARSE-7: unknown and missing columns list what is expected; a duplicate id names both
-/// lines; a stale revision is refused.
+/// lines; a stale revision merges (an untouched row writes nothing), a revision the
+/// register never had is refused.
 #[test]
 fn csv_parse_7_headers_duplicates_and_revisions() {
     let reg = Reg::new();
@@ -363,15 +364,22 @@ fn csv_parse_7_headers_duplicates_and_revisions() {
     let exported = reg.path("e.csv");
     reg.ok(&["export", "-o", exported.to_str().unwrap()]);
     reg.ok(&["edit", "1", "--owner", "changed meanwhile"]);
-    let message = stderr(&reg.fails(&["import", exported.to_str().unwrap()], 65));
-    assert!(
-        message.contains("risk 1 is at revision 2, but this row was exported at revision 1"),
-        "{message}"
+    // The row is stale and the sheet changed nothing: it merges to no change at all.
+    let report = reg.json(&["import", exported.to_str().unwrap()]);
+    assert_eq!(
+        (&report["unchanged"], &report["updated"]),
+        (&serde_json::json!(1), &serde_json::json!(0))
     );
     assert_eq!(
         reg.json(&["show", "1"])["owner"],
         "changed meanwhile",
         "nothing was overwritten"
+    );
+    let future = reg.write("f.csv", "id,title,likelihood,impact,revision\n1,x,1,1,99\n");
+    let message = stderr(&reg.fails(&["import", future.to_str().unwrap()], 65));
+    assert!(
+        message.contains("its history cannot rebuild revision 99"),
+        "{message}"
     );
 }
 
@@ -600,7 +608,22 @@ fn each_spreadsheet_mangling_gets_its_own_message() {
     let workbook = reg.write("risks.xlsx", b"PK\x03\x04\x14\0\0\0");
     let message = stderr(&reg.fails(&["import", workbook.to_str().unwrap()], 65));
     assert!(
-        message.contains("the file is a workbook (a zip archive"),
+        message.contains("the file looks like a workbook (a zip archive) but does not read as one"),
+        "{message}"
+    );
+    let message = stderr(&reg.fails(
+        &[
+            "import",
+            workbook.to_str().unwrap(),
+            "--input-format",
+            "csv",
+        ],
+        65,
+    ));
+    assert!(
+        message.contains(
+            "the file is a workbook (a zip archive, as .xlsx and .ods are), not CSV or JSON"
+        ),
         "{message}"
     );
     let utf16 = reg.write("utf16.csv", b"\xFE\xFF\0t\0i\0t\0l\0e");
@@ -701,13 +724,16 @@ fn the_output_format_comes_from_the_extension() {
         "{message}"
     );
     assert!(!json.exists());
+    let xls = reg.path("out.xls");
+    let message = stderr(&reg.fails(&["export", "-o", xls.to_str().unwrap()], 2));
+    assert!(message.contains("does not write .xls files"), "{message}");
+    assert!(!xls.exists());
     let xlsx = reg.path("out.xlsx");
-    let message = stderr(&reg.fails(&["export", "-o", xlsx.to_str().unwrap()], 2));
+    reg.ok(&["export", "-o", xlsx.to_str().unwrap()]);
     assert!(
-        message.contains("does not write .xlsx workbooks yet"),
-        "{message}"
+        std::fs::read(&xlsx).unwrap().starts_with(b"PK\x03\x04"),
+        "a workbook, not CSV"
     );
-    assert!(!xlsx.exists());
     let actions = reg.path("actions.json");
     let message = stderr(&reg.fails(
         &[

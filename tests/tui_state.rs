@@ -497,6 +497,46 @@ fn export_writes_the_rows_in_view_and_asks_before_overwriting() {
 }
 
 #[test]
+fn export_offers_a_workbook_on_tab() {
+    let reg = sample_reg();
+    let mut app = app_on(&reg, 80, 24);
+    key(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "team:payments");
+    key(&mut app, KeyCode::Enter);
+    let out = reg.path("view.csv");
+    key(&mut app, KeyCode::Char('x'));
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    chars(&mut app, out.to_str().unwrap());
+    key(&mut app, KeyCode::Tab);
+    let Some(Popup::Export(prompt)) = &app.popup else {
+        panic!("the export prompt")
+    };
+    assert_eq!(prompt.path(), reg.path("view.xlsx"), "Tab: csv → xlsx");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none(), "{:?}", app.message);
+    let book = reg.path("view.xlsx");
+    let mut wb = calamine::open_workbook_auto(&book).expect("a workbook");
+    let rows = calamine::Reader::worksheet_range(&mut wb, "Risks").expect("sheet Risks");
+    let cli = reg.json(&["export", "team:payments"]);
+    assert_eq!(
+        rows.height() - 1,
+        cli.as_array().map_or(0, Vec::len),
+        "the rows in view"
+    );
+    key(&mut app, KeyCode::Char('x'));
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    let Some(Popup::Export(prompt)) = &app.popup else {
+        panic!("the export prompt")
+    };
+    assert_eq!(
+        prompt.path().extension().and_then(|e| e.to_str()),
+        Some("md"),
+        "Tab again: xlsx → md"
+    );
+}
+
+#[test]
 fn help_opens_and_closes_and_q_quits() {
     let reg = sample_reg();
     let mut app = app_on(&reg, 80, 24);

@@ -112,9 +112,9 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Output format [default: table; export: csv or from -o's extension]
+    /// Output format [default: table; export: csv or from -o's extension; xlsx: export -o only]
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -127,13 +127,39 @@ pub(crate) enum ColorChoice {
     Never,
 }
 
+/// `--format` as typed: the output formats, and `xlsx`, which only `export` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FormatArg {
+    Table,
+    Json,
+    Ndjson,
+    Csv,
+    Md,
+    Xlsx,
+}
+
+/// The format a command prints in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Format {
     Table,
     Json,
     Ndjson,
     Csv,
     Md,
+}
+
+impl FormatArg {
+    /// The printed format this names (none for a workbook).
+    pub(crate) fn printed(self) -> Option<Format> {
+        match self {
+            FormatArg::Table => Some(Format::Table),
+            FormatArg::Json => Some(Format::Json),
+            FormatArg::Ndjson => Some(Format::Ndjson),
+            FormatArg::Csv => Some(Format::Csv),
+            FormatArg::Md => Some(Format::Md),
+            FormatArg::Xlsx => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -595,7 +621,7 @@ pub(crate) struct ExportArgs {
     /// Order [default: score, the priority order]
     #[arg(long, value_enum, value_name = "KEY")]
     pub sort: Option<SortArg>,
-    /// Only these CSV columns, in this order (csv and md), e.g. id,title,score,team,owner
+    /// Only these CSV columns, in this order (csv, xlsx and md), e.g. id,title,score,team,owner
     #[arg(long, value_name = "A,B,C")]
     pub columns: Option<String>,
 }
@@ -604,11 +630,12 @@ pub(crate) struct ExportArgs {
 pub(crate) enum InputFormatArg {
     Csv,
     Json,
+    Xlsx,
 }
 
 #[derive(Args, Debug)]
 pub(crate) struct ImportArgs {
-    /// A CSV or JSON file; "-" reads stdin
+    /// A CSV, JSON or XLSX file; "-" reads stdin
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Check everything and report, but write nothing
@@ -620,6 +647,18 @@ pub(crate) struct ImportArgs {
     /// The input's format [default: from the content]
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormatArg>,
+    /// Who wins a field changed both in the file and in the register since the export
+    /// [default: neither; the import lists the conflicts and writes nothing]
+    #[arg(long, value_enum, value_name = "WHO")]
+    pub on_conflict: Option<OnConflictArg>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OnConflictArg {
+    /// The file's value
+    Sheet,
+    /// The register's value
+    Register,
 }
 
 #[derive(Subcommand, Debug)]

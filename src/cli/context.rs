@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use super::args::{Cli, ColorChoice, Format};
+use super::args::{Cli, ColorChoice, Format, FormatArg};
 use crate::clock::{self, Clock};
 use crate::error::Result;
 use crate::store::{self, OpenMode, Stamp, Store};
@@ -23,6 +23,8 @@ pub(super) struct Ctx {
     pub db_is_default: bool,
     /// The format given with --format, if any.
     pub format: Option<Format>,
+    /// `--format xlsx`: a workbook (only `export -o` writes one).
+    pub workbook: bool,
     pub color: bool,
     /// Columns available for tables; `None` means unlimited (not a terminal, no $COLUMNS).
     pub width: Option<usize>,
@@ -64,7 +66,8 @@ impl Ctx {
         Ok(Ctx {
             db_path,
             db_is_default,
-            format: cli.format,
+            format: cli.format.and_then(FormatArg::printed),
+            workbook: cli.format == Some(FormatArg::Xlsx),
             color,
             width,
             term,

@@ -216,6 +216,24 @@ pub struct Rebuild {
     unsettled_actions: BTreeMap<i64, i64>,
 }
 
+/// A risk's fields at `revision`, from its state now and its events after that revision,
+/// newest first; none when an event does not undo or the revisions do not meet.
+pub fn at_revision(now: RiskState, newest_first: &[Event], revision: i64) -> Option<RiskFields> {
+    let id = newest_first.first().map_or(0, |e| e.risk_id);
+    let mut rebuild = Rebuild::new(BTreeMap::from([(id, now)]), BTreeMap::new());
+    for e in newest_first {
+        rebuild.undo(e, None);
+    }
+    if !rebuild.gaps.is_empty() {
+        return None;
+    }
+    rebuild
+        .risks
+        .remove(&id)
+        .filter(|state| state.revision == revision)
+        .map(|state| state.fields)
+}
+
 impl Rebuild {
     pub fn new(risks: BTreeMap<i64, RiskState>, actions: BTreeMap<i64, ActionState>) -> Self {
         Rebuild {

@@ -7,6 +7,7 @@
 mod actions;
 mod read;
 mod risks;
+mod workbook;
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -22,12 +23,59 @@ use read::{ColumnId, Columns, Opened, Record, Rows};
 pub enum InputFormat {
     Csv,
     Json,
+    /// A workbook: .xlsx (and the .ods and .xls a spreadsheet may save).
+    Workbook,
 }
 
 /// The largest id a file may bring: 2^53 − 1, the largest whole number every JSON reader
 /// (JavaScript, a pandas float column) holds exactly. Far below SQLite's limit, so an
 /// imported id can never exhaust the id counter for the records created after it.
 pub const MAX_ID: i64 = (1 << 53) - 1;
+
+/// Who wins a field changed both in the sheet and in the register since the export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Winner {
+    Sheet,
+    Register,
+}
+
+/// One field an import changes (or, dry, would change).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldEdit {
+    pub row: u64,
+    pub risk: i64,
+    pub field: &'static str,
+    pub old: String,
+    pub new: String,
+}
+
+/// A cell left alone because it differs from the register only as a spreadsheet's
+/// reformatting does (a warning, never applied).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reformatted {
+    pub row: u64,
+    pub risk: i64,
+    pub field: &'static str,
+    pub register: String,
+    pub sheet: String,
+    pub reason: &'static str,
+}
+
+/// A field the sheet and the register both changed, to different values, since the row
+/// was exported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImportConflict {
+    pub row: u64,
+    pub risk: i64,
+    pub field: &'static str,
+    pub base: String,
+    pub register: String,
+    pub sheet: String,
+    /// Whose value was kept, when `--on-conflict` said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept: Option<Winner>,
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Renumbered {
@@ -51,10 +99,22 @@ pub struct ImportReport {
     /// Rows whose id belonged to a deleted record: ids are never reused, so they got new ones.
     pub renumbered: Vec<Renumbered>,
     pub ignored_columns: Vec<String>,
+    /// Every field changed on an existing risk: old → new.
+    pub changes: Vec<FieldEdit>,
+    /// Cells only a spreadsheet's reformatting changed: left alone.
+    pub warnings: Vec<Reformatted>,
+    /// Fields changed on both sides since the export (each settled by `--on-conflict`).
+    pub conflicts: Vec<ImportConflict>,
     /// A CSV file separated by something other than commas ("semicolons", "tabs"), as its
     /// header line showed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub separated_by: Option<&'static str>,
+    /// The workbook sheet the rows came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// A workbook's second sheet (its actions), imported in the same transaction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Box<ImportReport>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -63,6 +123,8 @@ pub struct ImportOptions {
     pub ignore_unknown: bool,
     /// Recorded on every history event of the import (e.g. the file name).
     pub note: String,
+    /// Who wins a field changed on both sides since the export; none refuses the import.
+    pub on_conflict: Option<Winner>,
 }
 
 /// Reads rows from `input` and applies them in one transaction (rolled back on `dry_run`).
@@ -92,6 +154,8 @@ pub struct Prepared<R> {
     columns: &'static Columns,
     mapped: Vec<Option<usize>>,
     rows: Rows<R>,
+    /// A workbook's Actions sheet, after its Risks.
+    then: Option<Box<Prepared<R>>>,
 }
 
 /// What a header says the rows are: actions when it has a `risk` column and no
@@ -124,13 +188,20 @@ pub fn prepare<R: BufRead>(
             message: "the file is UTF-16 encoded; save it as \"CSV UTF-8\" (comma delimited) and import again".into(),
         });
     }
-    if head.starts_with(b"PK\x03\x04") {
-        return Err(Error::Import {
-            location: String::new(),
-            line: None,
-            column: None,
-            message: "the file is a workbook (a zip archive, as .xlsx and .ods are), which riskreg does not read yet; in your spreadsheet save the sheet as \"CSV UTF-8\" and import that".into(),
-        });
+    let zipped = head.starts_with(b"PK\x03\x04");
+    match (hint, zipped) {
+        (Some(InputFormat::Workbook), _) | (None, true) => {
+            return prepare_workbook(input, options);
+        }
+        (Some(InputFormat::Csv | InputFormat::Json), true) => {
+            return Err(Error::Import {
+                location: String::new(),
+                line: None,
+                column: None,
+                message: "the file is a workbook (a zip archive, as .xlsx and .ods are), not CSV or JSON; import it without --input-format (riskreg reads workbooks)".into(),
+            });
+        }
+        _ => {}
     }
     if head.starts_with("ï»¿".as_bytes()) {
         return Err(Error::Import {
@@ -141,27 +212,72 @@ pub fn prepare<R: BufRead>(
         });
     }
     let layout = read::Layout::sniff(&head);
-    let Opened { headers, rows } = match hint.unwrap_or_else(|| sniff(&head)) {
+    let opened = match hint.unwrap_or_else(|| sniff(&head)) {
         InputFormat::Json => read::open_json(input)?,
-        InputFormat::Csv => read::open_csv(input, layout)?,
+        _ => read::open_csv(input, layout)?,
     };
+    let separated_by = match opened.rows {
+        Rows::Csv(..) => layout.separator(),
+        _ => None,
+    };
+    let mut prepared = prepared(opened, options, "row 1, line 1")?;
+    prepared.report.separated_by = separated_by;
+    Ok(prepared)
+}
+
+/// An input whose header is read: its kind known and its columns mapped (errors about the
+/// header say they are `at` it).
+fn prepared<R>(opened: Opened<R>, options: &ImportOptions, at: &str) -> Result<Prepared<R>> {
+    let Opened { headers, rows } = opened;
     let columns = columns_for(&headers);
     let mut report = ImportReport {
         dry_run: options.dry_run,
         records: columns.noun,
-        separated_by: match rows {
-            Rows::Csv(..) => layout.separator(),
-            Rows::Json(_) => None,
-        },
         ..ImportReport::default()
     };
-    let mapped = read::map_headers(&headers, columns, options, &mut report)?;
+    let mapped = read::map_headers(&headers, columns, options, &mut report, at)?;
     Ok(Prepared {
         report,
         columns,
         mapped,
         rows,
+        then: None,
     })
+}
+
+/// A workbook read whole: its Risks sheet (then its Actions sheet), or its first sheet.
+fn prepare_workbook<R: BufRead>(mut input: R, options: &ImportOptions) -> Result<Prepared<R>> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("cannot read the input", e))?;
+    let mut parts = Vec::new();
+    for sheet in workbook::open(bytes)? {
+        let opened = Opened {
+            headers: sheet.headers()?,
+            rows: Rows::Sheet(sheet),
+        };
+        let at = match &opened.rows {
+            Rows::Sheet(s) => s.header_at(),
+            _ => String::new(),
+        };
+        let name = match &opened.rows {
+            Rows::Sheet(s) => s.name.to_string(),
+            _ => String::new(),
+        };
+        let mut part = prepared(opened, options, &at)?;
+        part.report.sheet = Some(name);
+        parts.push(part);
+    }
+    let mut parts = parts.into_iter().rev();
+    let mut last = parts
+        .next()
+        .ok_or_else(|| Error::Internal("a workbook with no sheet to read".into()))?;
+    for mut part in parts {
+        part.then = Some(Box::new(last));
+        last = part;
+    }
+    Ok(last)
 }
 
 impl<R: BufRead> Prepared<R> {
@@ -178,7 +294,25 @@ impl<R: BufRead> Prepared<R> {
             columns,
             mapped,
             rows,
+            then,
         } = self;
+        report = Self::apply_rows(report, columns, &mapped, rows, tx, options, progress)?;
+        if let Some(next) = then {
+            report.actions = Some(Box::new(next.apply(tx, options, progress)?));
+        }
+        Ok(report)
+    }
+
+    /// Applies one input's (or sheet's) rows.
+    fn apply_rows(
+        mut report: ImportReport,
+        columns: &'static Columns,
+        mapped: &[Option<usize>],
+        rows: Rows<R>,
+        tx: &mut Tx<'_>,
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportReport> {
         let note = options.note.as_str();
         if std::ptr::eq(columns, &actions::COLUMNS) {
             let mut session = actions::Session {
@@ -188,7 +322,7 @@ impl<R: BufRead> Prepared<R> {
                 seen: HashMap::new(),
                 note,
             };
-            rows.for_each(columns, &mapped, |record| {
+            rows.for_each(columns, mapped, |record| {
                 session.apply(record)?;
                 progress(session.report.rows);
                 Ok(())
@@ -204,12 +338,18 @@ impl<R: BufRead> Prepared<R> {
             report: &mut report,
             seen: HashMap::new(),
             note,
+            on_conflict: options.on_conflict,
         };
-        rows.for_each(columns, &mapped, |record| {
+        rows.for_each(columns, mapped, |record| {
             session.apply(record)?;
             progress(session.report.rows);
             Ok(())
         })?;
+        if report.conflicts.iter().any(|c| c.kept.is_none()) {
+            return Err(Error::ImportConflicts(std::mem::take(
+                &mut report.conflicts,
+            )));
+        }
         tx.rebuild_indexes(deferred)?;
         Ok(report)
     }

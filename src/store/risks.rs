@@ -437,6 +437,33 @@ impl Tx<'_> {
             .optional()?)
     }
 
+    /// A risk's fields as they stood at `revision`, rebuilt from its history (the base of a
+    /// three-way merge); none when the risk is missing, `revision` is newer than it or the
+    /// history cannot rebuild that state.
+    pub fn risk_at_revision(&self, id: i64, revision: i64) -> Result<Option<RiskFields>> {
+        let Some(now) = self.risk(id)? else {
+            return Ok(None);
+        };
+        if revision > now.revision {
+            return Ok(None);
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT id, risk_id, at, actor, kind, field, old, new, revision, note, action_id
+             FROM event WHERE risk_id = ?1 AND action_id IS NULL AND revision > ?2
+             ORDER BY id DESC",
+        )?;
+        let mut rows = stmt.query(params![id, revision])?;
+        let mut events = Vec::new();
+        while let Some(r) = rows.next()? {
+            events.push(super::history::event_from_row(r)?);
+        }
+        Ok(crate::domain::rebuild::at_revision(
+            RiskState::of(&now),
+            &events,
+            revision,
+        ))
+    }
+
     /// The highest id ever given to a risk (ids of deleted risks are never reused).
     pub fn highest_risk_id_ever(&self) -> Result<i64> {
         self.highest_id_ever("risk")

@@ -204,7 +204,7 @@ fn list(ctx: &Ctx, args: &ActionListArgs) -> Result<()> {
     if let Some(path) = &args.output
         && path.as_os_str() != "-"
     {
-        let format = file_format(ctx.format, path)?;
+        let format = file_format(ctx, path)?;
         let n = ops::export_actions(&store, &spec, today, format, path, args.force)?;
         if ctx.term.stderr {
             warn(&format!(

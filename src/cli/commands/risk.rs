@@ -258,9 +258,13 @@ pub(crate) fn risk_format(format: Format) -> Option<ExportFormat> {
 
 /// The format a file `-o path` is written in: the file name's extension and `--format`
 /// must agree when both name one; either alone decides; neither means CSV. A spreadsheet
-/// workbook's extension that riskreg does not write is refused rather than filled with CSV.
-pub(crate) fn file_format(asked: Option<Format>, path: &Path) -> Result<ExportFormat> {
-    let asked = asked.and_then(risk_format);
+/// extension that riskreg does not write (.xls, .ods) is refused rather than filled with CSV.
+pub(crate) fn file_format(ctx: &Ctx, path: &Path) -> Result<ExportFormat> {
+    let asked = if ctx.workbook {
+        Some(ExportFormat::Xlsx)
+    } else {
+        ctx.format.and_then(risk_format)
+    };
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -276,8 +280,8 @@ pub(crate) fn file_format(asked: Option<Format>, path: &Path) -> Result<ExportFo
         (Some(a), _) => Ok(a),
         (None, Some(named)) => Ok(named),
         (None, None) => match ext.as_deref() {
-            Some(e @ ("xlsx" | "xls" | "ods")) => Err(Error::Usage(format!(
-                "riskreg does not write .{e} workbooks yet; name the file .csv (any spreadsheet opens it) or give --format"
+            Some(e @ ("xls" | "xlsm" | "ods")) => Err(Error::Usage(format!(
+                "riskreg does not write .{e} files; name the file .xlsx (Excel, LibreOffice and Sheets open it) or .csv"
             ))),
             _ => Ok(ExportFormat::Csv),
         },

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 
 use super::risk::{file_format, risk_format};
 use super::sort_key;
-use crate::cli::args::{ExportArgs, Format, ImportArgs, InputFormatArg, SplitBy};
+use crate::cli::args::{ExportArgs, Format, ImportArgs, InputFormatArg, OnConflictArg, SplitBy};
 use crate::cli::context::Ctx;
 use crate::cli::output::{Out, emit_one, warn};
 use crate::cli::progress::Progress;
 use crate::error::{Error, Result};
-use crate::io::import::{self, ImportOptions, ImportReport, InputFormat};
+use crate::io::import::{self, ImportOptions, ImportReport, InputFormat, Winner};
 use crate::io::{ExportFormat, Shape};
 use crate::ops;
 use crate::query::{Flag, ListSpec, Query, Term, TermKind, TextField};
@@ -22,16 +22,28 @@ use crate::text::sanitize;
 pub(crate) fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     if ctx.format == Some(Format::Table) {
         return Err(Error::Usage(
-            "export writes csv, json, ndjson or md; for a table use `riskreg list`".into(),
+            "export writes csv, json, ndjson, md or xlsx; for a table use `riskreg list`".into(),
         ));
     }
-    let format = match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
-        Some(path) => file_format(ctx.format, path)?,
+    let file_out = args.output.as_deref().filter(|p| p.as_os_str() != "-");
+    let format = match file_out {
+        Some(path) => file_format(ctx, path)?,
+        None if ctx.workbook => ExportFormat::Xlsx,
         None => ctx
             .format
             .and_then(risk_format)
             .unwrap_or(ExportFormat::Csv),
     };
+    if format == ExportFormat::Xlsx && file_out.is_none() && args.output_dir.is_none() {
+        return Err(Error::Usage(
+            "an XLSX workbook is written to a file: give -o FILE.xlsx (or --split-by team --output-dir DIR)".into(),
+        ));
+    }
+    if args.raw && format == ExportFormat::Xlsx {
+        return Err(Error::Usage(
+            "--raw is for CSV that programs read; a workbook's cells are always typed and never formulas".into(),
+        ));
+    }
     if args.raw && format == ExportFormat::Csv {
         warn("--raw: no BOM and no formula protection; do not open this CSV in a spreadsheet");
     }
@@ -39,7 +51,7 @@ pub(crate) fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         None => None,
         Some(_) if matches!(format, ExportFormat::Json | ExportFormat::Ndjson) => {
             return Err(Error::Usage(
-                "--columns chooses the columns of csv and md; JSON always carries every field (pick them with jq)".into(),
+                "--columns chooses the columns of csv, xlsx and md; JSON always carries every field (pick them with jq)".into(),
             ));
         }
         Some(list) => Some(
@@ -262,10 +274,12 @@ pub(crate) fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let hint = match args.input_format {
         Some(InputFormatArg::Csv) => Some(InputFormat::Csv),
         Some(InputFormatArg::Json) => Some(InputFormat::Json),
+        Some(InputFormatArg::Xlsx) => Some(InputFormat::Workbook),
         None if from_stdin => None,
         None => match ExportFormat::from_path(&args.file) {
             Some(ExportFormat::Json | ExportFormat::Ndjson) => Some(InputFormat::Json),
             Some(ExportFormat::Csv) => Some(InputFormat::Csv),
+            // The content says: a workbook is a zip archive, whatever its name.
             _ => None,
         },
     };
@@ -285,6 +299,10 @@ pub(crate) fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         dry_run: args.dry_run,
         ignore_unknown: args.ignore_unknown,
         note: format!("import of {source}"),
+        on_conflict: args.on_conflict.map(|w| match w {
+            OnConflictArg::Sheet => Winner::Sheet,
+            OnConflictArg::Register => Winner::Register,
+        }),
     };
     let mut store = ctx.open_for_write()?;
     let mut progress = Progress::new("importing", None, ctx.term.stderr);
@@ -295,14 +313,32 @@ pub(crate) fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     emit_one(ctx, &report, || summary(&report))
 }
 
+/// What an import did, then what its workbook's second sheet did.
 fn summary(r: &ImportReport) -> String {
+    let mut s = summary_of(r);
+    if let Some(actions) = &r.actions {
+        s.push_str(&summary_of(actions));
+    }
+    if r.dry_run {
+        s.push_str("dry run: nothing was written\n");
+    }
+    s
+}
+
+/// What one input (or one sheet) did.
+fn summary_of(r: &ImportReport) -> String {
     let verb = if r.dry_run {
         "would import"
     } else {
         "imported"
     };
+    let from = r
+        .sheet
+        .as_deref()
+        .map(|name| format!(" from sheet {}", sanitize(name)))
+        .unwrap_or_default();
     let mut s = format!(
-        "{verb} {} of {}s: {} created, {} updated, {} unchanged\n",
+        "{verb} {} of {}s{from}: {} created, {} updated, {} unchanged\n",
         crate::domain::figures::count(r.rows, "row", "rows"),
         r.records,
         r.created,
@@ -333,6 +369,44 @@ fn summary(r: &ImportReport) -> String {
             n.id
         ));
     }
+    let shown = |v: &str| super::shown(v);
+    if r.dry_run {
+        for c in &r.changes {
+            s.push_str(&format!(
+                "row {}: risk {} {}: {} → {}\n",
+                c.row,
+                c.risk,
+                c.field,
+                shown(&c.old),
+                shown(&c.new)
+            ));
+        }
+    }
+    for w in &r.warnings {
+        s.push_str(&format!(
+            "warning: row {}: risk {} {}: kept {}; the file's {} is {} (a spreadsheet's reformatting, not an edit)\n",
+            w.row,
+            w.risk,
+            w.field,
+            shown(&w.register),
+            shown(&w.sheet),
+            w.reason
+        ));
+    }
+    for c in &r.conflicts {
+        let (kept, other, whose) = match c.kept {
+            Some(Winner::Register) => (&c.register, &c.sheet, "the register's"),
+            _ => (&c.sheet, &c.register, "the file's"),
+        };
+        s.push_str(&format!(
+            "row {}: risk {} {} changed on both sides since the export: kept {whose} {} over {}\n",
+            c.row,
+            c.risk,
+            c.field,
+            shown(kept),
+            shown(other)
+        ));
+    }
     if let Some(by) = r.separated_by {
         s.push_str(&format!(
             "read as separated by {by}, as the header line is (a spreadsheet's regional CSV)\n"
@@ -343,9 +417,6 @@ fn summary(r: &ImportReport) -> String {
             "ignored columns: {}\n",
             sanitize(&r.ignored_columns.join(", "))
         ));
-    }
-    if r.dry_run {
-        s.push_str("dry run: nothing was written\n");
     }
     s
 }

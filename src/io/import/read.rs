@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -56,6 +57,8 @@ pub(super) enum Origin {
     JsonLine(u64),
     /// Element of a JSON array (1-based).
     JsonRecord(u64),
+    /// A workbook sheet's row (the header is row 1).
+    SheetRow(u64),
 }
 
 /// One input row as text, by column: `(value, 1-based column index)`.
@@ -63,12 +66,34 @@ pub(super) struct Record {
     origin: Origin,
     cells: Vec<Option<(String, usize)>>,
     names: &'static [&'static str],
+    /// The workbook sheet the row is on.
+    sheet: Option<Rc<str>>,
 }
 
 impl Record {
     pub(super) fn line(&self) -> u64 {
         match self.origin {
-            Origin::CsvRow { line: n, .. } | Origin::JsonLine(n) | Origin::JsonRecord(n) => n,
+            Origin::CsvRow { line: n, .. }
+            | Origin::JsonLine(n)
+            | Origin::JsonRecord(n)
+            | Origin::SheetRow(n) => n,
+        }
+    }
+
+    /// The spreadsheet row (CSV, sheet), or the line or record (JSON), for reports.
+    pub(super) fn row(&self) -> u64 {
+        match self.origin {
+            Origin::CsvRow { row: n, .. }
+            | Origin::JsonLine(n)
+            | Origin::JsonRecord(n)
+            | Origin::SheetRow(n) => n,
+        }
+    }
+
+    /// Leaves the column out of this row, as if the file did not have it.
+    pub(super) fn drop_cell(&mut self, col: impl ColumnId) {
+        if let Some(cell) = self.cells.get_mut(col.index()) {
+            *cell = None;
         }
     }
 
@@ -95,6 +120,14 @@ impl Record {
             (Origin::JsonLine(l), Some((n, _))) => format!("line {l}, field {n}"),
             (Origin::JsonRecord(r), Some((n, _))) => format!("record {r}, field {n}"),
             (Origin::JsonRecord(r), None) => format!("record {r}"),
+            (Origin::SheetRow(r), Some((n, i))) => format!(
+                "sheet {}, row {r}, column {} ({n})",
+                self.sheet.as_deref().unwrap_or(""),
+                super::workbook::column_letter(i.saturating_sub(1))
+            ),
+            (Origin::SheetRow(r), None) => {
+                format!("sheet {}, row {r}", self.sheet.as_deref().unwrap_or(""))
+            }
         }
     }
 
@@ -171,9 +204,10 @@ pub(super) fn map_headers(
     columns: &Columns,
     options: &ImportOptions,
     report: &mut ImportReport,
+    at: &str,
 ) -> Result<Vec<Option<usize>>> {
     let header_error = |message: String| Error::Import {
-        location: "row 1, line 1".into(),
+        location: at.into(),
         line: Some(1),
         column: None,
         message,
@@ -256,6 +290,7 @@ fn mangled(name: &str, columns: &Columns) -> Option<&'static str> {
 pub(super) enum Rows<R> {
     Csv(csv::Reader<R>, Layout),
     Json(Vec<(Origin, Value)>),
+    Sheet(super::workbook::Sheet),
 }
 
 /// An input with its header read: the column names as written, and the rows.
@@ -445,7 +480,7 @@ impl<R: Read> Rows<R> {
         self,
         columns: &'static Columns,
         mapped: &[Option<usize>],
-        mut each: impl FnMut(&Record) -> Result<()>,
+        mut each: impl FnMut(&mut Record) -> Result<()>,
     ) -> Result<()> {
         let width = columns.imported.len();
         match self {
@@ -457,6 +492,7 @@ impl<R: Read> Rows<R> {
                         origin,
                         cells: vec![None; width],
                         names: columns.imported,
+                        sheet: None,
                     };
                     let Value::Object(map) = item else {
                         return Err(record.error(
@@ -480,7 +516,7 @@ impl<R: Read> Rows<R> {
                             json_cell(value).map_err(|m| record.error(Some(Index(col)), m))?;
                         record.cells[col] = Some((text, 0));
                     }
-                    each(&record)?;
+                    each(&mut record)?;
                 }
             }
             Rows::Csv(mut reader, layout) => {
@@ -499,6 +535,7 @@ impl<R: Read> Rows<R> {
                         origin: Origin::CsvRow { row: at_row, line },
                         cells: vec![None; width],
                         names: columns.imported,
+                        sheet: None,
                     };
                     for (i, (bytes, col)) in row.iter().zip(mapped).enumerate() {
                         let Some(col) = *col else { continue };
@@ -519,7 +556,30 @@ impl<R: Read> Rows<R> {
                         };
                         record.cells[col] = Some((value, i + 1));
                     }
-                    each(&record)?;
+                    each(&mut record)?;
+                }
+            }
+            Rows::Sheet(sheet) => {
+                for (row, cells) in sheet.rows() {
+                    let mut record = Record {
+                        origin: Origin::SheetRow(row),
+                        cells: vec![None; width],
+                        names: columns.imported,
+                        sheet: Some(Rc::clone(&sheet.name)),
+                    };
+                    let mut blank = true;
+                    for (i, (cell, col)) in cells.iter().zip(mapped).enumerate() {
+                        let Some(col) = *col else { continue };
+                        let place = sheet.column(i);
+                        record.cells[col] = Some((String::new(), place));
+                        let text = super::workbook::cell_text(cell)
+                            .map_err(|m| record.error(Some(Index(col)), m))?;
+                        blank &= text.trim().is_empty();
+                        record.cells[col] = Some((text, place));
+                    }
+                    if !blank {
+                        each(&mut record)?;
+                    }
                 }
             }
         }

@@ -7,9 +7,10 @@
 use std::collections::HashMap;
 
 use super::read::{ColumnId, Columns, Index, Record};
-use super::{ImportReport, MAX_ID, Renumbered};
+use super::{FieldEdit, ImportConflict, ImportReport, MAX_ID, Reformatted, Renumbered, Winner};
 use crate::domain::lifecycle::Rules;
-use crate::domain::merge::optional_level;
+use crate::domain::merge::{self, optional_level};
+use crate::domain::reformat;
 use crate::domain::{
     EventKind, Field, FieldError, Impact, Likelihood, RiskFields, RiskPatch, Status, estimates,
     validate,
@@ -138,6 +139,22 @@ fn col_name(col: Col) -> &'static str {
     COLUMNS.imported[col.index()]
 }
 
+/// Columns a spreadsheet may reformat without anyone editing them, and their fields.
+const REFORMATTABLE: [(Col, Field); 12] = [
+    (Col::Title, Field::Title),
+    (Col::Description, Field::Description),
+    (Col::Category, Field::Category),
+    (Col::Service, Field::Service),
+    (Col::Owner, Field::Owner),
+    (Col::Approver, Field::Approver),
+    (Col::Team, Field::Team),
+    (Col::Milestone, Field::Milestone),
+    (Col::NextReview, Field::NextReview),
+    (Col::AcceptedUntil, Field::AcceptedUntil),
+    (Col::Likelihood, Field::Likelihood),
+    (Col::Impact, Field::Impact),
+];
+
 /// One import of risks, inside its transaction.
 pub(super) struct Session<'t, 's> {
     pub tx: &'t mut Tx<'s>,
@@ -146,10 +163,12 @@ pub(super) struct Session<'t, 's> {
     pub report: &'t mut ImportReport,
     pub seen: HashMap<i64, u64>,
     pub note: &'t str,
+    /// Who wins a field changed on both sides since the export.
+    pub on_conflict: Option<Winner>,
 }
 
 impl Session<'_, '_> {
-    pub(super) fn apply(&mut self, rec: &Record) -> Result<()> {
+    pub(super) fn apply(&mut self, rec: &mut Record) -> Result<()> {
         self.report.rows += 1;
         let id = rec.whole(Col::Id, MAX_ID, " (or empty for a new risk)")?;
         if let Some(id) = id
@@ -163,13 +182,14 @@ impl Session<'_, '_> {
                 ),
             ));
         }
-        let patch = self.patch(rec)?;
         let Some(id) = id else {
+            let patch = self.patch(rec)?;
             return self.create(rec, None, &patch);
         };
         if let Some(revision) = self.tx.risk_revision(id)? {
-            return self.update(rec, id, revision, &patch);
+            return self.update(rec, id, revision);
         }
+        let patch = self.patch(rec)?;
         if id <= self.highest_id_before
             && let Some(exported_at) = rec.whole(Col::Revision, i64::MAX, "")?
         {
@@ -185,33 +205,107 @@ impl Session<'_, '_> {
         self.create(rec, Some(id), &patch)
     }
 
-    fn update(
-        &mut self,
-        rec: &Record,
-        id: i64,
-        current_revision: i64,
-        patch: &RiskPatch,
-    ) -> Result<()> {
-        if let Some(expected) = rec.whole(Col::Revision, i64::MAX, "")?
-            && expected != current_revision
-        {
-            return Err(rec.error(
-                Some(Col::Revision),
-                format!(
-                    "risk {id} is at revision {current_revision}, but this row was exported at revision {expected}: someone changed it since. Export again and reapply your edits to the new export"
-                ),
-            ));
-        }
+    /// An existing risk's row: its fields as exported (the base: the risk at the row's
+    /// revision, rebuilt from the history) are compared with the sheet's; only what the
+    /// sheet changed is applied, merged with what the register changed since.
+    fn update(&mut self, rec: &mut Record, id: i64, current_revision: i64) -> Result<()> {
+        let current = self.tx.existing_risk(id)?.fields;
+        let stale = rec
+            .whole(Col::Revision, i64::MAX, "")?
+            .filter(|exported| *exported != current_revision);
+        let base = match stale {
+            None => current.clone(),
+            Some(exported) => self.tx.risk_at_revision(id, exported)?.ok_or_else(|| {
+                rec.error(
+                    Some(Col::Revision),
+                    format!(
+                        "risk {id} is at revision {current_revision}, and its history cannot rebuild revision {exported} this row was exported at (a revision this register never had); export again and reapply your edits to the new export"
+                    ),
+                )
+            })?,
+        };
+        self.skip_reformatted(rec, id, &base);
+        let patch = self.patch(rec)?;
+        let patch = match stale {
+            None => patch,
+            Some(_) => match self.merged(rec, id, &base, &current, &patch) {
+                Some(p) => p,
+                None => return Ok(()),
+            },
+        };
         let edit = self
             .tx
-            .update_risk(id, None, patch, Rules::Import, self.note)
+            .update_risk(id, None, &patch, Rules::Import, self.note)
             .map_err(|e| locate(rec, e))?;
         if edit.changes.is_empty() {
             self.report.unchanged += 1;
         } else {
             self.report.updated += 1;
         }
+        let row = rec.row();
+        self.report
+            .changes
+            .extend(edit.changes.into_iter().map(|c| FieldEdit {
+                row,
+                risk: id,
+                field: c.field.name(),
+                old: c.old,
+                new: c.new,
+            }));
         Ok(())
+    }
+
+    /// Leaves out each cell that differs from the base only as a spreadsheet's reformatting
+    /// does (`007` → `7`, a date rewritten), with a warning.
+    fn skip_reformatted(&mut self, rec: &mut Record, id: i64, base: &RiskFields) {
+        for (col, field) in REFORMATTABLE {
+            let Some(sheet) = rec.get(col) else {
+                continue;
+            };
+            let register = base.value_text(field);
+            if let Some(how) = reformat::reformatted(&register, sheet) {
+                self.report.warnings.push(Reformatted {
+                    row: rec.row(),
+                    risk: id,
+                    field: field.name(),
+                    register,
+                    sheet: sheet.to_string(),
+                    reason: how.reason(),
+                });
+                rec.drop_cell(col);
+            }
+        }
+    }
+
+    /// The sheet's changes from `base` merged onto the register's (`current`): none when a
+    /// field changed on both sides to different values and no `--on-conflict` says who wins
+    /// (the conflict is listed and the import will fail).
+    fn merged(
+        &mut self,
+        rec: &Record,
+        id: i64,
+        base: &RiskFields,
+        current: &RiskFields,
+        patch: &RiskPatch,
+    ) -> Option<RiskPatch> {
+        let sheet = base.patched(patch);
+        let conflicts = match merge::merge(base, &sheet, current) {
+            merge::Merge::Clean(p) => return Some(*p),
+            merge::Merge::Conflict(c) => c,
+        };
+        self.report
+            .conflicts
+            .extend(conflicts.into_iter().map(|c| ImportConflict {
+                row: rec.row(),
+                risk: id,
+                field: c.field.name(),
+                base: c.base,
+                register: c.theirs,
+                sheet: c.mine,
+                kept: self.on_conflict,
+            }));
+        self.on_conflict
+            .map(|w| merge::resolve(base, &sheet, current, w == Winner::Sheet))
     }
 
     fn create(&mut self, rec: &Record, requested: Option<i64>, patch: &RiskPatch) -> Result<()> {

@@ -1,6 +1,7 @@
-//! Export of exactly the rows in view (the filter and sort in force) to CSV or Markdown,
-//! through the same writers and atomic file as `riskreg export`. An existing file is only
-//! replaced after a second, explicit yes.
+//! Export of exactly the rows in view (the filter and sort in force) to CSV, an XLSX
+//! workbook or Markdown (the file name's extension says which; Tab switches it), through
+//! the same writers and atomic file as `riskreg export`. An existing file is only replaced
+//! after a second, explicit yes.
 
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,10 @@ use crate::tui::widgets::frame::{KeyHelp, PopupFrame};
 
 pub const DEFAULT_FILE: &str = "riskreg-export.csv";
 
-const KEYS: &[KeyHelp] = &[("Enter", "write"), ("Esc", "cancel")];
+const KEYS: &[KeyHelp] = &[("Enter", "write"), ("Tab", "format"), ("Esc", "cancel")];
+
+/// The formats Tab steps through, as extensions.
+const EXTENSIONS: [&str; 3] = ["csv", "xlsx", "md"];
 const OVERWRITE_KEYS: &[KeyHelp] = &[("y", "replace it"), ("any other key", "no")];
 
 pub struct ExportPrompt {
@@ -64,12 +68,28 @@ impl ExportPrompt {
         PathBuf::from(self.input.lines().join("").trim())
     }
 
-    /// CSV unless the name ends in `.md`.
+    /// A workbook for `.xlsx`, Markdown for `.md`, else CSV.
     pub fn format(&self) -> ExportFormat {
         match ExportFormat::from_path(&self.path()) {
-            Some(ExportFormat::Markdown) => ExportFormat::Markdown,
+            Some(f @ (ExportFormat::Markdown | ExportFormat::Xlsx)) => f,
             _ => ExportFormat::Csv,
         }
+    }
+
+    /// Gives the file name the next format's extension (csv → xlsx → md → csv).
+    fn next_format(&mut self) {
+        let path = self.path();
+        let next = match self.format() {
+            ExportFormat::Csv => EXTENSIONS[1],
+            ExportFormat::Xlsx => EXTENSIONS[2],
+            _ => EXTENSIONS[0],
+        };
+        let renamed = path.with_extension(next).display().to_string();
+        let mut input = TextArea::new(vec![renamed]);
+        input.set_cursor_line_style(ratatui::style::Style::default());
+        input.move_cursor(ratatui_textarea::CursorMove::End);
+        self.input = input;
+        self.error = None;
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Step {
@@ -85,10 +105,15 @@ impl ExportPrompt {
         }
         match key.code {
             KeyCode::Esc => Step::Cancel,
+            KeyCode::Tab => {
+                self.next_format();
+                Step::Continue
+            }
             KeyCode::Enter => {
                 let path = self.path();
                 if path.as_os_str().is_empty() {
-                    self.error = Some("type a file name, e.g. risks.csv or risks.md".into());
+                    self.error =
+                        Some("type a file name, e.g. risks.csv, risks.xlsx or risks.md".into());
                     Step::Continue
                 } else if path.exists() {
                     self.confirm_overwrite = true;
@@ -122,10 +147,11 @@ impl ExportPrompt {
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: Theme) {
         let format = match self.format() {
             ExportFormat::Markdown => "Markdown table",
+            ExportFormat::Xlsx => "XLSX workbook (Risks and their open Actions)",
             _ => "CSV (spreadsheet-safe)",
         };
         let mut body = vec![
-            Line::from("File (.csv or .md):"),
+            Line::from("File (.csv, .xlsx or .md; Tab switches):"),
             Line::default(),
             Line::from(vec![
                 Span::styled("Format: ", theme.dim()),
