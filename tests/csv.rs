@@ -608,7 +608,7 @@ fn each_spreadsheet_mangling_gets_its_own_message() {
     let workbook = reg.write("risks.xlsx", b"PK\x03\x04\x14\0\0\0");
     let message = stderr(&reg.fails(&["import", workbook.to_str().unwrap()], 65));
     assert!(
-        message.contains("the file looks like a workbook (a zip archive) but does not read as one"),
+        message.contains("the file is a zip archive but does not read as an .xlsx workbook"),
         "{message}"
     );
     let message = stderr(&reg.fails(

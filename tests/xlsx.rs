@@ -306,6 +306,24 @@ fn a_workbook_imports_back_unchanged_and_its_edits_apply() {
         total,
         "all or nothing"
     );
+
+    // A value beside the table, under no header, is refused rather than dropped.
+    let stray = reg.path("stray.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in ["title", "likelihood", "impact"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "Fine").unwrap();
+    ws.write_number(1, 1, 2.0).unwrap();
+    ws.write_number(1, 2, 2.0).unwrap();
+    ws.write_string(1, 4, "a note").unwrap();
+    book.save(&stray).unwrap();
+    let out = reg.fails(&["import", stray.to_str().unwrap()], 65);
+    assert_eq!(
+        stderr(&out).trim(),
+        "riskreg: sheet Sheet1, row 2, column E: a value in a column with no header; name the column in the header row, or clear the cell"
+    );
 }
 
 /// A CSV export of `columns` as rows of cells (BOM stripped).
@@ -595,4 +613,40 @@ fn libreoffice_reads_every_cell_of_the_workbook() {
     }
     assert!(differ.is_empty(), "{differ:#?}");
     assert!(out_dir.join("sample-Actions.csv").exists());
+
+    // Opened and saved by LibreOffice (shared strings, its own styles): importing it back
+    // changes nothing.
+    let resaved_dir = reg.path("resaved");
+    let status = std::process::Command::new(soffice)
+        .env("HOME", reg.dir.path())
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args([
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+        ])
+        .arg(&resaved_dir)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let before = reg.json(&["export", "--all"]);
+    let resaved = resaved_dir.join("sample.xlsx");
+    let report = reg.json(&["import", resaved.to_str().unwrap()]);
+    assert_eq!(
+        (&report["updated"], &report["created"], &report["warnings"]),
+        (
+            &serde_json::json!(0),
+            &serde_json::json!(0),
+            &serde_json::json!([])
+        ),
+        "{report}"
+    );
+    assert_eq!(report["actions"]["updated"], 0, "{report}");
+    assert_eq!(reg.json(&["export", "--all"]), before);
 }

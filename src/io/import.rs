@@ -254,7 +254,7 @@ fn prepare_workbook<R: BufRead>(mut input: R, options: &ImportOptions) -> Result
     let mut parts = Vec::new();
     for sheet in workbook::open(bytes)? {
         let opened = Opened {
-            headers: sheet.headers()?,
+            headers: sheet.headers(),
             rows: Rows::Sheet(sheet),
         };
         let at = match &opened.rows {

@@ -180,6 +180,18 @@ impl Formats {
     }
 }
 
+impl Formats {
+    /// The format of a column of `kind` (a band's colour is the cell's own).
+    fn of(&self, kind: Kind) -> &Format {
+        match kind {
+            Kind::Date => &self.date,
+            Kind::Moment => &self.moment,
+            Kind::Wrapped => &self.wrapped,
+            _ => &self.text,
+        }
+    }
+}
+
 /// An error of the workbook writer as an I/O error (a full disk stays one).
 fn io_error(e: XlsxError) -> io::Error {
     match e {
@@ -199,6 +211,10 @@ impl Book {
     pub fn new(spool_dir: &Path) -> io::Result<Book> {
         let mut workbook = Workbook::new();
         workbook.set_tempdir(spool_dir).map_err(io_error)?;
+        // A fast deflate: compressing the sheets' XML is most of a save's time. At 100,000
+        // risks level 3 saves a quarter of the time of the default 6 for a file a quarter
+        // bigger (level 1: the same time, 70% bigger).
+        workbook.set_zip_compression_level(3);
         Ok(Book {
             workbook,
             formats: Formats::new(),
@@ -220,6 +236,9 @@ impl Book {
             .collect();
         for (c, column) in names.iter().enumerate() {
             let c = col(c)?;
+            // Cells take their column's format: set once here, not looked up per cell.
+            ws.set_column_format(c, self.formats.of(kind(column)))
+                .map_err(io_error)?;
             ws.set_column_width(c, width(column)).map_err(io_error)?;
             ws.write_string_with_format(0, c, *column, &self.formats.header)
                 .map_err(io_error)?;
@@ -308,8 +327,9 @@ impl<T: Exportable> Sheet<T> {
     }
 }
 
-/// One cell: empty text is an empty cell; a number or date that does not read as one (it
-/// never should) is kept as text rather than lost.
+/// One cell, in its column's format (set by [`Book::sheet`]) unless a band colours it:
+/// empty text is an empty cell; a number or date that does not read as one (it never
+/// should) is kept as text rather than lost.
 fn write_cell(
     ws: &mut Worksheet,
     formats: &Formats,
@@ -322,31 +342,28 @@ fn write_cell(
     if text.is_empty() {
         return Ok(());
     }
-    let band_index = |b: &str| BANDS.iter().position(|x| *x == b);
+    let band_format = |b: &str| BANDS.iter().position(|x| *x == b).map(|i| &formats.band[i]);
     let written = match kind {
         Kind::Number | Kind::Score { .. } => match text.parse::<f64>() {
-            Ok(n) if n.is_finite() => {
-                let format = band
-                    .and_then(band_index)
-                    .map_or(&formats.text, |b| &formats.band[b]);
-                ws.write_number_with_format(row, c, n, format)
-            }
-            _ => ws.write_string_with_format(row, c, text, &formats.text),
+            Ok(n) if n.is_finite() => match band.and_then(band_format) {
+                Some(format) => ws.write_number_with_format(row, c, n, format),
+                None => ws.write_number(row, c, n),
+            },
+            _ => ws.write_string(row, c, text),
         },
         Kind::Date => match date(text) {
-            Some(d) => ws.write_datetime_with_format(row, c, &d, &formats.date),
-            None => ws.write_string_with_format(row, c, text, &formats.text),
+            Some(d) => ws.write_datetime(row, c, d),
+            None => ws.write_string(row, c, text),
         },
         Kind::Moment => match ExcelDateTime::parse_from_str(text) {
-            Ok(d) => ws.write_datetime_with_format(row, c, &d, &formats.moment),
-            Err(_) => ws.write_string_with_format(row, c, text, &formats.text),
+            Ok(d) => ws.write_datetime(row, c, d),
+            Err(_) => ws.write_string(row, c, text),
         },
-        Kind::Band => {
-            let format = band_index(text).map_or(&formats.text, |b| &formats.band[b]);
-            ws.write_string_with_format(row, c, text, format)
-        }
-        Kind::Wrapped => ws.write_string_with_format(row, c, text, &formats.wrapped),
-        Kind::Text => ws.write_string_with_format(row, c, text, &formats.text),
+        Kind::Band => match band_format(text) {
+            Some(format) => ws.write_string_with_format(row, c, text, format),
+            None => ws.write_string(row, c, text),
+        },
+        Kind::Wrapped | Kind::Text => ws.write_string(row, c, text),
     };
     written.map(|_| ()).map_err(io_error)
 }

@@ -560,27 +560,33 @@ impl<R: Read> Rows<R> {
                 }
             }
             Rows::Sheet(sheet) => {
-                for (row, cells) in sheet.rows() {
+                sheet.for_each_row(|row, cells| {
                     let mut record = Record {
                         origin: Origin::SheetRow(row),
                         cells: vec![None; width],
                         names: columns.imported,
                         sheet: Some(Rc::clone(&sheet.name)),
                     };
-                    let mut blank = true;
-                    for (i, (cell, col)) in cells.iter().zip(mapped).enumerate() {
-                        let Some(col) = *col else { continue };
-                        let place = sheet.column(i);
-                        record.cells[col] = Some((String::new(), place));
-                        let text = super::workbook::cell_text(cell)
+                    for (place, column, text) in cells {
+                        let Some(col) = mapped.get(*place).copied().flatten() else {
+                            continue;
+                        };
+                        record.cells[col] = Some((String::new(), *column));
+                        let text = text
+                            .clone()
                             .map_err(|m| record.error(Some(Index(col)), m))?;
-                        blank &= text.trim().is_empty();
-                        record.cells[col] = Some((text, place));
+                        record.cells[col] = Some((text, *column));
                     }
-                    if !blank {
-                        each(&mut record)?;
+                    // A column the row leaves empty is an empty cell, as in CSV.
+                    for (place, col) in mapped.iter().enumerate() {
+                        if let Some(col) = *col
+                            && record.cells[col].is_none()
+                        {
+                            record.cells[col] = Some((String::new(), sheet.column(place)));
+                        }
                     }
-                }
+                    each(&mut record)
+                })?;
             }
         }
         Ok(())

@@ -1,18 +1,24 @@
 //! Reading a workbook for import (what `export -o FILE.xlsx` writes, after a manager's edits
 //! in Excel, LibreOffice or Sheets): which sheets hold records, and each cell as the text
-//! the CSV path would have read, so both go through the same rules and errors.
+//! the CSV path would have read, so both go through the same rules and errors. Rows stream
+//! from the sheet's XML one at a time: only the (compressed) file and the shared strings
+//! are held, whatever the number of rows.
 
 use std::io::Cursor;
 use std::rc::Rc;
 
-use calamine::{Data, Range, Reader};
+use calamine::{DataRef, Reader, Xlsx, XlsxError};
 
 use crate::error::{Error, Result};
 
-/// One sheet's rows, the first of them its header.
+/// One sheet: its header (the first row holding anything) and a way back to its rows.
 pub(in crate::io::import) struct Sheet {
     pub name: Rc<str>,
-    range: Range<Data>,
+    book: Rc<Vec<u8>>,
+    /// The header's names, from its first column holding one (`left`, 0-based) to its last.
+    header: Vec<String>,
+    header_row: u32,
+    left: u32,
 }
 
 fn workbook_error(message: String) -> Error {
@@ -24,15 +30,22 @@ fn workbook_error(message: String) -> Error {
     }
 }
 
+fn unreadable(e: &XlsxError) -> Error {
+    workbook_error(format!(
+        "the file is a zip archive but does not read as an .xlsx workbook ({e}); save it from your spreadsheet as an Excel workbook (.xlsx) and import that"
+    ))
+}
+
+fn open_xlsx(book: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>> {
+    Xlsx::new(Cursor::new(book)).map_err(|e| unreadable(&e))
+}
+
 /// The sheets to import from a workbook's bytes, in order: "Risks" then "Actions" (names in
 /// any case) when it has them, else its first sheet.
 pub(in crate::io::import) fn open(bytes: Vec<u8>) -> Result<Vec<Sheet>> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        workbook_error(format!(
-            "the file looks like a workbook (a zip archive) but does not read as one: {e}; save it again as .xlsx and import that"
-        ))
-    })?;
-    let names = book.sheet_names();
+    let book = Rc::new(bytes);
+    let mut xlsx = open_xlsx(&book)?;
+    let names = xlsx.sheet_names();
     let named = |want: &str| names.iter().find(|n| n.eq_ignore_ascii_case(want)).cloned();
     let mut chosen: Vec<String> = ["Risks", "Actions"]
         .iter()
@@ -47,66 +60,129 @@ pub(in crate::io::import) fn open(bytes: Vec<u8>) -> Result<Vec<Sheet>> {
     chosen
         .into_iter()
         .map(|name| {
-            let range = book.worksheet_range(&name).map_err(|e| {
-                workbook_error(format!(
-                    "sheet {} does not read: {e}",
-                    crate::text::echo(&name)
-                ))
-            })?;
+            let (header_row, cells) = header_of(&mut xlsx, &name)?;
+            let left = cells.first().map_or(0, |(c, _)| *c);
+            let right = cells.last().map_or(0, |(c, _)| *c);
+            let mut header =
+                vec![String::new(); (right - left) as usize + usize::from(!cells.is_empty())];
+            for (c, text) in cells {
+                if let Some(slot) = header.get_mut((c - left) as usize) {
+                    *slot = text;
+                }
+            }
             Ok(Sheet {
                 name: Rc::from(name),
-                range,
+                book: Rc::clone(&book),
+                header,
+                header_row,
+                left,
             })
         })
         .collect()
 }
 
+/// The first row of sheet `name` holding anything: its row and its non-empty cells' text by
+/// column, in order.
+fn header_of(xlsx: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<(u32, Vec<(u32, String)>)> {
+    let mut reader = xlsx
+        .worksheet_cells_reader(name)
+        .map_err(|e| unreadable(&e))?;
+    let mut row = None;
+    let mut cells = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+        let (r, c) = cell.get_position();
+        if row.is_some_and(|h| h != r) {
+            break;
+        }
+        let text = cell_text(cell.get_value()).map_err(|m| Error::Import {
+            location: format!(
+                "sheet {name}, row {}, column {}",
+                r + 1,
+                column_letter(c as usize)
+            ),
+            line: Some(u64::from(r) + 1),
+            column: None,
+            message: m,
+        })?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        row = Some(r);
+        cells.push((c, text));
+    }
+    Ok((row.unwrap_or(0), cells))
+}
+
+/// One row's cells after the header: each read column's place in the header (0-based) and
+/// its text (or why it does not read), with the sheet's column number (1-based).
+pub(in crate::io::import) type RowCells = Vec<(usize, usize, std::result::Result<String, String>)>;
+
 impl Sheet {
-    /// The header row's names (empty when the sheet is).
-    pub(in crate::io::import) fn headers(&self) -> Result<Vec<String>> {
-        let Some(first) = self.range.rows().next() else {
-            return Ok(Vec::new());
-        };
-        first
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                cell_text(d).map_err(|m| Error::Import {
-                    location: format!(
-                        "{}, column {}",
-                        self.header_at(),
-                        column_letter(self.column(i) - 1)
-                    ),
-                    line: Some(1),
-                    column: None,
-                    message: m,
-                })
-            })
-            .collect()
+    /// The header's names.
+    pub(in crate::io::import) fn headers(&self) -> Vec<String> {
+        self.header.clone()
+    }
+
+    /// The sheet's column number (1-based) of the header's `place`-th column (0-based).
+    pub(in crate::io::import) fn column(&self, place: usize) -> usize {
+        self.left as usize + place + 1
     }
 
     /// Where the header is, for errors about it.
     pub(in crate::io::import) fn header_at(&self) -> String {
-        let top = self.range.start().map_or(0, |(r, _)| u64::from(r));
-        format!("sheet {}, row {}", self.name, top + 1)
+        format!("sheet {}, row {}", self.name, self.header_row + 1)
     }
 
-    /// Every row after the header with its spreadsheet row number (the header's is 1 when
-    /// the sheet starts at A1).
-    pub(in crate::io::import) fn rows(&self) -> impl Iterator<Item = (u64, &[Data])> {
-        let top = self.range.start().map_or(0, |(r, _)| u64::from(r));
-        self.range
-            .rows()
-            .enumerate()
-            .skip(1)
-            .map(move |(i, row)| (top + i as u64 + 1, row))
-    }
-
-    /// The sheet's column number (1-based, as [`column_letter`] names it less one) of the
-    /// `i`-th column read (0-based).
-    pub(in crate::io::import) fn column(&self, i: usize) -> usize {
-        let left = self.range.start().map_or(0, |(_, c)| c as usize);
-        left + i + 1
+    /// Calls `each` with every row after the header that holds anything, with its
+    /// spreadsheet row number, in order. A value in a column with no header is refused.
+    pub(in crate::io::import) fn for_each_row(
+        &self,
+        mut each: impl FnMut(u64, &RowCells) -> Result<()>,
+    ) -> Result<()> {
+        let mut xlsx = open_xlsx(&self.book)?;
+        let mut reader = xlsx
+            .worksheet_cells_reader(&self.name)
+            .map_err(|e| unreadable(&e))?;
+        let mut row: Option<u32> = None;
+        let mut cells: RowCells = Vec::new();
+        while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+            let (r, c) = cell.get_position();
+            if r <= self.header_row {
+                continue;
+            }
+            if row != Some(r) {
+                if let Some(done) = row.filter(|_| !cells.is_empty()) {
+                    each(u64::from(done) + 1, &cells)?;
+                }
+                cells.clear();
+                row = Some(r);
+            }
+            let text = cell_text(cell.get_value());
+            if matches!(&text, Ok(t) if t.trim().is_empty()) {
+                continue;
+            }
+            let place = c.checked_sub(self.left).map(|p| p as usize);
+            match place.filter(|p| *p < self.header.len()) {
+                Some(p) => cells.push((p, c as usize + 1, text)),
+                None => {
+                    return Err(Error::Import {
+                        location: format!(
+                            "sheet {}, row {}, column {}",
+                            self.name,
+                            r + 1,
+                            column_letter(c as usize)
+                        ),
+                        line: Some(u64::from(r) + 1),
+                        column: None,
+                        message: "a value in a column with no header; name the column in the header row, or clear the cell".into(),
+                    });
+                }
+            }
+        }
+        if let Some(done) = row.filter(|_| !cells.is_empty()) {
+            each(u64::from(done) + 1, &cells)?;
+        }
+        Ok(())
     }
 }
 
@@ -125,14 +201,15 @@ pub(in crate::io::import) fn column_letter(mut i: usize) -> String {
 
 /// A cell as text: numbers without a spurious `.0`, dates as `YYYY-MM-DD` (with the time
 /// when it is not midnight), text as it is. A spreadsheet error value is refused.
-pub(in crate::io::import) fn cell_text(d: &Data) -> std::result::Result<String, String> {
+pub(in crate::io::import) fn cell_text(d: &DataRef<'_>) -> std::result::Result<String, String> {
     Ok(match d {
-        Data::Empty => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => number_text(*f),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
-        Data::DateTime(dt) if dt.is_datetime() => {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => number_text(*f),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+        DataRef::DateTime(dt) if dt.is_datetime() => {
             let (y, mo, day, h, mi, s, _) = dt.to_ymd_hms_milli();
             if (h, mi, s) == (0, 0, 0) {
                 format!("{y:04}-{mo:02}-{day:02}")
@@ -140,8 +217,8 @@ pub(in crate::io::import) fn cell_text(d: &Data) -> std::result::Result<String, 
                 format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{s:02}")
             }
         }
-        Data::DateTime(dt) => number_text(dt.as_f64()),
-        Data::Error(e) => {
+        DataRef::DateTime(dt) => number_text(dt.as_f64()),
+        DataRef::Error(e) => {
             return Err(format!(
                 "the cell holds the spreadsheet error {e}; fix the cell (or clear it) and import again"
             ));
@@ -174,19 +251,19 @@ mod tests {
 
     #[test]
     fn cells_read_as_typed_text() {
-        assert_eq!(cell_text(&Data::Float(3.0)).unwrap(), "3");
-        assert_eq!(cell_text(&Data::Float(2.5)).unwrap(), "2.5");
-        assert_eq!(cell_text(&Data::Int(-7)).unwrap(), "-7");
-        assert_eq!(cell_text(&Data::String("007".into())).unwrap(), "007");
+        assert_eq!(cell_text(&DataRef::Float(3.0)).unwrap(), "3");
+        assert_eq!(cell_text(&DataRef::Float(2.5)).unwrap(), "2.5");
+        assert_eq!(cell_text(&DataRef::Int(-7)).unwrap(), "-7");
+        assert_eq!(cell_text(&DataRef::String("007".into())).unwrap(), "007");
         let day =
             calamine::ExcelDateTime::new(46356.0, calamine::ExcelDateTimeType::DateTime, false);
-        assert_eq!(cell_text(&Data::DateTime(day)).unwrap(), "2026-11-30");
+        assert_eq!(cell_text(&DataRef::DateTime(day)).unwrap(), "2026-11-30");
         let noon =
             calamine::ExcelDateTime::new(46356.5, calamine::ExcelDateTimeType::DateTime, false);
         assert_eq!(
-            cell_text(&Data::DateTime(noon)).unwrap(),
+            cell_text(&DataRef::DateTime(noon)).unwrap(),
             "2026-11-30 12:00:00"
         );
-        assert!(cell_text(&Data::Error(calamine::CellErrorType::NA)).is_err());
+        assert!(cell_text(&DataRef::Error(calamine::CellErrorType::NA)).is_err());
     }
 }
