@@ -536,6 +536,25 @@ fn soffice() -> Option<&'static str> {
     None
 }
 
+/// Converts `path` into `out_dir` with LibreOffice's filter `to`, headless, with a profile
+/// of its own in the register's directory.
+fn convert(soffice: &str, reg: &Reg, to: &str, path: &Path, out_dir: &Path) {
+    let profile = format!("file://{}", reg.path("lo-profile").display());
+    let out = std::process::Command::new(soffice)
+        .env("HOME", reg.dir.path())
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(out_dir)
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn libreoffice_reads_every_cell_of_the_workbook() {
     let Some(soffice) = soffice() else {
@@ -546,21 +565,12 @@ fn libreoffice_reads_every_cell_of_the_workbook() {
     let path = reg.path("sample.xlsx");
     reg.ok(&["export", "--all", "-o", path.to_str().unwrap()]);
     let out_dir = reg.path("converted");
-    let profile = format!("file://{}", reg.path("lo-profile").display());
-    let status = std::process::Command::new(soffice)
-        .env("HOME", reg.dir.path())
-        .arg(format!("-env:UserInstallation={profile}"))
-        .args(["--headless", "--convert-to"])
-        .arg("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1")
-        .arg("--outdir")
-        .arg(&out_dir)
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
+    convert(
+        soffice,
+        &reg,
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+        &path,
+        &out_dir,
     );
     let read = |p: &Path| -> Vec<Vec<String>> {
         csv::ReaderBuilder::new()
@@ -617,23 +627,12 @@ fn libreoffice_reads_every_cell_of_the_workbook() {
     // Opened and saved by LibreOffice (shared strings, its own styles): importing it back
     // changes nothing.
     let resaved_dir = reg.path("resaved");
-    let status = std::process::Command::new(soffice)
-        .env("HOME", reg.dir.path())
-        .arg(format!("-env:UserInstallation={profile}"))
-        .args([
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-        ])
-        .arg(&resaved_dir)
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
+    convert(
+        soffice,
+        &reg,
+        "xlsx:Calc MS Excel 2007 XML",
+        &path,
+        &resaved_dir,
     );
     let before = reg.json(&["export", "--all"]);
     let resaved = resaved_dir.join("sample.xlsx");

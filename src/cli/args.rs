@@ -230,9 +230,9 @@ pub(crate) enum Command {
     /// Manage roadmap milestones (when risks get fixed)
     #[command(subcommand)]
     Milestone(MilestoneCommand),
-    /// Write risks in priority order to a file or stdout (csv, json, ndjson, md)
+    /// Write risks in priority order to a file or stdout (csv, json, ndjson, md, xlsx)
     Export(ExportArgs),
-    /// Import risks from CSV or JSON (all or nothing)
+    /// Import risks (or actions) from CSV, JSON or XLSX: all or nothing, stale rows merged
     Import(ImportArgs),
     /// The register in one page: totals, error budget, top risks, milestone burn-down
     Report {
@@ -595,7 +595,8 @@ pub(crate) struct ExportArgs {
     /// Which risks (see Queries below); all active risks by default
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
-    /// Write to FILE (atomically; "-" is stdout) instead of stdout
+    /// Write to FILE (atomically; "-" is stdout) instead of stdout; the format from its
+    /// extension: .csv .json .ndjson .md .xlsx (a workbook: sheets Risks and Actions)
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Replace an existing file
