@@ -392,9 +392,10 @@ full() {{ free=$1; shift
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// FULL-1: add, import, export, split export and backup on a full disk, with nothing to
-/// spare and with a little: each fails with exit 74 (or, given enough room, succeeds whole),
-/// leaves no partial file or temporary file, and the register is as it was.
+/// FULL-1: add, import, export (CSV and XLSX), split export and backup on a full disk, with
+/// nothing to spare and with a little: each fails with exit 74 (or, given enough room,
+/// succeeds whole), leaves no partial file or temporary file (the workbook writer's spool
+/// files included), and the register is as it was.
 #[test]
 fn full_1_a_full_disk_fails_cleanly_and_changes_nothing() {
     let reg = Reg::new();
@@ -409,9 +410,9 @@ fn full_1_a_full_disk_fails_cleanly_and_changes_nothing() {
     });
     let script = r#"
 snapshot() { "$BIN" --db "$MNT/reg.db" export --all --format json 2>/dev/null | md5sum | cut -c1-32; }
-leftovers() { ls -A "$MNT" "$MNT/split" 2>/dev/null | grep -c '^\.riskreg-'; }
+leftovers() { ls -A "$MNT" "$MNT/split" 2>/dev/null | grep -c '^\.riskreg-\|^\.tmp'; }
 for free in 0 24576 65536 262144; do
-  for op in add import export split backup; do
+  for op in add import export xlsx split backup; do
     rm -rf "$MNT"/* "$MNT"/.riskreg-* 2>/dev/null
     cp -p "$HOST/reg.db" "$MNT/reg.db"
     before=$(snapshot)
@@ -419,6 +420,7 @@ for free in 0 24576 65536 262144; do
       add)    full $free "$BIN" --db "$MNT/reg.db" add "on a full disk" -l 1 -i 1 >/dev/null 2>"$HOST/err" ;;
       import) full $free "$BIN" --db "$MNT/reg.db" import "$HOST/big.csv" >/dev/null 2>"$HOST/err" ;;
       export) full $free "$BIN" --db "$MNT/reg.db" export --all -o "$MNT/out.csv" 2>"$HOST/err" ;;
+      xlsx)   full $free "$BIN" --db "$MNT/reg.db" export --all -o "$MNT/out.xlsx" 2>"$HOST/err" ;;
       split)  full $free "$BIN" --db "$MNT/reg.db" export --all --split-by team --output-dir "$MNT/split" >/dev/null 2>"$HOST/err" ;;
       backup) full $free "$BIN" --db "$MNT/reg.db" db backup "$MNT/b.db" >/dev/null 2>"$HOST/err" ;;
     esac
@@ -427,7 +429,7 @@ for free in 0 24576 65536 262144; do
     left=$(leftovers)
     files=$(ls "$MNT/split" 2>/dev/null | wc -l)
     "$BIN" --db "$MNT/reg.db" db check >/dev/null 2>&1; check=$?
-    echo "op=$op free=$free rc=$rc same=$([ "$before" = "$after" ] && echo 1 || echo 0) left=$left split_files=$files out=$([ -e "$MNT/out.csv" ] && echo 1 || echo 0) backup=$([ -e "$MNT/b.db" ] && echo 1 || echo 0) check=$check err=$(head -c 200 "$HOST/err" | tr '\n' ' ')"
+    echo "op=$op free=$free rc=$rc same=$([ "$before" = "$after" ] && echo 1 || echo 0) left=$left split_files=$files out=$([ -e "$MNT/out.csv" ] || [ -e "$MNT/out.xlsx" ] && echo 1 || echo 0) backup=$([ -e "$MNT/b.db" ] && echo 1 || echo 0) check=$check err=$(head -c 200 "$HOST/err" | tr '\n' ' ')"
   done
 done
 "#;
@@ -458,11 +460,11 @@ done
         }
     }
     assert!(
-        report.lines().filter(|l| l.starts_with("op=")).count() == 20,
+        report.lines().filter(|l| l.starts_with("op=")).count() == 24,
         "{report}"
     );
     assert!(failures >= 10, "the disk was full often enough:\n{report}");
-    for op in ["add", "import", "export", "split", "backup"] {
+    for op in ["add", "import", "export", "xlsx", "split", "backup"] {
         assert!(
             report
                 .lines()

@@ -200,6 +200,27 @@ fn io_error(e: XlsxError) -> io::Error {
     }
 }
 
+/// Runs a step of the workbook writer. In constant-memory mode it panics when a write to
+/// its spool file fails (a full disk: it `expect`s those writes); the panic becomes the I/O
+/// error it stands for, so the export fails as any other (exit 74, no file left: the spool
+/// files go with the unwound workbook) instead of as an internal error.
+fn guarded<T>(step: impl FnOnce() -> io::Result<T>) -> io::Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_string()))
+            .unwrap_or_default();
+        Err(
+            if message.contains("StorageFull") || message.contains("No space left") {
+                io::Error::new(io::ErrorKind::StorageFull, "no space left on device")
+            } else {
+                io::Error::other(format!("the workbook writer stopped: {message}"))
+            },
+        )
+    })
+}
+
 /// A workbook being written: sheets are added, filled row by row, then saved.
 pub struct Book {
     workbook: Workbook,
@@ -224,6 +245,10 @@ impl Book {
     /// Adds a sheet named `name` of `T` records with the columns `pick` (indexes into
     /// [`Exportable::CSV_COLUMNS`], in order) and writes its header.
     pub fn sheet<T: Exportable>(&mut self, name: &str, pick: Vec<usize>) -> io::Result<Sheet<T>> {
+        guarded(|| self.add_sheet(name, pick))
+    }
+
+    fn add_sheet<T: Exportable>(&mut self, name: &str, pick: Vec<usize>) -> io::Result<Sheet<T>> {
         let index = self.workbook.worksheets_mut().len();
         let ws = self
             .workbook
@@ -268,7 +293,7 @@ impl Book {
 
     /// Writes the workbook to `out`.
     pub fn save<W: Write + Send>(mut self, out: W) -> io::Result<()> {
-        self.workbook.save_to_writer(out).map_err(io_error)
+        guarded(|| self.workbook.save_to_writer(out).map_err(io_error))
     }
 }
 
@@ -293,6 +318,10 @@ pub struct Sheet<T> {
 
 impl<T: Exportable> Sheet<T> {
     pub fn write(&mut self, book: &mut Book, record: &T) -> io::Result<()> {
+        guarded(|| self.write_row(book, record))
+    }
+
+    fn write_row(&mut self, book: &mut Book, record: &T) -> io::Result<()> {
         record.write_csv(&mut self.cells)?;
         let cells = self.cells.take_row();
         self.row = self
@@ -317,13 +346,15 @@ impl<T: Exportable> Sheet<T> {
         if self.columns == 0 {
             return Ok(());
         }
-        let ws = book
-            .workbook
-            .worksheet_from_index(self.index)
-            .map_err(io_error)?;
-        ws.autofilter(0, 0, self.row, col(self.columns - 1)?)
-            .map_err(io_error)?;
-        Ok(())
+        let last = col(self.columns - 1)?;
+        guarded(|| {
+            let ws = book
+                .workbook
+                .worksheet_from_index(self.index)
+                .map_err(io_error)?;
+            ws.autofilter(0, 0, self.row, last).map_err(io_error)?;
+            Ok(())
+        })
     }
 }
 
