@@ -282,7 +282,6 @@ impl Book {
             .collect();
         Ok(Sheet {
             index,
-            columns: names.len(),
             pick,
             kinds,
             cells: RecordCsv::cells((0..T::CSV_COLUMNS.len()).collect()),
@@ -305,7 +304,6 @@ fn col(c: usize) -> io::Result<u16> {
 /// One sheet of a [`Book`], written a record at a time.
 pub struct Sheet<T> {
     index: usize,
-    columns: usize,
     pick: Vec<usize>,
     /// Each picked column's kind, and for a score the index of its band's column.
     kinds: Vec<(Kind, Option<usize>)>,
@@ -343,10 +341,10 @@ impl<T: Exportable> Sheet<T> {
 
     /// Sets the autofilter over the header and every row written.
     pub fn finish(self, book: &mut Book) -> io::Result<()> {
-        if self.columns == 0 {
+        let Some(last) = self.pick.len().checked_sub(1) else {
             return Ok(());
-        }
-        let last = col(self.columns - 1)?;
+        };
+        let last = col(last)?;
         guarded(|| {
             let ws = book
                 .workbook

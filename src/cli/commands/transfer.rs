@@ -369,7 +369,7 @@ fn summary_of(r: &ImportReport) -> String {
             n.id
         ));
     }
-    let shown = |v: &str| super::shown(v);
+    use super::shown;
     if r.dry_run {
         for c in &r.changes {
             s.push_str(&format!(
