@@ -536,6 +536,49 @@ fn export_offers_a_workbook_on_tab() {
     );
 }
 
+/// The loader writes exports on a lane of its own (a workbook of 100,000 risks takes
+/// seconds); two asked at once are both written, never one dropped for the newer.
+#[test]
+fn the_loader_writes_every_export_asked() {
+    use riskreg::io::ExportFormat;
+    use riskreg::query::ListSpec;
+    use riskreg::tui::data::{Request, Response, Worker};
+    use std::sync::Mutex;
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+
+    let reg = sample_reg();
+    let (tx, rx) = channel::<(std::path::PathBuf, u64)>();
+    let tx = Mutex::new(tx);
+    let worker = Worker::start(reg.db.clone(), move |response| {
+        if let Response::Exported(result) = response {
+            let _ = tx.lock().unwrap().send(result.expect("written"));
+        }
+        true
+    })
+    .unwrap();
+    let today = jiff::civil::date(2026, 11, 24);
+    for (name, format) in [("a.csv", ExportFormat::Csv), ("b.xlsx", ExportFormat::Xlsx)] {
+        worker.send(Request::Export {
+            spec: ListSpec::default(),
+            today,
+            path: reg.path(name),
+            format,
+            force: false,
+        });
+    }
+    let mut got: Vec<_> = (0..2)
+        .map(|_| rx.recv_timeout(Duration::from_secs(60)).expect("an answer"))
+        .collect();
+    got.sort();
+    assert_eq!(got, [(reg.path("a.csv"), 28), (reg.path("b.xlsx"), 28)]);
+    assert!(
+        std::fs::read(reg.path("b.xlsx"))
+            .unwrap()
+            .starts_with(b"PK")
+    );
+}
+
 #[test]
 fn help_opens_and_closes_and_q_quits() {
     let reg = sample_reg();
@@ -921,11 +964,13 @@ fn rows_are_answered_while_an_overview_is_still_being_delivered() {
             Response::Actions(Ok(_)) => "actions",
             Response::History(Ok(_)) => "history",
             Response::Review(Ok(_)) => "review",
+            Response::Exported(Ok(_)) => "exported",
             Response::Rows(Err(e))
             | Response::Actions(Err(e))
             | Response::Overview(Err(e))
             | Response::History(Err(e))
-            | Response::Review(Err(e)) => {
+            | Response::Review(Err(e))
+            | Response::Exported(Err(e)) => {
                 panic!("loader failed: {e}")
             }
         };

@@ -55,6 +55,15 @@ pub enum Request {
     },
     /// A walk back through the history (seconds on a large register, so a lane of its own).
     Review { generation: u64, ask: Review },
+    /// The rows `spec` selects written to `path` (a workbook of 100,000 risks takes
+    /// seconds), as `riskreg export` writes them. Never dropped for a newer one.
+    Export {
+        spec: ListSpec,
+        today: Date,
+        path: PathBuf,
+        format: crate::io::ExportFormat,
+        force: bool,
+    },
 }
 
 /// What a walk back through the history answers.
@@ -132,6 +141,8 @@ pub enum Response {
     Overview(Result<Box<Overview>>),
     History(Result<HistoryPage>),
     Review(Result<ReviewAnswer>),
+    /// An export written: where, and how many risks.
+    Exported(Result<(PathBuf, u64)>),
 }
 
 /// Answers one request from `store`, reading date-dependent figures as of the request's day.
@@ -140,7 +151,7 @@ pub fn fetch(store: &mut Store, request: &Request) -> Response {
         Request::Rows { today, .. }
         | Request::Actions { today, .. }
         | Request::Overview { today, .. } => store.set_today(*today),
-        Request::History { .. } | Request::Review { .. } => {}
+        Request::History { .. } | Request::Review { .. } | Request::Export { .. } => {}
     }
     let store: &Store = store;
     match request {
@@ -202,6 +213,24 @@ pub fn fetch(store: &mut Store, request: &Request) -> Response {
                 answer,
             }))
         }
+        Request::Export {
+            spec,
+            today,
+            path,
+            format,
+            force,
+        } => Response::Exported(
+            crate::ops::export_file(
+                store,
+                spec,
+                *today,
+                &crate::io::Shape::of(*format),
+                path,
+                *force,
+                &mut |_| {},
+            )
+            .map(|n| (path.clone(), n)),
+        ),
     }
 }
 
@@ -288,7 +317,7 @@ impl Worker {
                 self.rows.send(request);
             }
             Request::Overview { .. } => self.overview.send(request),
-            Request::Review { .. } => self.review.send(request),
+            Request::Review { .. } | Request::Export { .. } => self.review.send(request),
         }
     }
 }
@@ -329,9 +358,9 @@ impl Drop for Lane {
 }
 
 /// Which requests a newer one makes moot: those of the same kind (and, for a walk back,
-/// asking the same question).
-fn kind(r: &Request) -> u8 {
-    match r {
+/// asking the same question). None for an export: each one asked is written.
+fn kind(r: &Request) -> Option<u8> {
+    Some(match r {
         Request::Rows { .. } => 0,
         Request::Actions { .. } => 1,
         Request::Overview { .. } => 2,
@@ -348,7 +377,8 @@ fn kind(r: &Request) -> u8 {
             ask: Review::Bands { .. },
             ..
         } => 6,
-    }
+        Request::Export { .. } => return None,
+    })
 }
 
 /// A lane's loop: when requests queue up (fast typing in the filter bar), only the newest
@@ -358,7 +388,7 @@ fn serve(store: &mut Store, requests: &Receiver<Request>, deliver: &dyn Fn(Respo
         let mut newest = vec![first];
         while let Ok(more) = requests.try_recv() {
             let k = kind(&more);
-            match newest.iter_mut().find(|r| kind(r) == k) {
+            match newest.iter_mut().find(|r| k.is_some() && kind(r) == k) {
                 Some(older) => *older = more,
                 None => newest.push(more),
             }

@@ -97,11 +97,17 @@ impl App {
             }
             Response::History(Ok(page)) => self.apply_history(page),
             Response::Review(Ok(answer)) => self.apply_review(answer),
+            Response::Exported(Ok((path, n))) => self.info(format!(
+                "wrote {} to {}",
+                crate::domain::figures::count(n, "risk", "risks"),
+                sanitize_line(&path.display().to_string())
+            )),
             Response::Rows(Err(e))
             | Response::Actions(Err(e))
             | Response::Overview(Err(e))
             | Response::History(Err(e))
-            | Response::Review(Err(e)) => {
+            | Response::Review(Err(e))
+            | Response::Exported(Err(e)) => {
                 self.error(&e);
             }
             _ => {}

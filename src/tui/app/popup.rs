@@ -182,20 +182,22 @@ impl App {
                             force,
                         },
                         Ok(spec),
-                    ) => match export::write(&self.store, &spec, today, &path, format, force) {
-                        Ok(n) => {
-                            self.info(format!(
-                                "wrote {} to {}",
-                                crate::domain::figures::count(n, "risk", "risks"),
-                                sanitize_line(&path.display().to_string())
-                            ));
-                            None
-                        }
-                        Err(e) => {
-                            prompt.fail(&e);
-                            Some(Popup::Export(prompt))
-                        }
-                    },
+                    ) => {
+                        // On a loader lane: a large workbook takes seconds, and the keys and
+                        // the screen stay live meanwhile.
+                        self.info(format!(
+                            "writing {}…",
+                            sanitize_line(&path.display().to_string())
+                        ));
+                        self.send(Request::Export {
+                            spec,
+                            today,
+                            path,
+                            format,
+                            force,
+                        });
+                        None
+                    }
                     (export::Step::Write { .. }, Err(e)) => {
                         self.error(&e);
                         None

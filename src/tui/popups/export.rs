@@ -1,11 +1,10 @@
-//! Export of exactly the rows in view (the filter and sort in force) to CSV, an XLSX
-//! workbook or Markdown (the file name's extension says which; Tab switches it), through
-//! the same writers and atomic file as `riskreg export`. An existing file is only replaced
-//! after a second, explicit yes.
+//! The prompt for an export of exactly the rows in view (the filter and sort in force) to
+//! CSV, an XLSX workbook or Markdown (the file name's extension says which; Tab switches
+//! it). The loader writes it, through the same writers and atomic file as `riskreg export`.
+//! An existing file is only replaced after a second, explicit yes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use jiff::civil::Date;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -13,10 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
-use crate::error::{Error, Result};
 use crate::io::ExportFormat;
-use crate::query::ListSpec;
-use crate::store::Store;
 use crate::text::sanitize_line;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::frame::{KeyHelp, PopupFrame};
@@ -140,10 +136,6 @@ impl ExportPrompt {
         }
     }
 
-    pub fn fail(&mut self, e: &Error) {
-        self.error = Some(sanitize_line(&e.to_string()).into_owned());
-    }
-
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: Theme) {
         let format = match self.format() {
             ExportFormat::Markdown => "Markdown table",
@@ -191,24 +183,4 @@ impl ExportPrompt {
             self.input.render(field, buf);
         }
     }
-}
-
-/// Writes the risks `spec` selects to `path`, atomically, as `riskreg export` does.
-pub fn write(
-    store: &Store,
-    spec: &ListSpec,
-    today: Date,
-    path: &Path,
-    format: ExportFormat,
-    force: bool,
-) -> Result<u64> {
-    crate::ops::export_file(
-        store,
-        spec,
-        today,
-        &crate::io::Shape::of(format),
-        path,
-        force,
-        &mut |_| {},
-    )
 }
