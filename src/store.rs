@@ -9,6 +9,7 @@
 mod actions;
 mod asof;
 mod catalog;
+mod db;
 mod filter;
 mod history;
 mod incidents;
@@ -193,6 +194,11 @@ impl Store {
         Ok(())
     }
 
+    /// The register's connection, for running statements.
+    fn db(&self) -> db::Db<'_> {
+        db::Db::Sqlite(&self.conn)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -299,12 +305,14 @@ impl Store {
         // A service's SLO set to "" is removed (its risks count against the register's).
         let stored = next.get(key).ok();
         self.write(stamp, |tx| {
-            tx.tx
-                .execute("DELETE FROM setting WHERE lower(key) = lower(?1)", [key])?;
+            tx.db().execute(
+                "DELETE FROM setting WHERE lower(key) = lower(?1)",
+                &db::args![key],
+            )?;
             if let Some(value) = &stored {
-                tx.tx.execute(
+                tx.db().execute(
                     "INSERT INTO setting (key, value) VALUES (?1, ?2)",
-                    (key, value),
+                    &db::args![key, value],
                 )?;
             }
             Ok(())
@@ -314,12 +322,11 @@ impl Store {
     }
 
     fn load_settings(&self) -> Result<Settings> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT key, value FROM setting ORDER BY key")?;
-        let pairs = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let pairs: Vec<(String, String)> =
+            self.db()
+                .all("SELECT key, value FROM setting ORDER BY key", &[], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
         Settings::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|e| {
             Error::Corrupt {
                 message: format!("stored {e}; fix it with `riskreg config set`"),
@@ -340,6 +347,11 @@ impl Store {
 }
 
 impl Tx<'_> {
+    /// This transaction, for running statements.
+    fn db(&self) -> db::Db<'_> {
+        db::Db::Sqlite(&self.tx)
+    }
+
     pub fn settings(&self) -> &Settings {
         self.settings
     }

@@ -1,11 +1,9 @@
 //! Actions: create, read, change, delete, and the listing by due date with the action query
 //! language. Every change is one event in the history, naming the action.
 
-use jiff::civil::Date;
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
-
+use super::db::{Db, Row, Value, args, corrupt};
 use super::history::{NewEvent, record};
+use super::risks::date_at;
 use super::{Store, Tx};
 use crate::domain::actions::{
     Action, ActionField, ActionFields, ActionKind, ActionPatch, ActionStatus,
@@ -15,6 +13,7 @@ use crate::domain::rebuild::{ActionState, Kept};
 use crate::domain::{EventKind, FieldError};
 use crate::error::{Error, Result};
 use crate::query::{ActionSpec, ActionTermKind, ActionText};
+use jiff::civil::Date;
 
 const COLUMNS: &str = "a.id, a.risk_id, r.title, a.title, a.status, a.owner, t.name, m.name, m.due, \
      a.due, a.link, a.kind, a.incident_id, a.created_at, a.updated_at, a.revision";
@@ -24,24 +23,6 @@ const FROM: &str = "action a JOIN risk r ON r.id = a.risk_id \
 
 /// Open: todo or doing.
 const OPEN: &str = "(a.status = 'todo' OR a.status = 'doing')";
-
-fn corrupt(col: usize, what: &str, value: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        col,
-        rusqlite::types::Type::Text,
-        format!("unexpected {what} {value:?}").into(),
-    )
-}
-
-fn date_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Option<Date>> {
-    match row.get_ref(col)?.as_str_or_null()? {
-        None => Ok(None),
-        Some(s) => s
-            .parse::<Date>()
-            .map(Some)
-            .map_err(|_| corrupt(col, "date", s)),
-    }
-}
 
 /// An action's row as the table holds it: what a new action and a rebuilt register insert.
 pub(super) struct ActionRow<'a> {
@@ -57,14 +38,15 @@ pub(super) struct ActionRow<'a> {
     pub revision: i64,
 }
 
-pub(super) fn insert_action_row(conn: &Connection, row: &ActionRow<'_>) -> rusqlite::Result<usize> {
+/// Returns the action's id.
+pub(super) fn insert_action_row(db: Db<'_>, row: &ActionRow<'_>) -> Result<i64> {
     let f = row.fields;
-    conn.prepare_cached(
+    db.value(
         "INSERT INTO action (id, risk_id, title, status, owner, team_id, milestone_id, due, effective_due,
              link, kind, incident_id, created_at, updated_at, revision)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-    )?
-    .execute(params![
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+         RETURNING id",
+        &args![
         row.id,
         f.risk,
         f.title,
@@ -80,10 +62,11 @@ pub(super) fn insert_action_row(conn: &Connection, row: &ActionRow<'_>) -> rusql
         row.created_at,
         row.updated_at,
         row.revision,
-    ])
+        ],
+    )
 }
 
-fn action_from_row(row: &Row<'_>) -> rusqlite::Result<Action> {
+fn action_from_row(row: &dyn Row) -> Result<Action> {
     let status: String = row.get(4)?;
     let kind: String = row.get(11)?;
     Ok(Action {
@@ -108,22 +91,15 @@ fn action_from_row(row: &Row<'_>) -> rusqlite::Result<Action> {
     })
 }
 
-pub(super) fn get_action(conn: &Connection, id: i64) -> Result<Option<Action>> {
+pub(super) fn get_action(db: Db<'_>, id: i64) -> Result<Option<Action>> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE a.id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([id], action_from_row)
-        .optional()?)
+    db.first(&sql, &args![id], action_from_row)
 }
 
-fn actions_of(conn: &Connection, risk: i64) -> Result<Vec<Action>> {
+fn actions_of(db: Db<'_>, risk: i64) -> Result<Vec<Action>> {
     let sql =
         format!("SELECT {COLUMNS} FROM {FROM} WHERE a.risk_id = ?1 ORDER BY NOT {OPEN}, {ORDER}");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let actions = stmt
-        .query_map([risk], action_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(actions)
+    db.all(&sql, &args![risk], action_from_row)
 }
 
 fn not_found(id: i64) -> Error {
@@ -132,12 +108,12 @@ fn not_found(id: i64) -> Error {
     ))
 }
 
-fn text(s: &str) -> Value {
-    Value::Text(s.to_string())
+fn text(s: &str) -> Value<'static> {
+    Value::text(s)
 }
 
 /// The WHERE condition and parameters of an action query.
-fn condition(spec: &ActionSpec, today: Date) -> (String, Vec<Value>) {
+fn condition(spec: &ActionSpec, today: Date) -> (String, Vec<Value<'static>>) {
     let mut clauses = Vec::new();
     let mut params = Vec::new();
     if spec.open_only() {
@@ -147,7 +123,7 @@ fn condition(spec: &ActionSpec, today: Date) -> (String, Vec<Value>) {
         let placeholders = |n: usize| vec!["?"; n].join(", ");
         let sql = match &term.kind {
             ActionTermKind::Risk(ids) | ActionTermKind::Incident(ids) => {
-                params.extend(ids.iter().map(|i| Value::Integer(*i)));
+                params.extend(ids.iter().map(|i| Value::Int(*i)));
                 let column = if matches!(term.kind, ActionTermKind::Risk(_)) {
                     "a.risk_id"
                 } else {
@@ -190,13 +166,13 @@ fn condition(spec: &ActionSpec, today: Date) -> (String, Vec<Value>) {
             }
         };
         clauses.push(if term.negated {
-            format!("NOT coalesce(({sql}), 0)")
+            format!("NOT coalesce(({sql}), 1 = 0)")
         } else {
             sql
         });
     }
     let sql = if clauses.is_empty() {
-        "1".to_string()
+        "1 = 1".to_string()
     } else {
         clauses.join(" AND ")
     };
@@ -208,7 +184,7 @@ const ORDER: &str = "a.effective_due IS NULL, a.effective_due, a.id";
 
 impl Store {
     pub fn action(&self, id: i64) -> Result<Action> {
-        get_action(&self.conn, id)?.ok_or_else(|| not_found(id))
+        get_action(self.db(), id)?.ok_or_else(|| not_found(id))
     }
 
     /// Calls `each` with every action the spec selects, in order, one at a time.
@@ -222,14 +198,10 @@ impl Store {
         let mut sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE {cond} ORDER BY {ORDER}");
         if let Some(limit) = spec.limit {
             sql.push_str(" LIMIT ?");
-            params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+            params.push(Value::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
         }
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(params_from_iter(params))?;
-        while let Some(row) = rows.next()? {
-            each(action_from_row(row)?)?;
-        }
-        Ok(())
+        self.db()
+            .each(&sql, &params, |row| each(action_from_row(row)?))
     }
 
     /// Calls `each` with every action, by id.
@@ -238,12 +210,7 @@ impl Store {
         mut each: impl FnMut(Action) -> Result<()>,
     ) -> Result<()> {
         let sql = format!("SELECT {COLUMNS} FROM {FROM} ORDER BY a.id");
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            each(action_from_row(row)?)?;
-        }
-        Ok(())
+        self.db().each(&sql, &[], |row| each(action_from_row(row)?))
     }
 
     pub fn list_actions(&self, spec: &ActionSpec, today: Date) -> Result<Vec<Action>> {
@@ -259,18 +226,14 @@ impl Store {
     pub fn action_ids(&self, spec: &ActionSpec, today: Date) -> Result<Vec<i64>> {
         let (cond, params) = condition(spec, today);
         let sql = format!("SELECT a.id FROM action a WHERE {cond} ORDER BY {ORDER}");
-        let mut stmt = self.conn.prepare(&sql)?;
-        let ids = stmt
-            .query_map(params_from_iter(params), |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
-        Ok(ids)
+        self.db().ids(&sql, &params)
     }
 
     /// The actions with these ids, in the order given (missing ones skipped).
     pub fn actions_by_ids(&self, ids: &[i64]) -> Result<Vec<Action>> {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            if let Some(a) = get_action(&self.conn, *id)? {
+            if let Some(a) = get_action(self.db(), *id)? {
                 out.push(a);
             }
         }
@@ -279,7 +242,7 @@ impl Store {
 
     /// Every action of one risk, open ones first, by due date.
     pub fn actions_of(&self, risk: i64) -> Result<Vec<Action>> {
-        actions_of(&self.conn, risk)
+        actions_of(self.db(), risk)
     }
 
     /// Open actions, overdue ones, and those done in the last `days` days, per team (the
@@ -289,28 +252,23 @@ impl Store {
             .checked_sub(jiff::Span::new().days(days))
             .unwrap_or(today)
             .to_string();
-        let mut stmt = self.conn.prepare(&format!(
+        let sql = format!(
             "SELECT t.name,
                     count(*) FILTER (WHERE {OPEN}),
                     count(*) FILTER (WHERE {OPEN} AND a.effective_due < ?1),
                     count(*) FILTER (WHERE a.status = 'done' AND a.updated_at >= ?2)
              FROM action a LEFT JOIN team t ON t.id = a.team_id
              GROUP BY t.name ORDER BY t.name IS NULL, t.name COLLATE NOCASE"
-        ))?;
-        let rows = stmt
-            .query_map(params![today.to_string(), since], |r| {
-                let n = |i: usize| -> rusqlite::Result<u64> {
-                    Ok(u64::try_from(r.get::<_, i64>(i)?).unwrap_or(0))
-                };
-                Ok(ActionTeamLine {
-                    team: r.get(0)?,
-                    open: n(1)?,
-                    overdue: n(2)?,
-                    done_last_30_days: n(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        );
+        self.db().all(&sql, &args![today.to_string(), since], |r| {
+            let n = |i: usize| -> Result<u64> { Ok(u64::try_from(r.get::<i64>(i)?).unwrap_or(0)) };
+            Ok(ActionTeamLine {
+                team: r.get(0)?,
+                open: n(1)?,
+                overdue: n(2)?,
+                done_last_30_days: n(3)?,
+            })
+        })
     }
 }
 
@@ -323,12 +281,12 @@ pub struct ActionEdit {
 
 impl Tx<'_> {
     pub fn action(&self, id: i64) -> Result<Option<Action>> {
-        get_action(&self.tx, id)
+        get_action(self.db(), id)
     }
 
     /// Every action of one risk, as this transaction sees them.
     pub fn actions_of(&self, risk: i64) -> Result<Vec<Action>> {
-        actions_of(&self.tx, risk)
+        actions_of(self.db(), risk)
     }
 
     /// The highest id ever given to an action (ids of deleted actions are never reused).
@@ -345,17 +303,20 @@ impl Tx<'_> {
         let milestone = self.resolve_milestone(f.milestone.as_deref())?;
         let milestone_due: Option<String> = match &milestone {
             Some((id, _)) => self
-                .tx
-                .prepare_cached("SELECT due FROM milestone WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))?,
+                .db()
+                .first("SELECT due FROM milestone WHERE id = ?1", &args![id], |r| {
+                    r.get(0)
+                })?
+                .flatten(),
             None => None,
         };
         if let Some(incident) = f.incident {
-            let exists: bool = self
-                .tx
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM incident WHERE id = ?1)")?
-                .query_row([incident], |r| r.get(0))?;
-            if !exists {
+            let exists = self.db().first(
+                "SELECT 1 FROM incident WHERE id = ?1",
+                &args![incident],
+                |_| Ok(()),
+            )?;
+            if exists.is_none() {
                 return Err(FieldError::new(
                     "incident",
                     &incident.to_string(),
@@ -388,8 +349,8 @@ impl Tx<'_> {
         }
         let (team, milestone, effective_due) = self.action_refs(&fields)?;
         let now = self.stamp.clock.now.clone();
-        insert_action_row(
-            &self.tx,
+        let id = insert_action_row(
+            self.db(),
             &ActionRow {
                 id,
                 fields: &fields,
@@ -401,9 +362,8 @@ impl Tx<'_> {
                 revision: 1,
             },
         )?;
-        let id = self.tx.last_insert_rowid();
         record(
-            &self.tx,
+            self.db(),
             self.stamp,
             &NewEvent {
                 state: None,
@@ -456,15 +416,12 @@ impl Tx<'_> {
                 changes,
             });
         }
-        let updated = self
-            .tx
-            .prepare_cached(
+        let updated = self.db().execute(
                 "UPDATE action SET title = ?1, status = ?2, owner = ?3, team_id = ?4, milestone_id = ?5, due = ?6,
                      effective_due = ?7, link = ?8, kind = ?9, incident_id = ?10, updated_at = ?11,
                      revision = revision + 1
                  WHERE id = ?12 AND revision = ?13",
-            )?
-            .execute(params![
+            &args![
                 next.title,
                 next.status.as_str(),
                 next.owner,
@@ -478,7 +435,8 @@ impl Tx<'_> {
                 self.stamp.clock.now,
                 id,
                 current.revision,
-            ])?;
+            ],
+        )?;
         if updated != 1 {
             return Err(Error::RevisionConflict {
                 entity: "action",
@@ -490,7 +448,7 @@ impl Tx<'_> {
         let revision = current.revision + 1;
         for (field, old, new) in &changes {
             record(
-                &self.tx,
+                self.db(),
                 self.stamp,
                 &NewEvent {
                     state: None,
@@ -527,10 +485,11 @@ impl Tx<'_> {
                 current: current.revision,
             });
         }
-        self.tx.execute("DELETE FROM action WHERE id = ?1", [id])?;
+        self.db()
+            .execute("DELETE FROM action WHERE id = ?1", &args![id])?;
         let kept = Kept::of_action(&ActionState::of(&current)).to_json();
         record(
-            &self.tx,
+            self.db(),
             self.stamp,
             &NewEvent {
                 state: Some(&kept),
@@ -549,13 +508,10 @@ impl Tx<'_> {
 
     /// Ids of one risk's actions (to delete them with it).
     pub(super) fn action_ids_of(&self, risk: i64) -> Result<Vec<i64>> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT id FROM action WHERE risk_id = ?1 ORDER BY id")?;
-        let ids = stmt
-            .query_map([risk], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
-        Ok(ids)
+        self.db().ids(
+            "SELECT id FROM action WHERE risk_id = ?1 ORDER BY id",
+            &args![risk],
+        )
     }
 
     /// Ids of the actions that use a team or milestone, for reassigning them.
@@ -564,11 +520,7 @@ impl Tx<'_> {
             "team_id" => "SELECT id FROM action WHERE team_id = ?1 ORDER BY id",
             _ => "SELECT id FROM action WHERE milestone_id = ?1 ORDER BY id",
         };
-        let mut stmt = self.tx.prepare(sql)?;
-        let ids = stmt
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
-        Ok(ids)
+        self.db().ids(sql, &args![id])
     }
 
     /// Records a comment on a risk: an event of its own kind, never changed or deleted.
@@ -591,7 +543,7 @@ impl Tx<'_> {
             });
         }
         record(
-            &self.tx,
+            self.db(),
             self.stamp,
             &NewEvent {
                 state: None,

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::Store;
 use super::actions::{ActionRow, get_action, insert_action_row};
 use super::catalog::fold;
+use super::db::{Db, args};
 use super::history::event_from_row;
 use super::risks::{RiskRow, get_risk, insert_risk_row};
 use crate::domain::Event;
@@ -24,19 +25,15 @@ impl Store {
         &self,
         mut f: impl FnMut(&Event, Option<&str>) -> Result<bool>,
     ) -> Result<()> {
-        let mut stmt = self.conn.prepare(
+        self.db().each_while(
             "SELECT id, risk_id, at, actor, kind, field, old, new, revision, note, action_id, state
              FROM event ORDER BY id DESC",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let event = event_from_row(r)?;
-            let state: Option<String> = r.get(11)?;
-            if !f(&event, state.as_deref())? {
-                break;
-            }
-        }
-        Ok(())
+            &[],
+            |r| {
+                let event = event_from_row(r)?;
+                f(&event, r.text(11)?)
+            },
+        )
     }
 
     /// Today's risks and actions, ready to be walked back.
@@ -136,14 +133,14 @@ fn undo_after(
         match e.action_id {
             Some(id) => {
                 if touched.actions.insert(id)
-                    && let Some(a) = get_action(conn, id)?
+                    && let Some(a) = get_action(Db::Sqlite(conn), id)?
                 {
                     rebuild.actions.insert(id, ActionState::of(&a));
                 }
             }
             None => {
                 if touched.risks.insert(e.risk_id)
-                    && let Some(risk) = get_risk(conn, e.risk_id, bands, today)?
+                    && let Some(risk) = get_risk(Db::Sqlite(conn), e.risk_id, bands, today)?
                 {
                     rebuild.risks.insert(e.risk_id, RiskState::of(&risk));
                 }
@@ -283,8 +280,10 @@ impl Names {
         if let Some(id) = self.teams.get(fold(name).as_ref()) {
             return Ok(Some(*id));
         }
-        conn.execute("INSERT INTO team (name) VALUES (?1)", [name])?;
-        let id = conn.last_insert_rowid();
+        let id = Db::Sqlite(conn).value(
+            "INSERT INTO team (name) VALUES (?1) RETURNING id",
+            &args![name],
+        )?;
         self.teams.insert(fold(name).into_owned(), id);
         Ok(Some(id))
     }
@@ -298,8 +297,11 @@ impl Names {
         if let Some(m) = self.milestones.get(fold(name).as_ref()) {
             return Ok(Some(m.clone()));
         }
-        conn.execute("INSERT INTO milestone (name) VALUES (?1)", [name])?;
-        let entry = (conn.last_insert_rowid(), None);
+        let id = Db::Sqlite(conn).value(
+            "INSERT INTO milestone (name) VALUES (?1) RETURNING id",
+            &args![name],
+        )?;
+        let entry = (id, None);
         self.milestones
             .insert(fold(name).into_owned(), entry.clone());
         Ok(Some(entry))
@@ -310,7 +312,7 @@ fn insert_risk(conn: &Connection, names: &mut Names, id: i64, r: &RiskState) -> 
     let team = names.team(conn, r.fields.team.as_deref())?;
     let milestone = names.milestone(conn, r.fields.milestone.as_deref())?;
     insert_risk_row(
-        conn,
+        Db::Sqlite(conn),
         &RiskRow {
             id: Some(id),
             fields: &r.fields,
@@ -333,7 +335,7 @@ fn insert_action(conn: &Connection, names: &mut Names, id: i64, a: &ActionState)
         .and_then(|(_, due)| due.as_deref())
         .and_then(|d| d.parse().ok());
     insert_action_row(
-        conn,
+        Db::Sqlite(conn),
         &ActionRow {
             id: Some(id),
             fields: f,

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use jiff::civil::Date;
-use rusqlite::{OptionalExtension, params};
 
+use super::db::args;
 use super::{Edit, Store, Tx};
 use crate::domain::actions::ActionPatch;
 use crate::domain::lifecycle::Rules;
@@ -58,13 +58,11 @@ impl Tx<'_> {
                 ("SELECT id, name FROM team", &mut cache.teams),
                 ("SELECT id, name FROM milestone", &mut cache.milestones),
             ] {
-                let mut stmt = self.tx.prepare(sql)?;
-                let rows =
-                    stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-                for row in rows {
-                    let (id, name) = row?;
+                self.db().each(sql, &[], |r| {
+                    let (id, name): (i64, String) = (r.get(0)?, r.get(1)?);
                     map.insert(fold(&name).into_owned(), (id, name));
-                }
+                    Ok(())
+                })?;
             }
             self.names = Some(cache);
         }
@@ -119,11 +117,10 @@ impl Tx<'_> {
 
     fn insert(&mut self, kind: Kind, name: &str) -> Result<(i64, String)> {
         let sql = match kind {
-            Kind::Team => "INSERT INTO team (name) VALUES (?1)",
-            Kind::Milestone => "INSERT INTO milestone (name) VALUES (?1)",
+            Kind::Team => "INSERT INTO team (name) VALUES (?1) RETURNING id",
+            Kind::Milestone => "INSERT INTO milestone (name) VALUES (?1) RETURNING id",
         };
-        self.tx.execute(sql, [name])?;
-        let entry = (self.tx.last_insert_rowid(), name.to_string());
+        let entry = (self.db().value(sql, &args![name])?, name.to_string());
         self.map(kind)?
             .insert(fold(name).into_owned(), entry.clone());
         Ok(entry)
@@ -166,9 +163,9 @@ impl Tx<'_> {
         let description = validate::line("description", description, validate::LINE_MAX)?;
         self.refuse_duplicate(Kind::Team, &name, None)?;
         let (id, _) = self.insert(Kind::Team, &name)?;
-        self.tx.execute(
+        self.db().execute(
             "UPDATE team SET description = ?1 WHERE id = ?2",
-            params![description, id],
+            &args![description, id],
         )?;
         Ok(name)
     }
@@ -189,7 +186,7 @@ impl Tx<'_> {
             Kind::Team => "UPDATE team SET name = ?1 WHERE id = ?2",
             Kind::Milestone => "UPDATE milestone SET name = ?1 WHERE id = ?2",
         };
-        self.tx.execute(sql, params![new, id])?;
+        self.db().execute(sql, &args![new, id])?;
         let map = self.map(kind)?;
         map.remove(fold(&old_name).as_ref());
         map.insert(fold(&new).into_owned(), (id, new.clone()));
@@ -202,10 +199,9 @@ impl Tx<'_> {
         let (id, canonical) = self.require(Kind::Team, name)?;
         let risks = self.risk_ids_where("team_id", id)?;
         let actions = self.action_ids_where("team_id", id)?;
-        let milestones: i64 = self.tx.query_row(
+        let milestones: i64 = self.db().value(
             "SELECT count(*) FROM milestone WHERE team_id = ?1",
-            [id],
-            |r| r.get(0),
+            &args![id],
         )?;
         let target = self.reassignment(
             Kind::Team,
@@ -231,12 +227,13 @@ impl Tx<'_> {
             for action in &actions {
                 self.update_action(*action, None, &patch, &note)?;
             }
-            self.tx.execute(
+            self.db().execute(
                 "UPDATE milestone SET team_id = ?1 WHERE team_id = ?2",
-                params![target_id, id],
+                &args![target_id, id],
             )?;
         }
-        self.tx.execute("DELETE FROM team WHERE id = ?1", [id])?;
+        self.db()
+            .execute("DELETE FROM team WHERE id = ?1", &args![id])?;
         self.map(Kind::Team)?.remove(fold(&canonical).as_ref());
         Ok(risks.len())
     }
@@ -270,8 +267,8 @@ impl Tx<'_> {
                 self.update_action(*action, None, &patch, &note)?;
             }
         }
-        self.tx
-            .execute("DELETE FROM milestone WHERE id = ?1", [id])?;
+        self.db()
+            .execute("DELETE FROM milestone WHERE id = ?1", &args![id])?;
         self.map(Kind::Milestone)?.remove(fold(&canonical).as_ref());
         Ok(risks.len())
     }
@@ -340,22 +337,22 @@ impl Tx<'_> {
             canonical = self.rename(Kind::Milestone, &canonical, new)?;
         }
         if let Some(due) = patch.due {
-            self.tx.execute(
+            self.db().execute(
                 "UPDATE milestone SET due = ?1 WHERE id = ?2",
-                params![due.map(|d| d.to_string()), id],
+                &args![due.map(|d| d.to_string()), id],
             )?;
         }
         if let Some(team) = &patch.team {
             let team_id = self.resolve_team(team.as_deref())?.map(|(id, _)| id);
-            self.tx.execute(
+            self.db().execute(
                 "UPDATE milestone SET team_id = ?1 WHERE id = ?2",
-                params![team_id, id],
+                &args![team_id, id],
             )?;
         }
         if let Some(status) = patch.status {
-            self.tx.execute(
+            self.db().execute(
                 "UPDATE milestone SET status = ?1 WHERE id = ?2",
-                params![status.as_str(), id],
+                &args![status.as_str(), id],
             )?;
         }
         Ok(canonical)
@@ -371,10 +368,9 @@ impl Tx<'_> {
         keep_estimates: bool,
     ) -> Result<(String, Vec<Edit>)> {
         let (id, _) = self.require(Kind::Milestone, name)?;
-        let was_done: bool = self.tx.query_row(
+        let was_done: bool = self.db().value(
             "SELECT status = 'done' FROM milestone WHERE id = ?1",
-            [id],
-            |r| r.get(0),
+            &args![id],
         )?;
         let canonical = self.edit_milestone(name, patch)?;
         let lands = patch.status == Some(MilestoneStatus::Done) && !was_done && !keep_estimates;
@@ -391,13 +387,10 @@ impl Tx<'_> {
     /// one history event per field with the note "milestone M landed".
     pub fn land_milestone(&mut self, name: &str) -> Result<Vec<Edit>> {
         let (id, canonical) = self.require(Kind::Milestone, name)?;
-        let ids: Vec<i64> = self
-            .tx
-            .prepare(
-                "SELECT id FROM risk WHERE milestone_id = ?1 AND status <> 'closed' ORDER BY id",
-            )?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let ids = self.db().ids(
+            "SELECT id FROM risk WHERE milestone_id = ?1 AND status <> 'closed' ORDER BY id",
+            &args![id],
+        )?;
         let note = format!("milestone {canonical} landed");
         let mut edits = Vec::new();
         for risk in ids {
@@ -432,36 +425,32 @@ fn shell_quote(name: &str) -> String {
 impl Store {
     /// Every team, by name, with its active risks and milestones.
     pub fn teams(&self) -> Result<Vec<Team>> {
-        let mut stmt = self.conn.prepare(
+        self.db().all(
             "SELECT t.name, t.description,
                     (SELECT count(*) FROM risk r WHERE r.team_id = t.id AND r.status IN ('open', 'mitigating', 'accepted')),
                     (SELECT count(*) FROM milestone m WHERE m.team_id = t.id)
              FROM team t ORDER BY t.name COLLATE NOCASE",
-        )?;
-        let teams = stmt
-            .query_map([], |r| {
+            &[],
+            |r| {
                 Ok(Team {
                     name: r.get(0)?,
                     description: r.get(1)?,
                     active_risks: r.get(2)?,
                     milestones: r.get(3)?,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(teams)
+            },
+        )
     }
 
     /// Every milestone by due date (none last), with its active risks.
     pub fn milestones(&self, today: Date) -> Result<Vec<Milestone>> {
-        let mut stmt = self.conn.prepare(
+        self.db().all(
             "SELECT m.name, m.due, t.name, m.status,
                     (SELECT count(*) FROM risk r WHERE r.milestone_id = m.id AND r.status IN ('open', 'mitigating', 'accepted'))
              FROM milestone m LEFT JOIN team t ON t.id = m.team_id
              ORDER BY m.due ASC NULLS LAST, m.name COLLATE NOCASE",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
+            &[],
+            |r| {
             let due: Option<String> = r.get(1)?;
             let due = due
                 .map(|d| d.parse::<Date>())
@@ -474,16 +463,16 @@ impl Store {
             let status = MilestoneStatus::parse(&status_text).map_err(|_| Error::Corrupt {
                 message: format!("a milestone has an unknown status {status_text:?}"),
             })?;
-            out.push(Milestone {
+            Ok(Milestone {
                 name: r.get(0)?,
                 due,
                 team: r.get(2)?,
                 status,
                 overdue: milestone_overdue(due, status, today),
                 active_risks: r.get(4)?,
-            });
-        }
-        Ok(out)
+            })
+            },
+        )
     }
 
     /// One milestone by name (ignoring case), if it exists.
@@ -496,11 +485,9 @@ impl Store {
 
     /// Whether a team of this name exists, and its canonical spelling.
     pub fn team_name(&self, name: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT name FROM team WHERE name = ?1", [name], |r| {
+        self.db()
+            .first("SELECT name FROM team WHERE name = ?1", &args![name], |r| {
                 r.get(0)
             })
-            .optional()?)
     }
 }

@@ -1,8 +1,8 @@
 //! Turns a parsed [`Query`](crate::query::Query) into an SQL condition, and a sort key into
 //! an ORDER BY. Every value travels as a bound parameter, never spliced into the SQL.
 
+use super::db::Value;
 use jiff::civil::Date;
-use rusqlite::types::Value;
 
 use crate::domain::Status;
 use crate::query::{Flag, ListSpec, NumField, SortKey, Term, TermKind, TextField};
@@ -22,7 +22,7 @@ const FROM_RISK_MILESTONE: &str = "risk r LEFT JOIN milestone m ON m.id = r.mile
 /// An SQL condition with its parameters, in order.
 pub(super) struct Condition {
     pub sql: String,
-    pub params: Vec<Value>,
+    pub params: Vec<Value<'static>>,
 }
 
 /// The smallest FROM clause for a count or aggregate over what `spec` selects: the risk
@@ -52,7 +52,7 @@ pub(super) fn condition(spec: &ListSpec, today: Date, settings: &Settings) -> Co
         clauses.push(term_sql(term, today, settings, &mut params));
     }
     let sql = if clauses.is_empty() {
-        "1".to_string()
+        "1 = 1".to_string()
     } else {
         clauses.join(" AND ")
     };
@@ -76,7 +76,7 @@ pub(super) fn select(
     let mut params = cond.params;
     if let Some(limit) = spec.limit {
         sql.push_str(" LIMIT ?");
-        params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        params.push(Value::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
     }
     Condition { sql, params }
 }
@@ -85,11 +85,16 @@ fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
-fn text(s: &str) -> Value {
-    Value::Text(s.to_string())
+fn text(s: &str) -> Value<'static> {
+    Value::text(s)
 }
 
-fn term_sql(term: &Term, today: Date, settings: &Settings, params: &mut Vec<Value>) -> String {
+fn term_sql(
+    term: &Term,
+    today: Date,
+    settings: &Settings,
+    params: &mut Vec<Value<'static>>,
+) -> String {
     let bands = &settings.bands;
     let sql = match &term.kind {
         TermKind::Match(field, values) => {
@@ -123,19 +128,19 @@ fn term_sql(term: &Term, today: Date, settings: &Settings, params: &mut Vec<Valu
                 .iter()
                 .map(|b| {
                     let (lo, hi) = bands.score_range(*b);
-                    params.push(Value::Integer(i64::from(lo)));
-                    params.push(Value::Integer(i64::from(hi)));
+                    params.push(Value::Int(i64::from(lo)));
+                    params.push(Value::Int(i64::from(hi)));
                     "r.score BETWEEN ? AND ?"
                 })
                 .collect();
             format!("({})", ranges.join(" OR "))
         }
         TermKind::NumberIn(field, values) => {
-            params.extend(values.iter().map(|v| Value::Integer(*v)));
+            params.extend(values.iter().map(|v| Value::Int(*v)));
             format!("{} IN ({})", num_column(*field), placeholders(values.len()))
         }
         TermKind::Number(field, cmp, value) => {
-            params.push(Value::Integer(*value));
+            params.push(Value::Int(*value));
             format!("{} {} ?", num_column(*field), cmp.as_str())
         }
         TermKind::Due(cmp, date) => {
@@ -161,8 +166,9 @@ fn term_sql(term: &Term, today: Date, settings: &Settings, params: &mut Vec<Valu
                 .to_string()
         }
         TermKind::Flag(Flag::PartialEstimates) => {
-            "((r.ettd_min IS NOT NULL) + (r.ettr_min IS NOT NULL) \
-             + (r.users_pct IS NOT NULL) + (r.ettf_days IS NOT NULL)) BETWEEN 1 AND 3"
+            "(CASE WHEN r.ettd_min IS NULL THEN 0 ELSE 1 END + CASE WHEN r.ettr_min IS NULL THEN 0 ELSE 1 END \
+             + CASE WHEN r.users_pct IS NULL THEN 0 ELSE 1 END + CASE WHEN r.ettf_days IS NULL THEN 0 ELSE 1 END) \
+             BETWEEN 1 AND 3"
                 .to_string()
         }
         TermKind::Flag(Flag::ReviewDue) => {
@@ -177,7 +183,7 @@ fn term_sql(term: &Term, today: Date, settings: &Settings, params: &mut Vec<Valu
         }
     };
     if term.negated {
-        format!("NOT coalesce(({sql}), 0)")
+        format!("NOT coalesce(({sql}), 1 = 0)")
     } else {
         sql
     }

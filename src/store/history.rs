@@ -1,9 +1,7 @@
 //! The append-only history: one event per create, field change, status move, review, import
 //! and delete, with time, actor and note.
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, params, params_from_iter};
-
+use super::db::{Db, Row, Value, args};
 use super::{Stamp, Store};
 use crate::domain::{Event, EventKind};
 use crate::error::{Error, Result};
@@ -23,12 +21,11 @@ pub(super) struct NewEvent<'a> {
     pub state: Option<&'a str>,
 }
 
-pub(super) fn record(conn: &Connection, stamp: &Stamp, e: &NewEvent<'_>) -> Result<()> {
-    conn.prepare_cached(
+pub(super) fn record(db: Db<'_>, stamp: &Stamp, e: &NewEvent<'_>) -> Result<()> {
+    db.execute(
         "INSERT INTO event (risk_id, action_id, at, actor, kind, field, old, new, revision, note, state)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?
-    .execute(params![
+        &args![
         e.risk_id,
         e.action_id,
         stamp.clock.now,
@@ -40,7 +37,8 @@ pub(super) fn record(conn: &Connection, stamp: &Stamp, e: &NewEvent<'_>) -> Resu
         e.revision,
         e.note,
         e.state
-    ])?;
+        ],
+    )?;
     Ok(())
 }
 
@@ -69,65 +67,59 @@ impl Store {
     /// Events, newest first.
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
         let mut sql = String::from(
-            "SELECT id, risk_id, at, actor, kind, field, old, new, revision, note, action_id FROM event WHERE 1",
+            "SELECT id, risk_id, at, actor, kind, field, old, new, revision, note, action_id FROM event WHERE 1 = 1",
         );
         let mut params: Vec<Value> = Vec::new();
         if let Some(id) = filter.risk_id {
             sql.push_str(" AND risk_id = ?");
-            params.push(Value::Integer(id));
+            params.push(Value::Int(id));
         }
         if let Some(id) = filter.action_id {
             sql.push_str(" AND action_id = ?");
-            params.push(Value::Integer(id));
+            params.push(Value::Int(id));
         }
         if let Some(kind) = filter.kind {
             sql.push_str(" AND kind = ?");
-            params.push(Value::Text(kind.as_str().to_string()));
+            params.push(Value::text(kind.as_str()));
         }
         if let Some(since) = &filter.since {
             sql.push_str(" AND at >= ?");
-            params.push(Value::Text(since.clone()));
+            params.push(Value::text(since.as_str()));
         }
         if let Some(actor) = &filter.actor {
             sql.push_str(" AND rr_contains(actor, ?)");
-            params.push(Value::Text(actor.to_lowercase()));
+            params.push(Value::text(actor.to_lowercase()));
         }
         if let Some(field) = &filter.field {
             sql.push_str(" AND field = ?");
-            params.push(Value::Text(field.clone()));
+            params.push(Value::text(field.as_str()));
         }
         for word in &filter.text {
             sql.push_str(
                 " AND rr_contains(coalesce(old, '') || ' ' || coalesce(new, '') || ' ' || note || ' ' || coalesce(field, ''), ?)",
             );
-            params.push(Value::Text(word.to_lowercase()));
+            params.push(Value::text(word.to_lowercase()));
         }
         if let Some(id) = filter.before {
             sql.push_str(" AND id < ?");
-            params.push(Value::Integer(id));
+            params.push(Value::Int(id));
         }
         if let Some(until) = &self.history_until {
             sql.push_str(" AND at <= ?");
-            params.push(Value::Text(until.clone()));
+            params.push(Value::text(until.as_str()));
         }
         sql.push_str(" ORDER BY id DESC");
         if let Some(limit) = filter.limit {
             sql.push_str(" LIMIT ?");
-            params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+            params.push(Value::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
         }
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(params_from_iter(params))?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(event_from_row(r)?);
-        }
-        Ok(out)
+        self.db().all(&sql, &params, event_from_row)
     }
 }
 
 /// An event from a row whose first eleven columns are id, risk_id, at, actor, kind, field,
 /// old, new, revision, note, action_id.
-pub(super) fn event_from_row(r: &rusqlite::Row<'_>) -> Result<Event> {
+pub(super) fn event_from_row(r: &dyn Row) -> Result<Event> {
     let kind: String = r.get(4)?;
     Ok(Event {
         id: r.get(0)?,

@@ -4,15 +4,13 @@
 
 use std::collections::HashMap;
 
-use jiff::civil::Date;
-use rusqlite::params_from_iter;
-
 use super::Store;
 use super::filter;
 use crate::domain::Risk;
 use crate::error::Result;
 use crate::query::ListSpec;
 use crate::scoring::Band;
+use jiff::civil::Date;
 
 /// Active risks of one team (or of no team), counted the ways the Teams view shows them.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -54,11 +52,7 @@ impl Store {
     /// register stays small and fast.
     pub fn risk_ids(&self, spec: &ListSpec, today: Date) -> Result<Vec<i64>> {
         let query = filter::select(spec, today, &self.settings, "r.id");
-        let mut stmt = self.conn.prepare(&query.sql)?;
-        let ids = stmt
-            .query_map(params_from_iter(query.params), |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
-        Ok(ids)
+        self.db().ids(&query.sql, &query.params)
     }
 
     /// The risks with these ids, in the order given; ids no longer in the register are
@@ -67,7 +61,7 @@ impl Store {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(risk) =
-                super::risks::get_risk(&self.conn, *id, &self.settings.bands, self.today)?
+                super::risks::get_risk(self.db(), *id, &self.settings.bands, self.today)?
             {
                 out.push(risk);
             }
@@ -94,25 +88,23 @@ impl Store {
             .collect();
         let due = filter::review_due_condition(today);
         let sql = format!(
-            "SELECT t.name, r.score, r.owner = '', coalesce({}, 0) AS due, count(*), total(r.bad_minutes),
+            "SELECT t.name, r.score, r.owner = '', coalesce({}, 1 = 0) AS due, count(*), coalesce(sum(r.bad_minutes), 0.0),
                     count(r.bad_minutes)
              FROM risk r LEFT JOIN team t ON t.id = r.team_id
              WHERE r.status IN ('open', 'mitigating', 'accepted')
              GROUP BY t.name, r.score, r.owner = '', due",
             due.sql
         );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(params_from_iter(due.params))?;
-        while let Some(row) = rows.next()? {
+        self.db().each(&sql, &due.params, |row| {
             let team: Option<String> = row.get(0)?;
-            let score = u8::try_from(row.get::<_, i64>(1)?).unwrap_or(25);
+            let score = u8::try_from(row.get::<i64>(1)?).unwrap_or(25);
             let no_owner: bool = row.get(2)?;
             let review_due: bool = row.get(3)?;
-            let n = u64::try_from(row.get::<_, i64>(4)?).unwrap_or(0);
+            let n = u64::try_from(row.get::<i64>(4)?).unwrap_or(0);
             let bad_minutes: f64 = row.get(5)?;
-            let estimated = u64::try_from(row.get::<_, i64>(6)?).unwrap_or(0);
+            let estimated = u64::try_from(row.get::<i64>(6)?).unwrap_or(0);
             let Some(o) = index.get(&team).and_then(|i| out.get_mut(*i)) else {
-                continue;
+                return Ok(());
             };
             let band = self.settings.bands.band_for_score(score);
             let i = Band::ALL.iter().position(|b| *b == band).unwrap_or(0);
@@ -126,7 +118,8 @@ impl Store {
             if review_due {
                 o.review_due += n;
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }

@@ -1,10 +1,7 @@
 //! Risks: create, read, change, review, delete, and the prioritized, filtered listing.
 
-use jiff::civil::Date;
-use rusqlite::types::Type;
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
-
 use super::EventFilter;
+use super::db::{Db, Row, args, corrupt};
 use super::filter::{self, FROM};
 use super::history::{NewEvent, record};
 use super::{Store, Tx};
@@ -19,6 +16,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::query::ListSpec;
 use crate::scoring::BandThresholds;
+use jiff::civil::Date;
 
 const COLUMNS: &str = "r.id, r.title, r.description, r.category, r.service, r.likelihood, r.impact, r.status, \
      t.name, m.name, m.due, r.owner, r.tags, r.next_review, r.accepted_until, r.approver, \
@@ -42,16 +40,8 @@ pub struct Edit {
     pub changes: Vec<FieldChange>,
 }
 
-fn corrupt(col: usize, what: &str, value: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        col,
-        Type::Text,
-        format!("unexpected {what} {value:?}").into(),
-    )
-}
-
-fn date_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Option<Date>> {
-    match row.get_ref(col)?.as_str_or_null()? {
+pub(super) fn date_at(row: &dyn Row, col: usize) -> Result<Option<Date>> {
+    match row.text(col)? {
         None => Ok(None),
         Some(s) => s
             .parse::<Date>()
@@ -61,9 +51,9 @@ fn date_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Option<Date>> {
 }
 
 /// Four estimate columns from `col` on: minutes to detect and repair, users, days between.
-fn estimates_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Estimates> {
-    let amount = |c: usize| -> rusqlite::Result<Option<Amount>> {
-        match row.get::<_, Option<f64>>(c)? {
+fn estimates_at(row: &dyn Row, col: usize) -> Result<Estimates> {
+    let amount = |c: usize| -> Result<Option<Amount>> {
+        match row.real(c)? {
             None => Ok(None),
             Some(v) => Amount::new(v)
                 .map(Some)
@@ -91,10 +81,11 @@ pub(super) struct RiskRow<'a> {
 }
 
 /// Inserts one risk row; its priority sort key follows its milestone's due date.
-pub(super) fn insert_risk_row(conn: &Connection, row: &RiskRow<'_>) -> rusqlite::Result<usize> {
+/// Returns the risk's id.
+pub(super) fn insert_risk_row(db: Db<'_>, row: &RiskRow<'_>) -> Result<i64> {
     let f = row.fields;
     let est = estimate_values(f);
-    conn.prepare_cached(
+    db.value(
         "INSERT INTO risk (id, title, description, category, service, likelihood, impact, status, team_id,
              milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
              due_order, ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
@@ -102,9 +93,9 @@ pub(super) fn insert_risk_row(conn: &Connection, row: &RiskRow<'_>) -> rusqlite:
              estimate_ranges)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
              coalesce((SELECT due FROM milestone WHERE id = ?10), '9999-12-31'),
-             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
-    )?
-    .execute(params![
+             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)
+         RETURNING id",
+        &args![
         row.id,
         f.title,
         f.description,
@@ -135,7 +126,8 @@ pub(super) fn insert_risk_row(conn: &Connection, row: &RiskRow<'_>) -> rusqlite:
         f.target_likelihood.map(Likelihood::get),
         f.target_impact.map(Impact::get),
         ranges_text(f),
-    ])
+        ],
+    )
 }
 
 /// The estimate ranges of a risk as stored: `ettr=20..60;target_users=5..10`, each a field's
@@ -154,7 +146,7 @@ fn ranges_text(f: &RiskFields) -> String {
 }
 
 /// Puts the stored ranges back on the estimates they belong to.
-fn apply_ranges(fields: &mut RiskFields, text: &str, col: usize) -> rusqlite::Result<()> {
+fn apply_ranges(fields: &mut RiskFields, text: &str, col: usize) -> Result<()> {
     for part in text.split(';').filter(|p| !p.is_empty()) {
         let amount = part.split_once('=').and_then(|(name, range)| {
             let field = Field::from_name(name)?;
@@ -185,8 +177,8 @@ fn estimate_values(f: &RiskFields) -> [Option<f64>; 8] {
 }
 
 /// A risk's links as stored: one a line, `URL` or `URL label`.
-fn links_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Vec<Link>> {
-    let text: String = row.get(col)?;
+fn links_at(row: &dyn Row, col: usize) -> Result<Vec<Link>> {
+    let text = row.text(col)?.unwrap_or_default();
     Ok(text
         .lines()
         .filter(|l| !l.is_empty())
@@ -200,8 +192,8 @@ fn links_at(row: &Row<'_>, col: usize) -> rusqlite::Result<Vec<Link>> {
         .collect())
 }
 
-fn risk_from_row(row: &Row<'_>, bands: &BandThresholds, today: Date) -> rusqlite::Result<Risk> {
-    let level = |col: usize| -> rusqlite::Result<u8> {
+fn risk_from_row(row: &dyn Row, bands: &BandThresholds, today: Date) -> Result<Risk> {
+    let level = |col: usize| -> Result<u8> {
         let v: i64 = row.get(col)?;
         u8::try_from(v).map_err(|_| corrupt(col, "level", &v.to_string()))
     };
@@ -211,8 +203,8 @@ fn risk_from_row(row: &Row<'_>, bands: &BandThresholds, today: Date) -> rusqlite
     let status_text: String = row.get(7)?;
     let status = Status::parse(&status_text).map_err(|_| corrupt(7, "status", &status_text))?;
     let tags: String = row.get(12)?;
-    let target_level = |col: usize| -> rusqlite::Result<Option<u8>> {
-        row.get::<_, Option<i64>>(col)?
+    let target_level = |col: usize| -> Result<Option<u8>> {
+        row.get::<Option<i64>>(col)?
             .map(|v| u8::try_from(v).map_err(|_| corrupt(col, "level", &v.to_string())))
             .transpose()
     };
@@ -241,7 +233,7 @@ fn risk_from_row(row: &Row<'_>, bands: &BandThresholds, today: Date) -> rusqlite
         target: estimates_at(row, 23)?,
         links: links_at(row, 27)?,
     };
-    let ranges = row.get_ref(31)?.as_str()?;
+    let ranges = row.text(31)?.unwrap_or_default();
     if !ranges.is_empty() {
         apply_ranges(&mut fields, ranges, 31)?;
     }
@@ -260,16 +252,13 @@ fn risk_from_row(row: &Row<'_>, bands: &BandThresholds, today: Date) -> rusqlite
 }
 
 pub(super) fn get_risk(
-    conn: &Connection,
+    db: Db<'_>,
     id: i64,
     bands: &BandThresholds,
     today: Date,
 ) -> Result<Option<Risk>> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([id], |row| risk_from_row(row, bands, today))
-        .optional()?)
+    db.first(&sql, &args![id], |row| risk_from_row(row, bands, today))
 }
 
 fn not_found(id: i64) -> Error {
@@ -281,7 +270,7 @@ fn not_found(id: i64) -> Error {
 impl Store {
     /// One risk, or a not-found error.
     pub fn risk(&self, id: i64) -> Result<Risk> {
-        get_risk(&self.conn, id, &self.settings.bands, self.today)?.ok_or_else(|| not_found(id))
+        get_risk(self.db(), id, &self.settings.bands, self.today)?.ok_or_else(|| not_found(id))
     }
 
     /// Calls `each` with every risk the spec selects, in its order, one at a time: memory
@@ -314,12 +303,9 @@ impl Store {
         mut each: impl FnMut(Risk) -> Result<()>,
     ) -> Result<()> {
         let query = filter::select(spec, today, &self.settings, COLUMNS);
-        let mut stmt = self.conn.prepare(&query.sql)?;
-        let mut rows = stmt.query(params_from_iter(query.params))?;
-        while let Some(row) = rows.next()? {
-            each(risk_from_row(row, &self.settings.bands, today)?)?;
-        }
-        Ok(())
+        self.db().each(&query.sql, &query.params, |row| {
+            each(risk_from_row(row, &self.settings.bands, today)?)
+        })
     }
 
     pub fn list_risks(&self, spec: &ListSpec, today: Date) -> Result<Vec<Risk>> {
@@ -339,9 +325,7 @@ impl Store {
             filter::aggregate_from(spec),
             cond.sql
         );
-        let n: i64 = self
-            .conn
-            .query_row(&sql, params_from_iter(cond.params), |r| r.get(0))?;
+        let n: i64 = self.db().value(&sql, &cond.params)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
@@ -364,9 +348,7 @@ impl Store {
             cond.sql
         );
         let mut counts = [[0u64; 5]; 5];
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(params_from_iter(cond.params))?;
-        while let Some(row) = rows.next()? {
+        self.db().each(&sql, &cond.params, |row| {
             let (l, i, n): (i64, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
             let cell = usize::try_from(l - 1)
                 .ok()
@@ -374,19 +356,23 @@ impl Store {
                 .and_then(|(l, i)| counts.get_mut(l).and_then(|r| r.get_mut(i)));
             match cell {
                 Some(c) => *c = u64::try_from(n).unwrap_or(0),
-                None => return Err(corrupt(0, "likelihood/impact", &format!("{l}/{i}")).into()),
+                None => return Err(corrupt(0, "likelihood/impact", &format!("{l}/{i}"))),
             }
-        }
+            Ok(())
+        })?;
         Ok(counts)
     }
 
     /// (active, all) risk counts.
     pub fn risk_totals(&self) -> Result<(u64, u64)> {
-        let (active, all): (i64, i64) = self.conn.query_row(
-            "SELECT count(*) FILTER (WHERE status IN ('open', 'mitigating', 'accepted')), count(*) FROM risk",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (active, all): (i64, i64) = self
+            .db()
+            .first(
+                "SELECT count(*) FILTER (WHERE status IN ('open', 'mitigating', 'accepted')), count(*) FROM risk",
+                &[],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .unwrap_or_default();
         Ok((
             u64::try_from(active).unwrap_or(0),
             u64::try_from(all).unwrap_or(0),
@@ -397,7 +383,7 @@ impl Store {
 impl Tx<'_> {
     /// One risk as this transaction sees it.
     pub fn risk(&self, id: i64) -> Result<Option<Risk>> {
-        get_risk(&self.tx, id, &self.settings.bands, self.stamp.clock.today)
+        get_risk(self.db(), id, &self.settings.bands, self.stamp.clock.today)
     }
 
     /// Adds and removes links (`patch`'s `add_links` and `remove_links`); removing a link the
@@ -430,11 +416,10 @@ impl Tx<'_> {
 
     /// The current revision of a risk, if it exists (cheaper than reading the risk).
     pub fn risk_revision(&self, id: i64) -> Result<Option<i64>> {
-        Ok(self
-            .tx
-            .prepare_cached("SELECT revision FROM risk WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?)
+        self.db()
+            .first("SELECT revision FROM risk WHERE id = ?1", &args![id], |r| {
+                r.get(0)
+            })
     }
 
     /// A risk's fields as they stood at `revision`, rebuilt from its history (the base of a
@@ -447,16 +432,13 @@ impl Tx<'_> {
         if revision > now.revision {
             return Ok(None);
         }
-        let mut stmt = self.tx.prepare_cached(
+        let events = self.db().all(
             "SELECT id, risk_id, at, actor, kind, field, old, new, revision, note, action_id
              FROM event WHERE risk_id = ?1 AND action_id IS NULL AND revision > ?2
              ORDER BY id DESC",
+            &args![id, revision],
+            super::history::event_from_row,
         )?;
-        let mut rows = stmt.query(params![id, revision])?;
-        let mut events = Vec::new();
-        while let Some(r) = rows.next()? {
-            events.push(super::history::event_from_row(r)?);
-        }
         Ok(crate::domain::rebuild::at_revision(
             RiskState::of(&now),
             &events,
@@ -471,14 +453,11 @@ impl Tx<'_> {
 
     /// The highest id ever given to a row of `table` (its AUTOINCREMENT counter).
     pub(super) fn highest_id_ever(&self, table: &str) -> Result<i64> {
-        let seq: Option<i64> = self
-            .tx
-            .query_row(
-                "SELECT seq FROM sqlite_sequence WHERE name = ?1",
-                [table],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let seq: Option<i64> = self.db().first(
+            "SELECT seq FROM sqlite_sequence WHERE name = ?1",
+            &args![table],
+            |r| r.get(0),
+        )?;
         Ok(seq.unwrap_or(0))
     }
 
@@ -498,8 +477,8 @@ impl Tx<'_> {
         fields.team = team.as_ref().map(|(_, n)| n.clone());
         fields.milestone = milestone.as_ref().map(|(_, n)| n.clone());
         let now = self.stamp.clock.now.clone();
-        insert_risk_row(
-            &self.tx,
+        let id = insert_risk_row(
+            self.db(),
             &RiskRow {
                 id: new.id,
                 fields: &fields,
@@ -510,9 +489,8 @@ impl Tx<'_> {
                 revision: 1,
             },
         )?;
-        let id = self.tx.last_insert_rowid();
         record(
-            &self.tx,
+            self.db(),
             self.stamp,
             &NewEvent {
                 state: None,
@@ -569,9 +547,7 @@ impl Tx<'_> {
             });
         }
         let est = estimate_values(&next);
-        let updated = self
-            .tx
-            .prepare_cached(
+        let updated = self.db().execute(
                 "UPDATE risk SET title = ?1, description = ?2, category = ?3, service = ?4, likelihood = ?5,
                      impact = ?6, status = ?7, team_id = ?8, milestone_id = ?9, owner = ?10, tags = ?11,
                      next_review = ?12, accepted_until = ?13, approver = ?14, updated_at = ?15,
@@ -581,8 +557,7 @@ impl Tx<'_> {
                      target_ettr_min = ?23, target_users_pct = ?24, target_ettf_days = ?25, links = ?26,
                      target_likelihood = ?27, target_impact = ?28, estimate_ranges = ?29
                  WHERE id = ?16 AND revision = ?17",
-            )?
-            .execute(params![
+            &args![
                 next.title,
                 next.description,
                 next.category,
@@ -612,7 +587,8 @@ impl Tx<'_> {
                 next.target_likelihood.map(Likelihood::get),
                 next.target_impact.map(Impact::get),
                 ranges_text(&next),
-            ])?;
+            ],
+        )?;
         if updated != 1 {
             // Cannot happen inside an IMMEDIATE transaction; refuse rather than lose a write.
             let now = self.risk(id)?.map_or(current.revision, |r| r.revision);
@@ -626,7 +602,7 @@ impl Tx<'_> {
         let revision = current.revision + 1;
         for change in &changes {
             record(
-                &self.tx,
+                self.db(),
                 self.stamp,
                 &NewEvent {
                     state: None,
@@ -655,13 +631,12 @@ impl Tx<'_> {
         let next = lifecycle::plan_review(&current.fields, self.stamp.clock.today, self.settings);
         let old = current.fields.value_text(Field::NextReview);
         let new = next.value_text(Field::NextReview);
-        self.tx
-            .prepare_cached(
-                "UPDATE risk SET next_review = ?1, updated_at = ?2, revision = revision + 1 WHERE id = ?3 AND revision = ?4",
-            )?
-            .execute(params![new, self.stamp.clock.now, id, current.revision])?;
+        self.db().execute(
+            "UPDATE risk SET next_review = ?1, updated_at = ?2, revision = revision + 1 WHERE id = ?3 AND revision = ?4",
+            &args![new, self.stamp.clock.now, id, current.revision],
+        )?;
         record(
-            &self.tx,
+            self.db(),
             self.stamp,
             &NewEvent {
                 state: None,
@@ -685,10 +660,11 @@ impl Tx<'_> {
         for action in self.action_ids_of(id)? {
             self.delete_action(action, None, note)?;
         }
-        self.tx.execute("DELETE FROM risk WHERE id = ?1", [id])?;
+        self.db()
+            .execute("DELETE FROM risk WHERE id = ?1", &args![id])?;
         let kept = Kept::of_risk(&RiskState::of(&current)).to_json();
         record(
-            &self.tx,
+            self.db(),
             self.stamp,
             &NewEvent {
                 state: Some(&kept),
@@ -711,10 +687,6 @@ impl Tx<'_> {
             "team_id" => "SELECT id FROM risk WHERE team_id = ?1 ORDER BY id",
             _ => "SELECT id FROM risk WHERE milestone_id = ?1 ORDER BY id",
         };
-        let mut stmt = self.tx.prepare(sql)?;
-        let ids = stmt
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
-        Ok(ids)
+        self.db().ids(sql, &args![id])
     }
 }

@@ -1,0 +1,304 @@
+//! The row level an engine implements: a statement run with bound values, and rows read by
+//! column. Every query and every rule above it (revision checks, field diffs, history rows)
+//! is written once against [`Db`], whichever engine holds the register.
+
+use std::borrow::Cow;
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+
+use crate::error::{Error, Result};
+
+/// A value bound to a statement's parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Value<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(Cow<'a, str>),
+}
+
+impl Value<'_> {
+    pub(super) fn text(s: impl Into<String>) -> Value<'static> {
+        Value::Text(Cow::Owned(s.into()))
+    }
+}
+
+/// What can be bound: `args![a, b]` borrows each value, as `rusqlite::params!` does.
+pub(super) trait ToValue {
+    fn value(&self) -> Value<'_>;
+}
+
+impl ToValue for i64 {
+    fn value(&self) -> Value<'_> {
+        Value::Int(*self)
+    }
+}
+
+impl ToValue for u8 {
+    fn value(&self) -> Value<'_> {
+        Value::Int(i64::from(*self))
+    }
+}
+
+impl ToValue for f64 {
+    fn value(&self) -> Value<'_> {
+        Value::Real(*self)
+    }
+}
+
+impl ToValue for bool {
+    fn value(&self) -> Value<'_> {
+        Value::Int(i64::from(*self))
+    }
+}
+
+impl ToValue for str {
+    fn value(&self) -> Value<'_> {
+        Value::Text(Cow::Borrowed(self))
+    }
+}
+
+impl ToValue for String {
+    fn value(&self) -> Value<'_> {
+        Value::Text(Cow::Borrowed(self))
+    }
+}
+
+impl<T: ToValue + ?Sized> ToValue for &T {
+    fn value(&self) -> Value<'_> {
+        (**self).value()
+    }
+}
+
+impl<T: ToValue> ToValue for Option<T> {
+    fn value(&self) -> Value<'_> {
+        self.as_ref().map_or(Value::Null, ToValue::value)
+    }
+}
+
+impl ToValue for Value<'_> {
+    fn value(&self) -> Value<'_> {
+        match self {
+            Value::Text(t) => Value::Text(Cow::Borrowed(t)),
+            Value::Null => Value::Null,
+            Value::Int(i) => Value::Int(*i),
+            Value::Real(r) => Value::Real(*r),
+        }
+    }
+}
+
+/// The values of a statement's parameters, in order: `args![id, title]`.
+macro_rules! args {
+    ($($value:expr),* $(,)?) => {
+        [$($crate::store::db::ToValue::value(&$value)),*]
+    };
+}
+pub(super) use args;
+
+/// One row of a result, read by column (from 0).
+pub(super) trait Row {
+    fn int(&self, col: usize) -> Result<Option<i64>>;
+    fn real(&self, col: usize) -> Result<Option<f64>>;
+    fn text(&self, col: usize) -> Result<Option<&str>>;
+}
+
+/// What a column can be read as.
+pub(super) trait Cell: Sized {
+    fn read(row: &dyn Row, col: usize) -> Result<Self>;
+}
+
+impl dyn Row + '_ {
+    pub(super) fn get<T: Cell>(&self, col: usize) -> Result<T> {
+        T::read(self, col)
+    }
+}
+
+/// A value the database holds that riskreg cannot read: the register is damaged.
+pub(super) fn corrupt(col: usize, what: &str, value: &str) -> Error {
+    Error::Corrupt {
+        message: format!(
+            "the database holds a value riskreg cannot read (column {col}: unexpected {what} {value:?}); run `riskreg db check`"
+        ),
+    }
+}
+
+fn required<T>(value: Option<T>, col: usize) -> Result<T> {
+    value.ok_or_else(|| corrupt(col, "empty value", "NULL"))
+}
+
+impl Cell for Option<i64> {
+    fn read(row: &dyn Row, col: usize) -> Result<Self> {
+        row.int(col)
+    }
+}
+
+impl Cell for i64 {
+    fn read(row: &dyn Row, col: usize) -> Result<Self> {
+        required(row.int(col)?, col)
+    }
+}
+
+impl Cell for bool {
+    fn read(row: &dyn Row, col: usize) -> Result<Self> {
+        Ok(required(row.int(col)?, col)? != 0)
+    }
+}
+
+impl Cell for Option<f64> {
+    fn read(row: &dyn Row, col: usize) -> Result<Self> {
+        row.real(col)
+    }
+}
+
+impl Cell for f64 {
+    fn read(row: &dyn Row, col: usize) -> Result<Self> {
+        required(row.real(col)?, col)
+    }
+}
+
+impl Cell for Option<String> {
+    fn read(row: &dyn Row, col: usize) -> Result<Self> {
+        Ok(row.text(col)?.map(str::to_string))
+    }
+}
+
+impl Cell for String {
+    fn read(row: &dyn Row, col: usize) -> Result<Self> {
+        required(row.text(col)?, col).map(str::to_string)
+    }
+}
+
+/// A connection or transaction of one engine, for running statements.
+#[derive(Clone, Copy)]
+pub(super) enum Db<'a> {
+    Sqlite(&'a rusqlite::Connection),
+}
+
+impl Db<'_> {
+    /// Runs one statement; returns how many rows it changed.
+    pub(super) fn execute(self, sql: &str, args: &[Value<'_>]) -> Result<u64> {
+        match self {
+            Db::Sqlite(conn) => {
+                let n = conn
+                    .prepare_cached(sql)?
+                    .execute(rusqlite::params_from_iter(args))?;
+                Ok(u64::try_from(n).unwrap_or(0))
+            }
+        }
+    }
+
+    /// Calls `f` with each row, in order, while it returns true.
+    pub(super) fn each_while(
+        self,
+        sql: &str,
+        args: &[Value<'_>],
+        mut f: impl FnMut(&dyn Row) -> Result<bool>,
+    ) -> Result<()> {
+        match self {
+            Db::Sqlite(conn) => {
+                let mut stmt = conn.prepare_cached(sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+                while let Some(row) = rows.next()? {
+                    if !f(row)? {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Calls `f` with each row, in order.
+    pub(super) fn each(
+        self,
+        sql: &str,
+        args: &[Value<'_>],
+        mut f: impl FnMut(&dyn Row) -> Result<()>,
+    ) -> Result<()> {
+        self.each_while(sql, args, |row| f(row).map(|()| true))
+    }
+
+    /// Every row, each turned into a `T`.
+    pub(super) fn all<T>(
+        self,
+        sql: &str,
+        args: &[Value<'_>],
+        mut f: impl FnMut(&dyn Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.each(sql, args, |row| {
+            out.push(f(row)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The first row turned into a `T`, if there is one.
+    pub(super) fn first<T>(
+        self,
+        sql: &str,
+        args: &[Value<'_>],
+        f: impl FnOnce(&dyn Row) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.each_while(sql, args, |row| {
+            if let Some(f) = f.take() {
+                out = Some(f(row)?);
+            }
+            Ok(false)
+        })?;
+        Ok(out)
+    }
+
+    /// The first column of the first row; a query that returns no row is an internal error.
+    pub(super) fn value<T: Cell>(self, sql: &str, args: &[Value<'_>]) -> Result<T> {
+        self.first(sql, args, |row| row.get(0))?
+            .ok_or_else(|| Error::Internal(format!("no row from {sql}")))
+    }
+
+    /// The ids of the rows a query returns (its first column).
+    pub(super) fn ids(self, sql: &str, args: &[Value<'_>]) -> Result<Vec<i64>> {
+        self.all(sql, args, |row| row.get(0))
+    }
+}
+
+impl rusqlite::ToSql for Value<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self {
+            Value::Null => ValueRef::Null,
+            Value::Int(i) => ValueRef::Integer(*i),
+            Value::Real(r) => ValueRef::Real(*r),
+            Value::Text(t) => ValueRef::Text(t.as_bytes()),
+        }))
+    }
+}
+
+impl Row for rusqlite::Row<'_> {
+    fn int(&self, col: usize) -> Result<Option<i64>> {
+        match self.get_ref(col)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Integer(i) => Ok(Some(i)),
+            other => Err(corrupt(col, "value for an integer", &format!("{other:?}"))),
+        }
+    }
+
+    fn real(&self, col: usize) -> Result<Option<f64>> {
+        match self.get_ref(col)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Real(r) => Ok(Some(r)),
+            ValueRef::Integer(i) => Ok(Some(i as f64)),
+            other => Err(corrupt(col, "value for a number", &format!("{other:?}"))),
+        }
+    }
+
+    fn text(&self, col: usize) -> Result<Option<&str>> {
+        match self.get_ref(col)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Text(t) => std::str::from_utf8(t)
+                .map(Some)
+                .map_err(|_| corrupt(col, "text", &String::from_utf8_lossy(t))),
+            other => Err(corrupt(col, "value for text", &format!("{other:?}"))),
+        }
+    }
+}
