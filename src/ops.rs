@@ -305,7 +305,7 @@ pub(crate) fn load_sample(store: &mut Store, stamp: &Stamp) -> Result<String> {
             code: "not_empty",
             message: format!(
                 "{} already holds risks, teams or milestones; load the sample into a new register: riskreg --db /tmp/riskreg-demo.db sample",
-                store.path().display()
+                store.location()
             ),
         });
     }

@@ -9,15 +9,19 @@
 mod actions;
 mod asof;
 mod catalog;
+mod copy;
 mod db;
 mod filter;
 mod history;
 mod incidents;
+mod location;
 mod maintenance;
 mod migrate;
 mod overview;
+mod postgres;
 mod risks;
 
+use std::cell::RefCell;
 use std::fs::{DirBuilder, OpenOptions};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
@@ -33,7 +37,9 @@ use crate::scoring::Settings;
 
 pub use actions::ActionEdit;
 pub use catalog::NameCache;
+pub use copy::CopyProgress;
 pub use history::EventFilter;
+pub use location::{Location, PgUrl};
 pub use maintenance::{CheckReport, Stats};
 pub use migrate::{APPLICATION_ID, SCHEMA_VERSION};
 pub use overview::TeamOverview;
@@ -57,10 +63,16 @@ pub struct Stamp {
     pub clock: Clock,
 }
 
+/// The connection to a register, in one of the engines.
+enum Conn {
+    Sqlite(Connection),
+    Postgres(Box<RefCell<postgres::PgConn>>),
+}
+
 /// An open register.
 pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+    conn: Conn,
+    location: Location,
     settings: Settings,
     /// Why this register can only be read (a read-only file or directory), if it can.
     read_only: Option<String>,
@@ -70,18 +82,71 @@ pub struct Store {
     history_until: Option<String>,
 }
 
-/// A write transaction (IMMEDIATE). Dropped without [`Store::write`] finishing, it rolls back.
+/// A write transaction (IMMEDIATE on SQLite; holding the write lock on PostgreSQL).
+/// Dropped without [`Store::write`] finishing, it rolls back.
 pub struct Tx<'s> {
-    tx: rusqlite::Transaction<'s>,
+    tx: TxConn<'s>,
     settings: &'s Settings,
     stamp: &'s Stamp,
     names: Option<NameCache>,
 }
 
+/// A transaction in one of the engines.
+enum TxConn<'s> {
+    Sqlite(rusqlite::Transaction<'s>),
+    Postgres(PgTx<'s>),
+}
+
+/// A PostgreSQL transaction: rolled back when dropped before [`PgTx::commit`].
+struct PgTx<'s> {
+    conn: &'s RefCell<postgres::PgConn>,
+    open: bool,
+}
+
+impl PgTx<'_> {
+    fn commit(mut self) -> Result<()> {
+        self.open = false;
+        self.conn.borrow_mut().commit()
+    }
+}
+
+impl Drop for PgTx<'_> {
+    fn drop(&mut self) {
+        if self.open
+            && let Ok(mut conn) = self.conn.try_borrow_mut()
+        {
+            conn.rollback();
+        }
+    }
+}
+
 impl Store {
-    /// Opens (or, with [`OpenMode::Create`], creates) the register at `path`. A file that is not
-    /// a riskreg register, or was written by a newer riskreg, is refused and left untouched.
-    pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+    /// Opens (or, with [`OpenMode::Create`], creates) the register at `location`. A file or
+    /// database that is not a riskreg register, or was written by a newer riskreg, is
+    /// refused and left untouched. A PostgreSQL database gets the schema on first use.
+    pub fn open(location: impl Into<Location>, mode: OpenMode) -> Result<Store> {
+        match location.into() {
+            Location::File(path) => Store::open_file(&path, mode),
+            Location::Postgres(url) => Store::open_postgres(&url),
+        }
+    }
+
+    fn open_postgres(url: &PgUrl) -> Result<Store> {
+        let mut conn = postgres::PgConn::connect(url)?;
+        conn.migrate()?;
+        let mut store = Store {
+            conn: Conn::Postgres(Box::new(RefCell::new(conn))),
+            location: Location::Postgres(url.clone()),
+            settings: Settings::default(),
+            read_only: None,
+            today: crate::clock::Clock::at(jiff::Timestamp::now()).today,
+            history_until: None,
+        };
+        store.settings = store.load_settings()?;
+        Ok(store)
+    }
+
+    fn open_file(path: &Path, mode: OpenMode) -> Result<Store> {
         if !path.exists() {
             match mode {
                 OpenMode::Existing => {
@@ -107,7 +172,7 @@ impl Store {
 
     /// Opens, configures, identifies and upgrades the register at a canonical path.
     fn connect(path: &Path, access: Access) -> Result<Store> {
-        let conn = match access {
+        let mut conn = match access {
             Access::ReadWrite => Connection::open_with_flags(
                 path,
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -125,82 +190,60 @@ impl Store {
             }
         }
         .map_err(|e| open_error(path, e))?;
+        let read_only = configure(&mut conn, path, access)?;
+        migrate::migrate(&mut conn, path)?;
         let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
+            conn: Conn::Sqlite(conn),
+            location: Location::File(path.to_path_buf()),
             settings: Settings::default(),
-            read_only: None,
+            read_only,
             today: crate::clock::Clock::at(jiff::Timestamp::now()).today,
             history_until: None,
         };
-        store.configure(access)?;
-        migrate::migrate(&mut store.conn, &store.path)?;
         store.settings = store.load_settings()?;
         Ok(store)
     }
 
-    fn configure(&mut self, access: Access) -> Result<()> {
-        let conn = &mut self.conn;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // Identify the file before anything below writes to it.
-        migrate::check_identity(conn, &self.path)?;
-        self.read_only = match access {
-            Access::Immutable => Some(format!(
-                "its directory {} is read-only, and SQLite needs to create its journal files there",
-                self.path.parent().unwrap_or(Path::new("/")).display()
-            )),
-            Access::ReadWrite if conn.is_readonly(rusqlite::MAIN_DB)? => {
-                Some("the file is read-only".to_string())
-            }
-            Access::ReadWrite => None,
-        };
-        if self.read_only.is_none() {
-            conn.pragma_update(None, "page_size", 16384)?;
-            let mode: String =
-                conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
-            if !mode.eq_ignore_ascii_case("wal") {
-                return Err(Error::Database(format!(
-                    "could not switch {} to WAL mode (got {mode}); is it on a network or read-only filesystem?",
-                    self.path.display()
-                )));
-            }
-        }
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
-        if fk != 1 {
-            return Err(Error::Database("could not enable foreign keys".into()));
-        }
-        // Query-planner stability: without it, binding a new value can expire a cached
-        // statement and force a re-parse on every row of an import.
-        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-        conn.set_transaction_behavior(TransactionBehavior::Immediate);
-        conn.set_prepared_statement_cache_capacity(64);
-        self.register_functions()
-    }
-
-    /// The SQL functions riskreg's queries call.
-    fn register_functions(&mut self) -> Result<()> {
-        self.conn.create_scalar_function(
-            "rr_contains",
-            2,
-            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| {
-                let hay = ctx.get_raw(0).as_str().unwrap_or("");
-                let needle = ctx.get_raw(1).as_str().unwrap_or("");
-                Ok(contains_folded(hay, needle))
-            },
-        )?;
-        Ok(())
+    /// A new, empty register in memory (SQLite): what a copy of a PostgreSQL register is
+    /// rebuilt or dry-run in.
+    fn in_memory(like: &Store) -> Result<Store> {
+        let mut conn = Connection::open_in_memory()?;
+        configure_copy(&conn)?;
+        migrate::migrate(&mut conn, Path::new(":memory:"))?;
+        Ok(Store {
+            conn: Conn::Sqlite(conn),
+            location: like.location.clone(),
+            settings: like.settings.clone(),
+            read_only: None,
+            today: like.today,
+            history_until: like.history_until.clone(),
+        })
     }
 
     /// The register's connection, for running statements.
     fn db(&self) -> db::Db<'_> {
-        db::Db::Sqlite(&self.conn)
+        match &self.conn {
+            Conn::Sqlite(conn) => db::Db::Sqlite(conn),
+            Conn::Postgres(conn) => db::Db::Postgres(conn),
+        }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The SQLite connection, for what only SQLite has (pragmas, its backup API).
+    fn sqlite(&self) -> Option<&Connection> {
+        match &self.conn {
+            Conn::Sqlite(conn) => Some(conn),
+            Conn::Postgres(_) => None,
+        }
+    }
+
+    /// Where the register is: its file, or its PostgreSQL URL (shown without the password).
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// Whether the register is in PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.conn, Conn::Postgres(_))
     }
 
     pub fn settings(&self) -> &Settings {
@@ -222,30 +265,45 @@ impl Store {
         match &self.read_only {
             Some(why) => Err(Error::PermissionDenied(format!(
                 "cannot change {}: {why}",
-                self.path.display()
+                self.location
             ))),
             None => Ok(()),
         }
     }
 
-    /// Runs `f` in one IMMEDIATE transaction and commits it; any error rolls everything back.
+    /// Opens a write transaction: IMMEDIATE on SQLite, holding the write lock on
+    /// PostgreSQL.
+    fn begin<'s>(&'s mut self, stamp: &'s Stamp) -> Result<Tx<'s>> {
+        let tx = match &mut self.conn {
+            Conn::Sqlite(conn) => {
+                TxConn::Sqlite(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+            }
+            Conn::Postgres(conn) => {
+                conn.get_mut().begin_write()?;
+                TxConn::Postgres(PgTx { conn, open: true })
+            }
+        };
+        Ok(Tx {
+            tx,
+            settings: &self.settings,
+            stamp,
+            names: None,
+        })
+    }
+
+    /// Runs `f` in one write transaction and commits it; any error rolls everything back.
     pub fn write<T>(
         &mut self,
         stamp: &Stamp,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<T> {
         self.refuse_if_read_only()?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut tx = Tx {
-            tx,
-            settings: &self.settings,
-            stamp,
-            names: None,
-        };
+        let mut tx = self.begin(stamp)?;
         let value = f(&mut tx)?;
-        tx.tx.commit()?;
+        match tx.tx {
+            TxConn::Sqlite(tx) => tx.commit()?,
+            TxConn::Postgres(tx) => tx.commit()?,
+        }
         Ok(value)
     }
 
@@ -260,41 +318,33 @@ impl Store {
             let mut copy = self.memory_copy()?;
             return copy.dry_run(stamp, f);
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut tx = Tx {
-            tx,
-            settings: &self.settings,
-            stamp,
-            names: None,
-        };
+        let mut tx = self.begin(stamp)?;
         f(&mut tx)
     }
 
-    /// The register copied into memory through SQLite's backup API: changes to the copy
-    /// never reach the file.
+    /// The register copied into memory (SQLite; through its backup API when it is SQLite
+    /// already): changes to the copy never reach the register.
     fn memory_copy(&self) -> Result<Store> {
+        let Some(source) = self.sqlite() else {
+            let mut copy = Store::in_memory(self)?;
+            copy::copy_rows(self, &mut copy, &mut |_| {})?;
+            return Ok(copy);
+        };
         let mut conn = Connection::open_in_memory()?;
-        rusqlite::backup::Backup::new(&self.conn, &mut conn)?.run_to_completion(
+        rusqlite::backup::Backup::new(source, &mut conn)?.run_to_completion(
             1024,
             Duration::ZERO,
             None,
         )?;
-        let mut copy = Store {
-            conn,
-            path: self.path.clone(),
+        configure_copy(&conn)?;
+        Ok(Store {
+            conn: Conn::Sqlite(conn),
+            location: self.location.clone(),
             settings: self.settings.clone(),
             read_only: None,
             today: self.today,
             history_until: self.history_until.clone(),
-        };
-        copy.conn.pragma_update(None, "foreign_keys", true)?;
-        copy.conn
-            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-        copy.conn.set_prepared_statement_cache_capacity(64);
-        copy.register_functions()?;
-        Ok(copy)
+        })
     }
 
     /// Changes a setting after validating it; stored with the register.
@@ -334,10 +384,15 @@ impl Store {
         })
     }
 
-    /// The value of a pragma, for diagnostics (`db check`) and tests.
+    /// The value of an SQLite pragma, for diagnostics (`db check`) and tests; PostgreSQL
+    /// has none.
     pub fn pragma(&self, name: &str) -> Result<String> {
-        let value: rusqlite::types::Value =
-            self.conn.pragma_query_value(None, name, |r| r.get(0))?;
+        let Some(conn) = self.sqlite() else {
+            return Err(Error::Usage(format!(
+                "PRAGMA {name} is SQLite's; the register is in PostgreSQL"
+            )));
+        };
+        let value: rusqlite::types::Value = conn.pragma_query_value(None, name, |r| r.get(0))?;
         Ok(match value {
             rusqlite::types::Value::Integer(i) => i.to_string(),
             rusqlite::types::Value::Text(t) => t,
@@ -349,7 +404,10 @@ impl Store {
 impl Tx<'_> {
     /// This transaction, for running statements.
     fn db(&self) -> db::Db<'_> {
-        db::Db::Sqlite(&self.tx)
+        match &self.tx {
+            TxConn::Sqlite(tx) => db::Db::Sqlite(tx),
+            TxConn::Postgres(tx) => db::Db::Postgres(tx.conn),
+        }
     }
 
     pub fn settings(&self) -> &Settings {
@@ -359,6 +417,65 @@ impl Tx<'_> {
     pub fn stamp(&self) -> &Stamp {
         self.stamp
     }
+}
+
+/// Sets up an SQLite connection at `path`: WAL (checked), `synchronous=FULL`, foreign keys
+/// (checked), the busy timeout and riskreg's SQL functions; identifies the file before
+/// anything writes to it. Returns why the register can only be read, if it can.
+fn configure(conn: &mut Connection, path: &Path, access: Access) -> Result<Option<String>> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    migrate::check_identity(conn, path)?;
+    let read_only = match access {
+        Access::Immutable => Some(format!(
+            "its directory {} is read-only, and SQLite needs to create its journal files there",
+            path.parent().unwrap_or(Path::new("/")).display()
+        )),
+        Access::ReadWrite if conn.is_readonly(rusqlite::MAIN_DB)? => {
+            Some("the file is read-only".to_string())
+        }
+        Access::ReadWrite => None,
+    };
+    if read_only.is_none() {
+        conn.pragma_update(None, "page_size", 16384)?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Database(format!(
+                "could not switch {} to WAL mode (got {mode}); is it on a network or read-only filesystem?",
+                path.display()
+            )));
+        }
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    if fk != 1 {
+        return Err(Error::Database("could not enable foreign keys".into()));
+    }
+    conn.set_transaction_behavior(TransactionBehavior::Immediate);
+    configure_copy(conn)?;
+    Ok(read_only)
+}
+
+/// What every SQLite connection needs, a copy in memory too: foreign keys, a stable query
+/// plan, the statement cache and riskreg's SQL functions.
+fn configure_copy(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", true)?;
+    // Query-planner stability: without it, binding a new value can expire a cached
+    // statement and force a re-parse on every row of an import.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    conn.create_scalar_function(
+        "rr_contains",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let hay = ctx.get_raw(0).as_str().unwrap_or("");
+            let needle = ctx.get_raw(1).as_str().unwrap_or("");
+            Ok(contains_folded(hay, needle))
+        },
+    )?;
+    Ok(())
 }
 
 /// The default register: `riskreg/riskreg.db` in the user's data directory.

@@ -63,7 +63,7 @@ pub fn run(store: Store, clock: Option<Clock>, actor: String) -> Result<()> {
     }
     let (tx, rx) = channel::<Msg>();
     let loaded = tx.clone();
-    let worker = Worker::start(store.path().to_path_buf(), move |r| {
+    let worker = Worker::start(store.location().clone(), move |r| {
         loaded.send(Msg::Loaded(Box::new(r))).is_ok()
     })?;
     let mut terminal = enter_terminal()?;

@@ -194,7 +194,7 @@ proptest! {
     #[test]
     fn csv_inj_3_export_import_round_trip(texts in prop::collection::vec((tricky_text(), tricky_text(), tricky_text()), 1..6)) {
         let dir = tempfile::tempdir().unwrap();
-        let mut source = Store::open(&dir.path().join("a.db"), OpenMode::Create).unwrap();
+        let mut source = Store::open(dir.path().join("a.db"), OpenMode::Create).unwrap();
         source.write(&stamp(), |tx| {
             for (i, (title, description, owner)) in texts.iter().enumerate() {
                 let title = one_line(&format!("r{i} {title}"));
@@ -214,7 +214,7 @@ proptest! {
             source.for_each_risk(&ListSpec { all: true, ..ListSpec::default() }, stamp().clock.today, |r| w.write(&r).map_err(|e| riskreg::Error::io("w", e))).unwrap();
             w.finish().unwrap();
         }
-        let mut target = Store::open(&dir.path().join("b.db"), OpenMode::Create).unwrap();
+        let mut target = Store::open(dir.path().join("b.db"), OpenMode::Create).unwrap();
         import(&mut target, &stamp(), bytes.as_slice(), None, &ImportOptions::default(), &mut |_| {}).unwrap();
         prop_assert_eq!(stored(&target), stored(&source));
     }

@@ -34,7 +34,7 @@ fn fields(title: &str, l: u8, i: u8) -> RiskFields {
 }
 
 fn new_store(dir: &Path) -> Store {
-    Store::open(&dir.join("reg.db"), OpenMode::Create).unwrap()
+    Store::open(dir.join("reg.db"), OpenMode::Create).unwrap()
 }
 
 fn add(store: &mut Store, title: &str) -> i64 {

@@ -98,7 +98,8 @@ pub(super) fn incident_action_kinds(
     max_term_width = 100
 )]
 pub(crate) struct Cli {
-    /// The register file [default: $RISKREG_DB, else riskreg/riskreg.db in your data directory]
+    /// The register: a file, or postgres://USER@HOST/DATABASE [default: $RISKREG_DB, else
+    /// riskreg/riskreg.db in your data directory]
     #[arg(
         long,
         global = true,
@@ -751,12 +752,27 @@ pub(crate) enum DbCommand {
         #[arg(long)]
         quick: bool,
     },
-    /// Write a consistent, private (0600) copy of the register, safe while others write
+    /// Write a consistent, private (0600) copy of the register, safe while others write (from
+    /// PostgreSQL too: the copy is an SQLite register file)
     Backup {
         file: PathBuf,
         /// Replace an existing file
         #[arg(long)]
         force: bool,
+    },
+    /// Create the register's schema in an empty PostgreSQL database (or a new SQLite file);
+    /// a database holding other tables is refused untouched
+    Init {
+        /// postgres://USER@HOST/DATABASE (or a file); default: --db
+        url: Option<PathBuf>,
+    },
+    /// Copy a whole register (settings, teams, milestones, risks, actions, incidents, history)
+    /// from SRC to DST, each a file or a postgres:// URL; DST must be new or empty
+    Copy {
+        /// Where the register is: a file or postgres://…
+        source: PathBuf,
+        /// Where it goes: a new file, or an empty PostgreSQL database
+        target: PathBuf,
     },
 }
 

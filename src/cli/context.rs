@@ -2,12 +2,11 @@
 //! where the register is, how to print, what time it is and who is acting.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
 use super::args::{Cli, ColorChoice, Format, FormatArg};
 use crate::clock::{self, Clock};
 use crate::error::Result;
-use crate::store::{self, OpenMode, Stamp, Store};
+use crate::store::{self, Location, OpenMode, Stamp, Store};
 
 /// Which standard streams are terminals.
 #[derive(Clone, Copy, Debug)]
@@ -18,7 +17,8 @@ pub(super) struct Terminals {
 }
 
 pub(super) struct Ctx {
-    pub db_path: PathBuf,
+    /// The register: a file, or a PostgreSQL URL.
+    pub db: Location,
     /// The path came from neither --db nor $RISKREG_DB.
     pub db_is_default: bool,
     /// The format given with --format, if any.
@@ -59,12 +59,12 @@ impl Ctx {
                 .and_then(|c| c.trim().parse().ok())
                 .filter(|w: &usize| *w > 0)
         });
-        let (db_path, db_is_default) = match &cli.db {
-            Some(p) => (p.clone(), false),
-            None => (store::default_path()?, true),
+        let (db, db_is_default) = match &cli.db {
+            Some(p) => (Location::parse(p.as_os_str()), false),
+            None => (Location::File(store::default_path()?), true),
         };
         Ok(Ctx {
-            db_path,
+            db,
             db_is_default,
             format: cli.format.and_then(FormatArg::printed),
             workbook: cli.format == Some(FormatArg::Xlsx),
@@ -86,7 +86,7 @@ impl Ctx {
         if self.db_is_default {
             self.open_for_write()
         } else {
-            let mut store = Store::open(&self.db_path, OpenMode::Existing)?;
+            let mut store = Store::open(&self.db, OpenMode::Existing)?;
             store.set_today(self.clock.today);
             Ok(store)
         }
@@ -109,11 +109,11 @@ impl Ctx {
     /// Opens the register to change it, creating it (and the default directory, 0700).
     pub(super) fn open_for_write(&self) -> Result<Store> {
         if self.db_is_default
-            && let Some(dir) = self.db_path.parent()
+            && let Some(dir) = self.db.file().and_then(std::path::Path::parent)
         {
             store::create_private_dir(dir)?;
         }
-        let mut store = Store::open(&self.db_path, OpenMode::Create)?;
+        let mut store = Store::open(&self.db, OpenMode::Create)?;
         store.set_today(self.clock.today);
         Ok(store)
     }

@@ -102,13 +102,18 @@ impl Store {
         copy.read_only = Some(format!("it is the register rebuilt as of {until}"));
         copy.today = today;
         copy.history_until = Some(until.to_string());
-        let conn = &copy.conn;
+        let bands = copy.settings.bands;
+        let super::Conn::Sqlite(conn) = &mut copy.conn else {
+            return Err(crate::error::Error::Internal(
+                "a register rebuilt in memory is an SQLite one".into(),
+            ));
+        };
         // A throwaway register: rows come and go without foreign keys or journal.
         conn.pragma_update(None, "foreign_keys", false)?;
         conn.pragma_update(None, "journal_mode", "OFF")?;
-        let (mut rebuild, touched) = undo_after(conn, until, &copy.settings.bands, today)?;
+        let (mut rebuild, touched) = undo_after(conn, until, &bands, today)?;
         settle(conn, &mut rebuild, until)?;
-        put_back(&mut copy.conn, &rebuild, &touched, until)?;
+        put_back(conn, &rebuild, &touched, until)?;
         Ok((copy, rebuild.gaps))
     }
 }

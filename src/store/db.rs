@@ -3,9 +3,11 @@
 //! is written once against [`Db`], whichever engine holds the register.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
+use super::postgres::PgConn;
 use crate::error::{Error, Result};
 
 /// A value bound to a statement's parameter.
@@ -100,6 +102,8 @@ pub(super) trait Row {
     fn int(&self, col: usize) -> Result<Option<i64>>;
     fn real(&self, col: usize) -> Result<Option<f64>>;
     fn text(&self, col: usize) -> Result<Option<&str>>;
+    /// Whatever the column holds, as a value to bind elsewhere (a copy between registers).
+    fn value(&self, col: usize) -> Result<Value<'static>>;
 }
 
 /// What a column can be read as.
@@ -172,6 +176,17 @@ impl Cell for String {
 #[derive(Clone, Copy)]
 pub(super) enum Db<'a> {
     Sqlite(&'a rusqlite::Connection),
+    Postgres(&'a RefCell<PgConn>),
+}
+
+/// The PostgreSQL connection, unless a statement's rows are being read on it already (a
+/// query inside another's row callback, which one connection cannot run).
+fn pg(conn: &RefCell<PgConn>) -> Result<std::cell::RefMut<'_, PgConn>> {
+    conn.try_borrow_mut().map_err(|_| {
+        Error::Internal(
+            "a query ran inside another query's rows on one PostgreSQL connection".into(),
+        )
+    })
 }
 
 impl Db<'_> {
@@ -184,6 +199,7 @@ impl Db<'_> {
                     .execute(rusqlite::params_from_iter(args))?;
                 Ok(u64::try_from(n).unwrap_or(0))
             }
+            Db::Postgres(conn) => pg(conn)?.execute(sql, args),
         }
     }
 
@@ -205,6 +221,7 @@ impl Db<'_> {
                 }
                 Ok(())
             }
+            Db::Postgres(conn) => pg(conn)?.each_while(sql, args, &mut f),
         }
     }
 
@@ -257,6 +274,54 @@ impl Db<'_> {
             .ok_or_else(|| Error::Internal(format!("no row from {sql}")))
     }
 
+    /// The highest id `table` ever gave out (ids of deleted rows are never reused).
+    pub(super) fn counter(self, table: &str) -> Result<i64> {
+        let seq: Option<i64> = match self {
+            Db::Sqlite(_) => self.first(
+                "SELECT seq FROM sqlite_sequence WHERE name = ?1",
+                &args![table],
+                |r| r.get(0),
+            )?,
+            Db::Postgres(_) => self
+                .first(
+                    "SELECT last_value FROM pg_sequences
+                     WHERE schemaname = current_schema() AND sequencename = ?1 || '_id_seq'",
+                    &args![table],
+                    |r| r.get::<Option<i64>>(0),
+                )?
+                .flatten(),
+        };
+        Ok(seq.unwrap_or(0))
+    }
+
+    /// Moves `table`'s id counter up to `seq` (a copy brings the ids it gave out).
+    pub(super) fn set_counter(self, table: &str, seq: i64) -> Result<()> {
+        if seq <= self.counter(table)? {
+            return Ok(());
+        }
+        match self {
+            Db::Sqlite(_) => {
+                let changed = self.execute(
+                    "UPDATE sqlite_sequence SET seq = ?2 WHERE name = ?1",
+                    &args![table, seq],
+                )?;
+                if changed == 0 {
+                    self.execute(
+                        "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)",
+                        &args![table, seq],
+                    )?;
+                }
+            }
+            Db::Postgres(_) => {
+                self.execute(
+                    "SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2)",
+                    &args![table, seq],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
     /// The ids of the rows a query returns (its first column).
     pub(super) fn ids(self, sql: &str, args: &[Value<'_>]) -> Result<Vec<i64>> {
         self.all(sql, args, |row| row.get(0))
@@ -300,5 +365,15 @@ impl Row for rusqlite::Row<'_> {
                 .map_err(|_| corrupt(col, "text", &String::from_utf8_lossy(t))),
             other => Err(corrupt(col, "value for text", &format!("{other:?}"))),
         }
+    }
+
+    fn value(&self, col: usize) -> Result<Value<'static>> {
+        Ok(match self.get_ref(col)? {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(i) => Value::Int(i),
+            ValueRef::Real(r) => Value::Real(r),
+            ValueRef::Text(_) => Value::text(self.text(col)?.unwrap_or_default()),
+            ValueRef::Blob(_) => return Err(corrupt(col, "value", "a blob")),
+        })
     }
 }

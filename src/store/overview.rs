@@ -42,10 +42,17 @@ impl TeamOverview {
 
 impl Store {
     /// Changes whenever another connection (any process) commits; the TUI polls it.
+    /// On PostgreSQL it counts the change notices (`NOTIFY`) every commit sends.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+        match &self.conn {
+            super::Conn::Sqlite(conn) => {
+                Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+            }
+            super::Conn::Postgres(conn) => conn
+                .try_borrow_mut()
+                .map_err(|_| crate::error::Error::Internal("connection in use".into()))?
+                .changes(),
+        }
     }
 
     /// The ids the spec selects, in its order: eight bytes a risk, so a view of the whole

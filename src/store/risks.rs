@@ -453,12 +453,7 @@ impl Tx<'_> {
 
     /// The highest id ever given to a row of `table` (its AUTOINCREMENT counter).
     pub(super) fn highest_id_ever(&self, table: &str) -> Result<i64> {
-        let seq: Option<i64> = self.db().first(
-            "SELECT seq FROM sqlite_sequence WHERE name = ?1",
-            &args![table],
-            |r| r.get(0),
-        )?;
-        Ok(seq.unwrap_or(0))
+        self.db().counter(table)
     }
 
     /// Creates a risk after checking it ([`lifecycle::plan_create`]); team and milestone must

@@ -254,8 +254,8 @@ impl App {
         Ok(app)
     }
 
-    pub fn db_path(&self) -> &std::path::Path {
-        self.store.path()
+    pub fn location(&self) -> &crate::store::Location {
+        self.store.location()
     }
 
     pub fn settings(&self) -> &crate::scoring::Settings {

@@ -2,7 +2,7 @@
 //! worker threads with their own connections answer with a [`Response`], and the UI never
 //! waits on a query over a large register. Tests run the same [`fetch`] inline.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
@@ -19,6 +19,7 @@ use crate::domain::{Event, Milestone};
 use crate::error::{Error, Result};
 use crate::query::{ActionSpec, EventQuery, ListSpec};
 use crate::scoring::Band;
+use crate::store::Location;
 use crate::store::{EventFilter, OpenMode, Store, TeamOverview};
 
 /// How many history events one page holds: the History tab asks for the next page as the
@@ -297,13 +298,14 @@ struct Lane {
 }
 
 impl Worker {
-    /// Opens three more connections to `path`, each on its own thread; `deliver` receives
-    /// each answer and returns false when nobody listens any more.
+    /// Opens three more connections to the register, each on its own thread; `deliver`
+    /// receives each answer and returns false when nobody listens any more.
     pub fn start(
-        path: PathBuf,
+        path: impl Into<Location>,
         deliver: impl Fn(Response) -> bool + Send + Sync + 'static,
     ) -> Result<Worker> {
         let deliver: Arc<dyn Fn(Response) -> bool + Send + Sync> = Arc::new(deliver);
+        let path = path.into();
         Ok(Worker {
             rows: Lane::start(&path, "riskreg-rows", Arc::clone(&deliver))?,
             overview: Lane::start(&path, "riskreg-overview", Arc::clone(&deliver))?,
@@ -324,7 +326,7 @@ impl Worker {
 
 impl Lane {
     fn start(
-        path: &Path,
+        path: &Location,
         name: &str,
         deliver: Arc<dyn Fn(Response) -> bool + Send + Sync>,
     ) -> Result<Lane> {

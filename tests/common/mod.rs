@@ -273,3 +273,4 @@ pub fn run_unprivileged(reg: &Reg, db: &Path, args: &[&str]) -> Output {
     c.arg("--db").arg(db).args(args);
     c.output().expect("run riskreg unprivileged")
 }
+pub mod pg;

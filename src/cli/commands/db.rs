@@ -8,27 +8,40 @@ use serde_json::json;
 use crate::cli::args::DbCommand;
 use crate::cli::context::Ctx;
 use crate::cli::output::emit_one;
+use crate::cli::progress::Progress;
 use crate::error::{Error, Result};
 use crate::io::atomic::{AtomicFile, stale_temp_files};
 use crate::io::import::MAX_ID;
+use crate::store::{Location, OpenMode, Store};
 use crate::text::sanitize;
 
 pub(crate) fn db(ctx: &Ctx, command: DbCommand) -> Result<()> {
     match command {
         DbCommand::Path => {
-            let path = std::fs::canonicalize(&ctx.db_path).unwrap_or_else(|_| ctx.db_path.clone());
-            let shown = path.display().to_string();
+            let (shown, exists) = match &ctx.db {
+                Location::File(path) => {
+                    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+                    (path.display().to_string(), path.exists())
+                }
+                Location::Postgres(url) => (url.redacted(), ctx.open_existing().is_ok()),
+            };
             emit_one(
                 ctx,
-                &json!({"schema_version": 1, "path": shown, "exists": path.exists()}),
+                &json!({"schema_version": 1, "path": shown, "exists": exists}),
                 || format!("{}\n", sanitize(&shown)),
             )
         }
         DbCommand::Check { quick } => check(ctx, quick),
+        DbCommand::Init { url } => init(ctx, url.map(|u| Location::parse(u.as_os_str()))),
+        DbCommand::Copy { source, target } => copy(
+            ctx,
+            &Location::parse(source.as_os_str()),
+            &Location::parse(target.as_os_str()),
+        ),
         DbCommand::Backup { file, force } => {
             let store = ctx.open_existing()?;
             let target = AtomicFile::create(&file, force, "backup")?;
-            store.backup_into(target.temp_path())?;
+            store.backup_into(target.temp_path(), &ctx.stamp())?;
             target.commit()?;
             let (_, risks) = store.risk_totals()?;
             let shown = file.display().to_string();
@@ -45,6 +58,78 @@ pub(crate) fn db(ctx: &Ctx, command: DbCommand) -> Result<()> {
             )
         }
     }
+}
+
+/// Opens (so creates) the register's schema where `url` (else --db) says.
+fn init(ctx: &Ctx, url: Option<Location>) -> Result<()> {
+    let location = url.unwrap_or_else(|| ctx.db.clone());
+    let store = Store::open(&location, OpenMode::Create)?;
+    let stats = store.stats()?;
+    let shown = location.to_string();
+    emit_one(
+        ctx,
+        &json!({"schema_version": 1, "path": shown, "register_schema": stats.schema_version, "risks": stats.risks}),
+        || {
+            format!(
+                "{} is a riskreg register (schema version {}, {})\n",
+                sanitize(&shown),
+                stats.schema_version,
+                crate::domain::figures::count(
+                    u64::try_from(stats.risks).unwrap_or(0),
+                    "risk",
+                    "risks"
+                )
+            )
+        },
+    )
+}
+
+/// Copies a whole register; a new target file that the copy could not fill is removed.
+fn copy(ctx: &Ctx, source: &Location, target: &Location) -> Result<()> {
+    if source == target {
+        return Err(Error::Usage(format!(
+            "source and target are the same register ({source}); name another target"
+        )));
+    }
+    let from = Store::open(source, OpenMode::Existing)?;
+    let created = target.file().filter(|p| !p.exists()).map(Path::to_path_buf);
+    let result = Store::open(target, OpenMode::Create).and_then(|mut to| {
+        let mut bar = Progress::new("copying", None, ctx.term.stderr);
+        let (mut done, mut table, mut last) = (0, "", 0);
+        let copied = from.copy_into(&mut to, &ctx.stamp(), &mut |p| {
+            if p.table != table {
+                (done, table) = (done + last, p.table);
+            }
+            last = p.rows;
+            bar.set(done + p.rows);
+        });
+        bar.finish();
+        copied
+    });
+    let rows = match result {
+        Ok(rows) => rows,
+        Err(e) => {
+            if let Some(path) = created {
+                // The file was made by this copy and holds nothing of anyone's.
+                let _ = std::fs::remove_file(&path);
+            }
+            return Err(e);
+        }
+    };
+    let (_, risks) = from.risk_totals()?;
+    let (from_shown, to_shown) = (source.to_string(), target.to_string());
+    emit_one(
+        ctx,
+        &json!({"schema_version": 1, "source": from_shown, "target": to_shown, "risks": risks, "rows": rows}),
+        || {
+            format!(
+                "copied {} ({rows} rows in all) from {} to {}\n",
+                crate::domain::figures::count(risks, "risk", "risks"),
+                sanitize(&from_shown),
+                sanitize(&to_shown)
+            )
+        },
+    )
 }
 
 fn check(ctx: &Ctx, quick: bool) -> Result<()> {
@@ -65,15 +150,15 @@ fn check(ctx: &Ctx, quick: bool) -> Result<()> {
         return Err(Error::Corrupt {
             message: format!(
                 "{} failed its check: {}; restore from a backup",
-                store.path().display(),
+                store.location(),
                 findings.join("; ")
             ),
         });
     }
     let stats = store.stats()?;
-    let warnings = warnings(store.path());
+    let warnings = store.location().file().map(warnings).unwrap_or_default();
     let problems = problems(&store)?;
-    let path = store.path().display().to_string();
+    let path = store.location().to_string();
     let value = json!({
         "schema_version": 1,
         "path": path,
@@ -141,7 +226,7 @@ fn problems(store: &crate::store::Store) -> Result<Vec<String>> {
             ));
         }
     }
-    if let Some(dir) = store.path().parent() {
+    if let Some(dir) = store.location().file().and_then(Path::parent) {
         for path in stale_temp_files(dir) {
             out.push(format!(
                 "stale temporary file {} (left by an interrupted export or backup); delete it, or run another export into that directory",

@@ -463,7 +463,7 @@ impl App {
 
     /// The path the store was opened from (for the status line).
     pub fn path_label(&self) -> String {
-        sanitize_line(&self.store.path().display().to_string()).into_owned()
+        sanitize_line(&self.store.location().to_string()).into_owned()
     }
 }
 

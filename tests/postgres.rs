@@ -1,0 +1,325 @@
+//! The register in PostgreSQL (RELIABILITY.md §8, PG-1, PG-4, PG-5, HIST-2): the real binary
+//! against a real server, a throwaway database per test (tests/common/pg.rs). Without a
+//! server configured (`$RISKREG_TEST_PG`) each test prints a notice and returns.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod common;
+
+use std::process::Stdio;
+use std::thread;
+
+use common::Reg;
+use common::pg::{PgDb, with_database};
+use serde_json::Value;
+
+/// The commands of a morning's work, run the same way on any register.
+fn workday(reg: &Reg) {
+    reg.ok(&["team", "add", "payments"]);
+    reg.ok(&["team", "add", "checkout"]);
+    reg.ok(&["milestone", "add", "Q1", "--due", "2027-03-31"]);
+    reg.add(
+        "Primary DB failover untested",
+        4,
+        5,
+        &["--team", "payments"],
+    );
+    reg.add(
+        "Cache stampede on deploy",
+        3,
+        3,
+        &["--team", "checkout", "--milestone", "Q1"],
+    );
+    reg.add("Zürich DC single uplink", 2, 5, &["--tag", "network,dc"]);
+    reg.ok(&["edit", "1", "--owner", "carol", "--note", "owner found"]);
+    reg.ok(&[
+        "edit",
+        "2",
+        "--status",
+        "mitigating",
+        "--ettd",
+        "5",
+        "--ettr",
+        "30",
+        "--users",
+        "20",
+        "--ettf",
+        "90",
+    ]);
+    reg.ok(&[
+        "action",
+        "add",
+        "1",
+        "Run a failover drill",
+        "--due",
+        "2027-01-15",
+        "--owner",
+        "dave",
+    ]);
+    reg.ok(&["action", "edit", "1", "--status", "doing"]);
+    reg.ok(&["comment", "1", "drill booked with the DBAs"]);
+    reg.ok(&["link", "add", "1", "PLAT-1234", "--label", "runbook"]);
+    reg.ok(&["review", "2"]);
+    reg.ok(&[
+        "incident",
+        "add",
+        "DB failover took 40 min",
+        "--date",
+        "2026-10-02",
+        "--ttd",
+        "5",
+        "--ttr",
+        "40",
+        "--users",
+        "60",
+        "--risk",
+        "1",
+    ]);
+    reg.add("to be deleted", 1, 1, &[]);
+    reg.ok(&["delete", "4", "--yes"]);
+    reg.ok(&["config", "set", "slo", "99.95"]);
+}
+
+/// What a register holds, as its JSON exports show it; the history's actor is left out
+/// (on PostgreSQL it is the session user, whatever `$RISKREG_ACTOR` says).
+fn contents(reg: &Reg) -> Vec<Value> {
+    let mut history = reg.json(&["history"]);
+    for event in history.as_array_mut().into_iter().flatten() {
+        event.as_object_mut().map(|e| e.remove("actor"));
+    }
+    vec![
+        reg.json(&["export", "--all"]),
+        reg.json(&["action", "list", "--all"]),
+        reg.json(&["incident", "list"]),
+        reg.json(&["team", "list"]),
+        reg.json(&["milestone", "list"]),
+        reg.json(&["config", "get"]),
+        reg.json(&["report"]),
+        history,
+    ]
+}
+
+#[test]
+fn the_same_commands_give_the_same_register_on_both_engines() {
+    let Some(pg) = PgDb::new() else { return };
+    let (lite, server) = (Reg::new(), pg.reg());
+    workday(&lite);
+    workday(&server);
+    assert_eq!(contents(&lite), contents(&server));
+    assert_eq!(
+        lite.json(&["list", "team:payments OR is:overdue", "--sort", "due"]),
+        server.json(&["list", "team:payments OR is:overdue", "--sort", "due"])
+    );
+    assert_eq!(
+        lite.json(&["list", "--as-of", "2026-11-24T09:00:00Z"]),
+        server.json(&["list", "--as-of", "2026-11-24T09:00:00Z"])
+    );
+    // The history's actor on PostgreSQL is the role riskreg connected as.
+    let user: String = pg
+        .client()
+        .query_one("SELECT session_user::text", &[])
+        .unwrap()
+        .get(0);
+    let history = server.json(&["history", "1"]);
+    assert!(
+        history
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["actor"] == user.as_str())
+    );
+}
+
+/// PG-1: 16 clients × 200 edits of overlapping risks: no lost update, consecutive
+/// revisions, one history row per edit.
+#[test]
+fn pg_1_sixteen_clients_two_hundred_edits_lose_nothing() {
+    let Some(pg) = PgDb::new() else { return };
+    let reg = pg.reg();
+    for i in 0..4 {
+        reg.add(&format!("contended {i}"), 3, 3, &[]);
+    }
+    let (clients, edits) = (16, 200);
+    let failures: Vec<String> = thread::scope(|s| {
+        let handles: Vec<_> = (0..clients)
+            .map(|c| {
+                let reg = &reg;
+                s.spawn(move || {
+                    let mut failed = Vec::new();
+                    for i in 0..edits {
+                        let risk = (c + i) % 4 + 1;
+                        let out = reg
+                            .std_cmd()
+                            .args(["edit", &risk.to_string(), "--owner", &format!("c{c}-{i}")])
+                            .stdout(Stdio::null())
+                            .output()
+                            .expect("spawn riskreg");
+                        if !out.status.success() {
+                            failed.push(String::from_utf8_lossy(&out.stderr).into_owned());
+                        }
+                    }
+                    failed
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    assert!(failures.is_empty(), "edits failed: {failures:?}");
+    let mut client = pg.client();
+    let total: i64 = client
+        .query_one("SELECT sum(revision - 1)::bigint FROM risk", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(total, clients as i64 * edits as i64, "no update was lost");
+    for risk in 1..=4i64 {
+        let revisions: Vec<i64> = client
+            .query(
+                "SELECT revision FROM event WHERE risk_id = $1 AND kind = 'change' ORDER BY id",
+                &[&risk],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let expected: Vec<i64> = (2..2 + revisions.len() as i64).collect();
+        assert_eq!(revisions, expected, "risk {risk}: revisions consecutive");
+    }
+}
+
+/// PG-4: SQLite → PostgreSQL → SQLite keeps everything, history included.
+#[test]
+fn pg_4_copy_sqlite_postgres_sqlite_is_lossless() {
+    let Some(pg) = PgDb::new() else { return };
+    let original = Reg::new();
+    workday(&original);
+    let back = Reg::new();
+    let url = pg.url.clone();
+    let orig = original.db.to_str().unwrap().to_string();
+    let copy = back.db.to_str().unwrap().to_string();
+    original.ok(&["db", "copy", &orig, &url]);
+    original.ok(&["db", "copy", &url, &copy]);
+    let export = ["export", "--all", "--format", "json"];
+    let history = ["history", "--format", "json"];
+    for args in [
+        &export[..],
+        &history[..],
+        &["action", "list", "--all", "--format", "json"][..],
+    ] {
+        assert_eq!(original.ok(args), back.ok(args), "{args:?}");
+    }
+    // Ids given out stay given out: the next risk gets the id after the deleted one.
+    assert_eq!(back.add("after the copy", 2, 2, &[]), 5);
+    assert_eq!(pg.reg().add("after the copy", 2, 2, &[]), 5);
+    // A target that holds a register is refused, and left as it was.
+    let out = original.fails(&["db", "copy", &orig, &url], 1);
+    assert!(common::stderr(&out).contains("already holds a register"));
+    // A backup of the PostgreSQL register is an SQLite register with the same contents.
+    let file = back.path("backup.db");
+    pg.reg().ok(&["db", "backup", file.to_str().unwrap()]);
+    let mut restored = Reg::new();
+    restored.db = file;
+    assert_eq!(restored.ok(&history), pg.reg().ok(&history));
+}
+
+/// PG-5: the password is never shown, in any output, error or JSON.
+#[test]
+fn pg_5_the_password_never_shows() {
+    let Some(pg) = PgDb::new() else { return };
+    let secret = "Sekr1t-Pa55";
+    let role = pg.role("pw", secret);
+    let good = pg.url_as(&role, secret);
+    let mut reg = Reg::new();
+    reg.db = good.clone().into();
+    let mut outputs = vec![
+        reg.output(&["db", "path"]),
+        reg.output(&["db", "path", "--format", "json"]),
+        reg.output(&["add", "a risk", "--likelihood", "2", "--impact", "2"]),
+        reg.output(&["db", "check", "--format", "json"]),
+        reg.output(&["show", "99", "--format", "json"]),
+    ];
+    reg.db = pg.url_as(&role, "wrong-Sekr1t-Pa55").into();
+    outputs.push(reg.output(&["list", "--format", "json"]));
+    reg.db = with_database(&good, "riskreg_no_such_db").into();
+    outputs.push(reg.output(&["list"]));
+    reg.db = good.replace("@", "@nowhere.invalid.").into();
+    outputs.push(reg.output(&["list", "--format", "json"]));
+    for out in &outputs {
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("Sekr1t"), "password shown: {all}");
+    }
+    assert!(String::from_utf8_lossy(&outputs[0].stdout).contains(&format!("{role}:****@")));
+    assert!(
+        outputs[2].status.success(),
+        "the role connects and adds a risk"
+    );
+    assert_eq!(outputs[5].status.code(), Some(77), "a refused login");
+    assert_eq!(outputs[6].status.code(), Some(66), "a missing database");
+    assert_eq!(outputs[7].status.code(), Some(75), "an unreachable server");
+}
+
+/// HIST-2: an UPDATE, DELETE or TRUNCATE of the history fails even for the role riskreg
+/// connects as (the owner).
+#[test]
+fn hist_2_the_history_is_append_only_even_for_its_owner() {
+    let Some(pg) = PgDb::new() else { return };
+    let reg = pg.reg();
+    reg.add("a risk", 2, 2, &[]);
+    let mut client = pg.client();
+    for sql in [
+        "UPDATE event SET note = 'rewritten'",
+        "DELETE FROM event",
+        "TRUNCATE event",
+    ] {
+        let err = client.batch_execute(sql).unwrap_err();
+        let message = err.as_db_error().map(|e| e.message().to_string());
+        assert_eq!(message.as_deref(), Some("history is append-only"), "{sql}");
+    }
+    let events: i64 = client
+        .query_one("SELECT count(*) FROM event", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(events, 1);
+}
+
+/// A database that holds other tables is not a register: refused, and left untouched.
+#[test]
+fn a_database_with_other_tables_is_refused_untouched() {
+    let Some(pg) = PgDb::new() else { return };
+    let mut client = pg.client();
+    client
+        .batch_execute("CREATE TABLE invoices (id int); INSERT INTO invoices VALUES (7)")
+        .unwrap();
+    let reg = pg.reg();
+    let out = reg.fails(&["add", "x", "--likelihood", "1", "--impact", "1"], 65);
+    assert!(
+        common::stderr(&out).contains("holds 1 other table (invoices)"),
+        "{}",
+        common::stderr(&out)
+    );
+    let tables: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 1);
+    // An empty database becomes a register on `db init`.
+    let empty = PgDb::new().unwrap();
+    let out = empty.reg().ok(&["db", "init"]);
+    assert!(
+        out.contains("is a riskreg register (schema version 1, 0 risks)"),
+        "{out}"
+    );
+}
