@@ -12,6 +12,7 @@ mod catalog;
 mod copy;
 mod db;
 mod filter;
+mod grants;
 mod history;
 mod incidents;
 mod location;
@@ -38,6 +39,7 @@ use crate::scoring::Settings;
 pub use actions::ActionEdit;
 pub use catalog::NameCache;
 pub use copy::CopyProgress;
+pub use grants::AccessLevel;
 pub use history::EventFilter;
 pub use location::{Location, PgUrl};
 pub use maintenance::{CheckReport, Stats};
@@ -89,6 +91,8 @@ pub struct Tx<'s> {
     settings: &'s Settings,
     stamp: &'s Stamp,
     names: Option<NameCache>,
+    /// What the session's role may change (PostgreSQL), read on the first change.
+    access: Option<grants::Access>,
 }
 
 /// A transaction in one of the engines.
@@ -134,16 +138,38 @@ impl Store {
     fn open_postgres(url: &PgUrl) -> Result<Store> {
         let mut conn = postgres::PgConn::connect(url)?;
         conn.migrate()?;
+        Store::opened(
+            Conn::Postgres(Box::new(RefCell::new(conn))),
+            Location::Postgres(url.clone()),
+            None,
+        )
+    }
+
+    /// A register just opened and identified: its settings read, its day today's.
+    fn opened(conn: Conn, location: Location, read_only: Option<String>) -> Result<Store> {
         let mut store = Store {
-            conn: Conn::Postgres(Box::new(RefCell::new(conn))),
-            location: Location::Postgres(url.clone()),
+            conn,
+            location,
             settings: Settings::default(),
-            read_only: None,
+            read_only,
             today: crate::clock::Clock::at(jiff::Timestamp::now()).today,
             history_until: None,
         };
         store.settings = store.load_settings()?;
         Ok(store)
+    }
+
+    /// A copy of this register in `conn` (in memory): the same settings, day and history
+    /// window, and never read-only.
+    fn copy_in(&self, conn: Connection) -> Store {
+        Store {
+            conn: Conn::Sqlite(conn),
+            location: self.location.clone(),
+            settings: self.settings.clone(),
+            read_only: None,
+            today: self.today,
+            history_until: self.history_until.clone(),
+        }
     }
 
     fn open_file(path: &Path, mode: OpenMode) -> Result<Store> {
@@ -192,32 +218,11 @@ impl Store {
         .map_err(|e| open_error(path, e))?;
         let read_only = configure(&mut conn, path, access)?;
         migrate::migrate(&mut conn, path)?;
-        let mut store = Store {
-            conn: Conn::Sqlite(conn),
-            location: Location::File(path.to_path_buf()),
-            settings: Settings::default(),
+        Store::opened(
+            Conn::Sqlite(conn),
+            Location::File(path.to_path_buf()),
             read_only,
-            today: crate::clock::Clock::at(jiff::Timestamp::now()).today,
-            history_until: None,
-        };
-        store.settings = store.load_settings()?;
-        Ok(store)
-    }
-
-    /// A new, empty register in memory (SQLite): what a copy of a PostgreSQL register is
-    /// rebuilt or dry-run in.
-    fn in_memory(like: &Store) -> Result<Store> {
-        let mut conn = Connection::open_in_memory()?;
-        configure_copy(&conn)?;
-        migrate::migrate(&mut conn, Path::new(":memory:"))?;
-        Ok(Store {
-            conn: Conn::Sqlite(conn),
-            location: like.location.clone(),
-            settings: like.settings.clone(),
-            read_only: None,
-            today: like.today,
-            history_until: like.history_until.clone(),
-        })
+        )
     }
 
     /// The register's connection, for running statements.
@@ -239,11 +244,6 @@ impl Store {
     /// Where the register is: its file, or its PostgreSQL URL (shown without the password).
     pub fn location(&self) -> &Location {
         &self.location
-    }
-
-    /// Whether the register is in PostgreSQL.
-    pub fn is_postgres(&self) -> bool {
-        matches!(self.conn, Conn::Postgres(_))
     }
 
     pub fn settings(&self) -> &Settings {
@@ -288,6 +288,7 @@ impl Store {
             settings: &self.settings,
             stamp,
             names: None,
+            access: None,
         })
     }
 
@@ -326,7 +327,11 @@ impl Store {
     /// already): changes to the copy never reach the register.
     fn memory_copy(&self) -> Result<Store> {
         let Some(source) = self.sqlite() else {
-            let mut copy = Store::in_memory(self)?;
+            // PostgreSQL: a new register in memory, every row copied in.
+            let mut conn = Connection::open_in_memory()?;
+            configure_copy(&conn)?;
+            migrate::migrate(&mut conn, Path::new(":memory:"))?;
+            let mut copy = self.copy_in(conn);
             copy::copy_rows(self, &mut copy, &mut |_| {})?;
             return Ok(copy);
         };
@@ -337,14 +342,7 @@ impl Store {
             None,
         )?;
         configure_copy(&conn)?;
-        Ok(Store {
-            conn: Conn::Sqlite(conn),
-            location: self.location.clone(),
-            settings: self.settings.clone(),
-            read_only: None,
-            today: self.today,
-            history_until: self.history_until.clone(),
-        })
+        Ok(self.copy_in(conn))
     }
 
     /// Changes a setting after validating it; stored with the register.

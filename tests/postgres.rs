@@ -106,7 +106,7 @@ fn contents(reg: &Reg) -> Vec<Value> {
 #[test]
 fn the_same_commands_give_the_same_register_on_both_engines() {
     let Some(pg) = PgDb::new() else { return };
-    let (lite, server) = (Reg::new(), pg.reg());
+    let (lite, server) = (Reg::file(), pg.reg());
     workday(&lite);
     workday(&server);
     assert_eq!(contents(&lite), contents(&server));
@@ -197,9 +197,9 @@ fn pg_1_sixteen_clients_two_hundred_edits_lose_nothing() {
 #[test]
 fn pg_4_copy_sqlite_postgres_sqlite_is_lossless() {
     let Some(pg) = PgDb::new() else { return };
-    let original = Reg::new();
+    let original = Reg::file();
     workday(&original);
-    let back = Reg::new();
+    let back = Reg::file();
     let url = pg.url.clone();
     let orig = original.db.to_str().unwrap().to_string();
     let copy = back.db.to_str().unwrap().to_string();
@@ -223,7 +223,7 @@ fn pg_4_copy_sqlite_postgres_sqlite_is_lossless() {
     // A backup of the PostgreSQL register is an SQLite register with the same contents.
     let file = back.path("backup.db");
     pg.reg().ok(&["db", "backup", file.to_str().unwrap()]);
-    let mut restored = Reg::new();
+    let mut restored = Reg::file();
     restored.db = file;
     assert_eq!(restored.ok(&history), pg.reg().ok(&history));
 }
@@ -235,7 +235,7 @@ fn pg_5_the_password_never_shows() {
     let secret = "Sekr1t-Pa55";
     let role = pg.role("pw", secret);
     let good = pg.url_as(&role, secret);
-    let mut reg = Reg::new();
+    let mut reg = Reg::file();
     reg.db = good.clone().into();
     let mut outputs = vec![
         reg.output(&["db", "path"]),
@@ -322,4 +322,228 @@ fn a_database_with_other_tables_is_refused_untouched() {
         out.contains("is a riskreg register (schema version 1, 0 risks)"),
         "{out}"
     );
+}
+
+/// PG-2: an editor limited to a team changes only that team's risks and actions; a reader
+/// changes nothing; each refusal is exit 77 naming the risk and the team, and leaves no
+/// trace. Row-level security refuses the same change made around riskreg.
+#[test]
+fn pg_2_a_team_editor_changes_only_its_teams_and_a_reader_nothing() {
+    let Some(pg) = PgDb::new() else { return };
+    let owner = pg.reg();
+    owner.ok(&["team", "add", "payments"]);
+    owner.ok(&["team", "add", "checkout"]);
+    owner.add("payments risk", 3, 3, &["--team", "payments"]);
+    owner.add("checkout risk", 3, 3, &["--team", "checkout"]);
+    owner.ok(&["action", "add", "1", "fix the payments path"]);
+    let alice = pg.role("alice", "pw-alice");
+    let bob = pg.role("bob", "pw-bob");
+    let out = owner.ok(&["db", "grant", &alice, "--editor", "--team", "CHECKOUT"]);
+    assert_eq!(
+        out,
+        format!("role {alice} may now change the risks and actions of checkout\n")
+    );
+    owner.ok(&["db", "grant", &bob, "--reader"]);
+    let as_role = |role: &str, password: &str| {
+        let mut reg = Reg::file();
+        reg.db = pg.url_as(role, password).into();
+        reg
+    };
+    let (a, b) = (as_role(&alice, "pw-alice"), as_role(&bob, "pw-bob"));
+    let risk_1 = owner.json(&["show", "1"]);
+    let history = owner.ok(&["history", "--format", "json"]);
+
+    a.ok(&["edit", "2", "--owner", "alice"]);
+    a.ok(&[
+        "add",
+        "a checkout risk",
+        "--likelihood",
+        "2",
+        "--impact",
+        "2",
+        "--team",
+        "checkout",
+    ]);
+    let refused = [
+        vec!["edit", "1", "--owner", "alice"],
+        vec!["review", "1"],
+        vec!["delete", "1", "--yes"],
+        vec!["edit", "2", "--team", "payments"],
+        vec!["action", "edit", "1", "--status", "done"],
+        vec![
+            "add",
+            "a payments risk",
+            "--likelihood",
+            "2",
+            "--impact",
+            "2",
+            "--team",
+            "payments",
+        ],
+    ];
+    for args in &refused {
+        let out = a.fails(args, 77);
+        let err = common::stderr(&out);
+        assert!(
+            err.contains("(of team payments)")
+                && err.contains("changes only the risks and actions of checkout"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    }
+    let out = a.fails(&["team", "add", "sre"], 77);
+    assert!(common::stderr(&out).contains("permission denied"));
+    // Around riskreg, row-level security refuses the same.
+    let mut client = common::pg::connect(&pg.url_as(&alice, "pw-alice"));
+    let changed = client
+        .execute("UPDATE risk SET title = 'sneaky' WHERE id = 1", &[])
+        .unwrap();
+    assert_eq!(changed, 0);
+    assert!(client.batch_execute("UPDATE event SET note = 'x'").is_err());
+
+    assert_eq!(
+        b.json(&["list"]).as_array().unwrap().len(),
+        3,
+        "a reader reads"
+    );
+    for args in [
+        vec!["edit", "2", "--owner", "bob"],
+        vec!["add", "x", "--likelihood", "1", "--impact", "1"],
+    ] {
+        let out = b.fails(&args, 77);
+        assert!(
+            common::stderr(&out).contains("may only read this register"),
+            "{args:?}"
+        );
+    }
+    b.fails(&["comment", "2", "hello"], 77);
+
+    // Nothing refused left a trace.
+    assert_eq!(owner.json(&["show", "1"]), risk_1);
+    let now: Vec<Value> =
+        serde_json::from_str(&owner.ok(&["history", "--format", "json"])).unwrap();
+    let then: Vec<Value> = serde_json::from_str(&history).unwrap();
+    assert_eq!(
+        now.len(),
+        then.len() + 2,
+        "only alice's edit and her new risk: {now:?}"
+    );
+
+    // Revoked, alice changes nothing; grants are PostgreSQL's.
+    assert_eq!(
+        owner.ok(&["db", "revoke", &alice]),
+        format!("role {alice} may no longer use the register\n")
+    );
+    a.fails(&["edit", "2", "--owner", "alice again"], 77);
+    let file = Reg::file();
+    file.add("a risk in a file", 1, 1, &[]);
+    let out = file.fails(&["db", "grant", "someone", "--reader"], 2);
+    assert!(common::stderr(&out).contains("grants are for a register in PostgreSQL"));
+    let out = owner.fails(&["db", "grant", "riskreg_nobody_at_all", "--reader"], 1);
+    assert!(common::stderr(&out).contains("no role"));
+}
+
+/// DV-1 on PostgreSQL: another client's commit reaches the TUI through LISTEN/NOTIFY.
+#[test]
+fn dv_1_another_clients_commit_reaches_the_tui() {
+    let Some(pg) = PgDb::new() else { return };
+    let reg = pg.reg();
+    reg.add("first", 2, 2, &[]);
+    let mut app = common::tui::app_on(&reg, 120, 40);
+    assert_eq!(app.totals.1, 1);
+    assert!(!app.poll_changes(), "nothing changed yet");
+    reg.add("Added by a script", 5, 5, &[]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while !app.poll_changes() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no notice within a second"
+        );
+        thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(app.totals.1, 2);
+}
+
+/// The backends of this test's database other than the admin's own, ended by the server
+/// as a restart would end them; waits until they are gone.
+fn drop_connections(pg: &PgDb) {
+    let mut admin = pg.client();
+    admin
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = $1 AND pid <> pg_backend_pid()",
+            &[&pg.name],
+        )
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let left: i64 = admin
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                &[&pg.name],
+            )
+            .unwrap()
+            .get(0);
+        if left == 0 {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "connections linger");
+        thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// PG-3: the server drops every connection (as a restart does). A long-lived client (the
+/// TUI's) connects again on its next statement; a write cut off midway fails with one line
+/// and exit 75, and nothing of it is written.
+#[test]
+fn pg_3_a_dropped_connection_fails_one_line_and_the_next_command_reconnects() {
+    use riskreg::store::{OpenMode, Store};
+    let Some(pg) = PgDb::new() else { return };
+    let reg = pg.reg();
+    reg.add("before the restart", 2, 2, &[]);
+    let store = Store::open(&reg.db, OpenMode::Existing).unwrap();
+    drop_connections(&pg);
+    assert_eq!(store.risk(1).unwrap().fields.title, "before the restart");
+
+    let file = reg.write("big.csv", common::dataset_csv(20_000));
+    let child = reg
+        .std_cmd()
+        .args(["import", file.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the import holds the register's write lock, mid-transaction.
+    let mut admin = pg.client();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let writing: i64 = admin
+            .query_one(
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                 WHERE l.locktype = 'advisory' AND l.granted AND a.datname = $1",
+                &[&pg.name],
+            )
+            .unwrap()
+            .get(0);
+        if writing > 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import never started writing"
+        );
+        thread::sleep(std::time::Duration::from_millis(10));
+    }
+    thread::sleep(std::time::Duration::from_millis(200));
+    drop_connections(&pg);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(75), "{}", common::stderr(&out));
+    let err = common::stderr(&out);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert_eq!(
+        reg.json(&["list", "--all"]).as_array().unwrap().len(),
+        1,
+        "nothing half-written"
+    );
+    reg.add("after the restart", 2, 2, &[]);
 }

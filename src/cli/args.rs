@@ -774,6 +774,31 @@ pub(crate) enum DbCommand {
         /// Where it goes: a new file, or an empty PostgreSQL database
         target: PathBuf,
     },
+    /// Let a PostgreSQL role read the register, change its teams' risks and actions, or
+    /// administer it (replaces what the role had; the role must exist on the server)
+    #[command(group(clap::ArgGroup::new("level").required(true).args(["reader", "editor", "admin"])))]
+    Grant {
+        /// The PostgreSQL role (user)
+        role: String,
+        /// Read everything, change nothing
+        #[arg(long)]
+        reader: bool,
+        /// Change risks and actions: of the --team teams only, else of every team (and the
+        /// teams, milestones, incidents and settings)
+        #[arg(long)]
+        editor: bool,
+        /// Change everything and grant to others (a member of the register's owning role)
+        #[arg(long)]
+        admin: bool,
+        /// With --editor: only this team's risks and actions (repeat for more)
+        #[arg(long = "team", value_name = "TEAM", requires = "editor")]
+        teams: Vec<String>,
+    },
+    /// Take every grant on the register from a PostgreSQL role
+    Revoke {
+        /// The PostgreSQL role (user)
+        role: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -348,6 +348,13 @@ impl Tx<'_> {
             fields.team.clone_from(&risk.fields.team);
         }
         let (team, milestone, effective_due) = self.action_refs(&fields)?;
+        if let Some(t) = &fields.team {
+            fields.team = self.resolve_team(Some(t))?.map(|(_, n)| n);
+        }
+        self.require_may_edit(
+            &format!("a new action on risk {}", fields.risk),
+            fields.team.as_deref(),
+        )?;
         let now = self.stamp.clock.now.clone();
         let id = insert_action_row(
             self.db(),
@@ -390,6 +397,8 @@ impl Tx<'_> {
         note: &str,
     ) -> Result<ActionEdit> {
         let current = self.action(id)?.ok_or_else(|| not_found(id))?;
+        let what = format!("action {id}");
+        self.require_may_edit(&what, current.fields.team.as_deref())?;
         if let Some(expected) = expected
             && expected != current.revision
         {
@@ -408,6 +417,9 @@ impl Tx<'_> {
         }
         if let Some(m) = &next.milestone {
             next.milestone = self.resolve_milestone(Some(m))?.map(|(_, n)| n);
+        }
+        if next.team != current.fields.team {
+            self.require_may_edit(&what, next.team.as_deref())?;
         }
         let changes = current.fields.changes_to(&next);
         if changes.is_empty() {
@@ -475,6 +487,7 @@ impl Tx<'_> {
     /// With `expected`, an action at another revision is a conflict (exit 75).
     pub fn delete_action(&mut self, id: i64, expected: Option<i64>, note: &str) -> Result<Action> {
         let current = self.action(id)?.ok_or_else(|| not_found(id))?;
+        self.require_may_edit(&format!("action {id}"), current.fields.team.as_deref())?;
         if let Some(expected) = expected
             && expected != current.revision
         {

@@ -322,6 +322,14 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Statements without parameters or results (schema changes, grants).
+    pub(super) fn batch(self, sql: &str) -> Result<()> {
+        match self {
+            Db::Sqlite(conn) => Ok(conn.execute_batch(sql)?),
+            Db::Postgres(conn) => pg(conn)?.batch(sql),
+        }
+    }
+
     /// The ids of the rows a query returns (its first column).
     pub(super) fn ids(self, sql: &str, args: &[Value<'_>]) -> Result<Vec<i64>> {
         self.all(sql, args, |row| row.get(0))

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::db::{Db, args};
+use super::db::Db;
 use super::{OpenMode, Stamp, Store, Tx};
 use crate::error::Result;
 
@@ -201,10 +201,7 @@ impl Tx<'_> {
         let indexes: Vec<(String, String)> = db.all(sql, &[], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let mut create = Vec::with_capacity(indexes.len());
         for (name, sql) in indexes {
-            db.execute(
-                &format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")),
-                &args![],
-            )?;
+            db.batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
             create.push(sql);
         }
         Ok(DeferredIndexes(create))
@@ -212,7 +209,7 @@ impl Tx<'_> {
 
     pub fn rebuild_indexes(&mut self, deferred: DeferredIndexes) -> Result<()> {
         for sql in deferred.0 {
-            self.db().execute(&sql, &[])?;
+            self.db().batch(&sql)?;
         }
         Ok(())
     }

@@ -80,43 +80,61 @@ impl PgConn {
     /// a reader reloads whatever it missed.
     pub(super) fn changes(&mut self) -> Result<i64> {
         use postgres::fallible_iterator::FallibleIterator;
-        let before = self.client.is_closed();
-        let client = self.client()?;
+        if self.client.is_closed() {
+            self.reconnect()?;
+        }
         let mut heard = 0;
         {
-            let mut notices = client.notifications();
+            let mut notices = self.client.notifications();
             let mut pending = notices.timeout_iter(Duration::ZERO);
             while pending.next()?.is_some() {
                 heard += 1;
             }
         }
-        if before {
-            heard += 1;
-        }
         self.changes += heard;
         Ok(self.changes)
     }
 
-    /// The client, connected again first if the server dropped the connection between two
-    /// statements outside a transaction (a restart).
-    fn client(&mut self) -> Result<&mut Client> {
-        if self.client.is_closed() {
-            if self.in_transaction {
-                return Err(lost_connection(&self.url));
-            }
-            let fresh = PgConn::connect(&self.url)?;
-            self.client = fresh.client;
-            self.statements.clear();
-        }
-        Ok(&mut self.client)
+    /// Connects again after the server dropped the connection (a restart): statements are
+    /// prepared afresh, and the change counter moves, so a reader reloads what it missed.
+    fn reconnect(&mut self) -> Result<()> {
+        let fresh = PgConn::connect(&self.url)?;
+        self.client = fresh.client;
+        self.statements.clear();
+        self.changes += 1;
+        Ok(())
     }
 
-    fn statement(&mut self, sql: &str) -> Result<Statement> {
+    /// Whether `e` is the server having dropped the connection, outside a transaction: the
+    /// statement can then run again on a new one. Inside a transaction it cannot (its
+    /// earlier statements are gone): the change fails, and nothing of it was written.
+    fn may_reconnect(&self, e: &postgres::Error) -> bool {
+        !self.in_transaction
+            && (self.client.is_closed()
+                || e.code()
+                    .is_some_and(|c| c.code().starts_with("57P") || c.code().starts_with("08")))
+    }
+
+    /// Runs `f`, and once more on a new connection if the server dropped the old one.
+    fn again<T>(
+        &mut self,
+        mut f: impl FnMut(&mut PgConn) -> std::result::Result<T, postgres::Error>,
+    ) -> Result<T> {
+        match f(self) {
+            Err(e) if self.may_reconnect(&e) => {
+                self.reconnect()?;
+                Ok(f(self)?)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// `sql`, prepared once per connection.
+    fn prepared(&mut self, sql: &str) -> std::result::Result<Statement, postgres::Error> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let translated = placeholders(sql);
-        let statement = self.client()?.prepare(&translated)?;
+        let statement = self.client.prepare(&placeholders(sql))?;
         if self.statements.len() >= STATEMENTS {
             self.statements.clear();
         }
@@ -125,9 +143,11 @@ impl PgConn {
     }
 
     pub(super) fn execute(&mut self, sql: &str, args: &[Value<'_>]) -> Result<u64> {
-        let statement = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|v| v as _).collect();
-        Ok(self.client()?.execute(&statement, &params)?)
+        self.again(|c| {
+            let statement = c.prepared(sql)?;
+            c.client.execute(&statement, &params)
+        })
     }
 
     pub(super) fn each_while(
@@ -137,19 +157,30 @@ impl PgConn {
         f: &mut dyn FnMut(&dyn Row) -> Result<bool>,
     ) -> Result<()> {
         use postgres::fallible_iterator::FallibleIterator;
-        let statement = self.statement(sql)?;
-        let mut rows = self.client()?.query_raw(&statement, args.iter())?;
-        while let Some(row) = rows.next()? {
-            if !f(&row)? {
-                break;
+        for first in [true, false] {
+            let statement = self.again(|c| c.prepared(sql))?;
+            let failed = match self.client.query_raw(&statement, args.iter()) {
+                Ok(mut rows) => {
+                    while let Some(row) = rows.next()? {
+                        if !f(&row)? {
+                            break;
+                        }
+                    }
+                    return Ok(());
+                }
+                Err(e) => e,
+            };
+            if !(first && self.may_reconnect(&failed)) {
+                return Err(failed.into());
             }
+            self.reconnect()?;
         }
         Ok(())
     }
 
     /// Statements without parameters or results (the schema, BEGIN, COMMIT).
     pub(super) fn batch(&mut self, sql: &str) -> Result<()> {
-        Ok(self.client()?.batch_execute(sql)?)
+        self.again(|c| c.client.batch_execute(sql))
     }
 
     /// Opens a write transaction and waits for the write lock (at most [`LOCK_TIMEOUT`]).
@@ -436,12 +467,6 @@ fn pgpass_match(line: &str, wanted: [&str; 4]) -> Option<String> {
     matches.then(|| fields.pop().unwrap_or_default())
 }
 
-fn lost_connection(url: &PgUrl) -> Error {
-    Error::Busy(format!(
-        "lost the connection to PostgreSQL at {url} in the middle of a change; nothing was written. Retry when the server is back"
-    ))
-}
-
 /// Why a connection failed, in one line that names the server (never the password).
 fn connect_error(url: &PgUrl, config: &Config, e: &postgres::Error) -> Error {
     if let Some(db) = e.as_db_error() {
@@ -486,7 +511,7 @@ impl Error {
         let Some(db) = e.as_db_error() else {
             if e.is_closed() {
                 return Error::Busy(
-                    "the connection to PostgreSQL was closed (did the server restart?); nothing was written by the statement that failed. Retry".into(),
+                    "the connection to PostgreSQL was closed (did the server restart?); nothing of the change was written. Retry when the server is back".into(),
                 );
             }
             let cause = e
@@ -513,7 +538,7 @@ impl Error {
                 Error::Constraint(format!("the database refused the change: {message}"))
             }
             c if c.starts_with("08") || c.starts_with("57") => Error::Busy(format!(
-                "the PostgreSQL server ended the connection ({message}); nothing was written by the statement that failed. Retry"
+                "the PostgreSQL server ended the connection ({message}); nothing of the change was written. Retry when the server is back"
             )),
             _ => Error::Database(format!("PostgreSQL: {message}")),
         }

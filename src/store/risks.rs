@@ -471,6 +471,7 @@ impl Tx<'_> {
         let milestone = self.resolve_milestone(fields.milestone.as_deref())?;
         fields.team = team.as_ref().map(|(_, n)| n.clone());
         fields.milestone = milestone.as_ref().map(|(_, n)| n.clone());
+        self.require_may_edit("a new risk", fields.team.as_deref())?;
         let now = self.stamp.clock.now.clone();
         let id = insert_risk_row(
             self.db(),
@@ -513,6 +514,8 @@ impl Tx<'_> {
         note: &str,
     ) -> Result<Edit> {
         let current = self.risk(id)?.ok_or_else(|| not_found(id))?;
+        let what = format!("risk {id}");
+        self.require_may_edit(&what, current.fields.team.as_deref())?;
         if let Some(expected) = expected
             && expected != current.revision
         {
@@ -534,6 +537,9 @@ impl Tx<'_> {
         let milestone = self.resolve_milestone(next.milestone.as_deref())?;
         next.team = team.as_ref().map(|(_, n)| n.clone());
         next.milestone = milestone.as_ref().map(|(_, n)| n.clone());
+        if next.team != current.fields.team {
+            self.require_may_edit(&what, next.team.as_deref())?;
+        }
         let changes = current.fields.changes_to(&next);
         if changes.is_empty() {
             return Ok(Edit {
@@ -623,6 +629,7 @@ impl Tx<'_> {
     /// Records a review: the next review moves out by the band's cadence.
     pub fn review_risk(&mut self, id: i64, note: &str) -> Result<Risk> {
         let current = self.risk(id)?.ok_or_else(|| not_found(id))?;
+        self.require_may_edit(&format!("risk {id}"), current.fields.team.as_deref())?;
         let next = lifecycle::plan_review(&current.fields, self.stamp.clock.today, self.settings);
         let old = current.fields.value_text(Field::NextReview);
         let new = next.value_text(Field::NextReview);
@@ -652,6 +659,7 @@ impl Tx<'_> {
     /// each.
     pub fn delete_risk(&mut self, id: i64, note: &str) -> Result<Risk> {
         let current = self.risk(id)?.ok_or_else(|| not_found(id))?;
+        self.require_may_edit(&format!("risk {id}"), current.fields.team.as_deref())?;
         for action in self.action_ids_of(id)? {
             self.delete_action(action, None, note)?;
         }

@@ -24,10 +24,34 @@ pub fn isolate(cmd: &mut std::process::Command, home: &Path) {
         .env_remove("RISKREG_DB");
 }
 
-/// A register in its own temporary directory.
+/// A register, with a temporary directory for the files a test writes. It is an SQLite
+/// file there, or — when `$RISKREG_TEST_BACKEND=postgres` runs the suite against PostgreSQL —
+/// a throwaway database on the `$RISKREG_TEST_PG` server (see `pg.rs`).
 pub struct Reg {
     pub dir: TempDir,
+    /// The file, or the PostgreSQL URL, riskreg is given.
     pub db: PathBuf,
+    /// The database behind a PostgreSQL register, dropped with the last `Reg` on it.
+    pub pg: Option<std::sync::Arc<pg::PgDb>>,
+}
+
+/// Whether this run's registers live in PostgreSQL (`$RISKREG_TEST_BACKEND=postgres`).
+pub fn on_postgres() -> bool {
+    match std::env::var("RISKREG_TEST_BACKEND").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Err(_) => false,
+        Ok(other) => panic!("RISKREG_TEST_BACKEND={other:?}: use sqlite or postgres"),
+    }
+}
+
+/// For a test of what only an SQLite file has (its bytes, pragmas, permissions): true, with
+/// a notice, when this run is on PostgreSQL, so the test returns.
+pub fn sqlite_only(why: &str) -> bool {
+    let skip = on_postgres();
+    if skip {
+        eprintln!("notice: skipped on PostgreSQL: {why}");
+    }
+    skip
 }
 
 impl Default for Reg {
@@ -38,9 +62,28 @@ impl Default for Reg {
 
 impl Reg {
     pub fn new() -> Reg {
+        if on_postgres() {
+            let pg = pg::PgDb::new().expect("RISKREG_TEST_BACKEND=postgres needs RISKREG_TEST_PG");
+            return Reg::on(std::sync::Arc::new(pg));
+        }
+        Reg::file()
+    }
+
+    /// A register in an SQLite file, whatever the run's backend.
+    pub fn file() -> Reg {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("reg.db");
-        Reg { dir, db }
+        Reg { dir, db, pg: None }
+    }
+
+    /// A register in this PostgreSQL database.
+    pub fn on(pg: std::sync::Arc<pg::PgDb>) -> Reg {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Reg {
+            dir,
+            db: pg.url.clone().into(),
+            pg: Some(pg),
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -149,8 +192,12 @@ impl Reg {
         rusqlite::Connection::open(&self.db).expect("open db")
     }
 
+    /// The first column of the first row of `sql` (an integer), whichever the backend.
     pub fn count(&self, sql: &str) -> i64 {
-        self.conn().query_row(sql, [], |r| r.get(0)).expect("count")
+        match &self.pg {
+            Some(pg) => pg.client().query_one(sql, &[]).expect("count").get(0),
+            None => self.conn().query_row(sql, [], |r| r.get(0)).expect("count"),
+        }
     }
 
     /// A count from another register file.

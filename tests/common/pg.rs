@@ -109,9 +109,9 @@ impl PgDb {
     }
 
     /// A register in this database for the real binary (its temporary directory holds the
-    /// files a test writes).
+    /// files a test writes); the database lives as long as `self`.
     pub fn reg(&self) -> Reg {
-        let mut reg = Reg::new();
+        let mut reg = Reg::file();
         reg.db = self.url.clone().into();
         reg
     }

@@ -12,7 +12,7 @@ use crate::cli::progress::Progress;
 use crate::error::{Error, Result};
 use crate::io::atomic::{AtomicFile, stale_temp_files};
 use crate::io::import::MAX_ID;
-use crate::store::{Location, OpenMode, Store};
+use crate::store::{AccessLevel, Location, OpenMode, Store};
 use crate::text::sanitize;
 
 pub(crate) fn db(ctx: &Ctx, command: DbCommand) -> Result<()> {
@@ -38,6 +38,37 @@ pub(crate) fn db(ctx: &Ctx, command: DbCommand) -> Result<()> {
             &Location::parse(source.as_os_str()),
             &Location::parse(target.as_os_str()),
         ),
+        DbCommand::Grant {
+            role,
+            reader,
+            editor,
+            admin: _,
+            teams,
+        } => {
+            let level = if reader {
+                AccessLevel::Reader
+            } else if editor {
+                AccessLevel::Editor
+            } else {
+                AccessLevel::Admin
+            };
+            grant(ctx, &role, level, &teams)
+        }
+        DbCommand::Revoke { role } => {
+            let mut store = ctx.open_existing()?;
+            let had = store.revoke(&ctx.stamp(), &role)?;
+            emit_one(
+                ctx,
+                &json!({"schema_version": 1, "role": role, "revoked": had}),
+                || {
+                    if had {
+                        format!("role {} may no longer use the register\n", sanitize(&role))
+                    } else {
+                        format!("role {} had no grant on the register\n", sanitize(&role))
+                    }
+                },
+            )
+        }
         DbCommand::Backup { file, force } => {
             let store = ctx.open_existing()?;
             let target = AtomicFile::create(&file, force, "backup")?;
@@ -58,6 +89,24 @@ pub(crate) fn db(ctx: &Ctx, command: DbCommand) -> Result<()> {
             )
         }
     }
+}
+
+fn grant(ctx: &Ctx, role: &str, level: AccessLevel, teams: &[String]) -> Result<()> {
+    let mut store = ctx.open_existing()?;
+    let teams = store.grant(&ctx.stamp(), role, level, teams)?;
+    let what = match level {
+        AccessLevel::Reader => "read the register".to_string(),
+        AccessLevel::Admin => "change everything and grant to others".to_string(),
+        AccessLevel::Editor if teams.is_empty() => {
+            "change every team's risks and actions, teams, milestones and settings".to_string()
+        }
+        AccessLevel::Editor => format!("change the risks and actions of {}", teams.join(", ")),
+    };
+    emit_one(
+        ctx,
+        &json!({"schema_version": 1, "role": role, "level": level.as_str(), "teams": teams}),
+        || format!("role {} may now {}\n", sanitize(role), sanitize(&what)),
+    )
 }
 
 /// Opens (so creates) the register's schema where `url` (else --db) says.

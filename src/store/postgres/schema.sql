@@ -147,13 +147,38 @@ CREATE TABLE risk_actions (
     next_due  TEXT
 );
 
--- Who may change which teams' risks and actions: one row per role and team, a NULL team
--- for every team (`riskreg db grant ROLE --editor [--team T]`).
+-- Who may do what (`riskreg db grant`): a reader reads; an editor changes the risks and
+-- actions of its teams (one row per team) or of every team (a NULL team); an admin changes
+-- everything and grants. The privileges granted to each role follow its level; the
+-- row-level security below follows its teams.
 CREATE TABLE access (
     role    TEXT NOT NULL,
+    level   TEXT NOT NULL CHECK (level IN ('reader', 'editor', 'admin')),
     team_id BIGINT REFERENCES team (id) ON DELETE CASCADE,
     UNIQUE NULLS NOT DISTINCT (role, team_id)
 );
+
+-- Whether the session's role may change a risk or action of `team` (NULL: of no team):
+-- the register's owner (and a superuser) always; an editor or admin of every team, or of
+-- that one.
+CREATE FUNCTION rr_may_edit(team BIGINT) RETURNS BOOLEAN
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    SELECT pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = 'risk'::regclass), 'MEMBER')
+        OR EXISTS (SELECT 1 FROM access a WHERE a.role = session_user
+                   AND a.level IN ('editor', 'admin') AND (a.team_id IS NULL OR a.team_id = team))
+$$;
+
+ALTER TABLE risk ENABLE ROW LEVEL SECURITY;
+CREATE POLICY risk_read ON risk FOR SELECT USING (true);
+CREATE POLICY risk_add ON risk FOR INSERT WITH CHECK (rr_may_edit(team_id));
+CREATE POLICY risk_change ON risk FOR UPDATE USING (rr_may_edit(team_id)) WITH CHECK (rr_may_edit(team_id));
+CREATE POLICY risk_remove ON risk FOR DELETE USING (rr_may_edit(team_id));
+
+ALTER TABLE action ENABLE ROW LEVEL SECURITY;
+CREATE POLICY action_read ON action FOR SELECT USING (true);
+CREATE POLICY action_add ON action FOR INSERT WITH CHECK (rr_may_edit(team_id));
+CREATE POLICY action_change ON action FOR UPDATE USING (rr_may_edit(team_id)) WITH CHECK (rr_may_edit(team_id));
+CREATE POLICY action_remove ON action FOR DELETE USING (rr_may_edit(team_id));
 
 -- The SQLite functions riskreg's queries call, for the same SQL on both engines.
 CREATE FUNCTION instr(hay TEXT, needle TEXT) RETURNS BIGINT
