@@ -283,14 +283,13 @@ fn a_delete_from_before_version_7_is_named_not_guessed() {
         &["add", "Kept", "-l", "2", "-i", "3"],
     );
     // What an older riskreg wrote for a risk it deleted: no deleted state.
-    reg.conn()
-        .execute_batch(
-            "INSERT INTO event (risk_id, at, actor, kind, new, revision, note)
-             VALUES (99, '2026-09-01T00:00:00Z', 'old', 'create', 'Old risk', 1, '');
-             INSERT INTO event (risk_id, at, actor, kind, old, note)
-             VALUES (99, '2026-10-03T00:00:00Z', 'old', 'delete', 'Old risk', '');",
-        )
-        .unwrap();
+    reg.sql(
+        "INSERT INTO event (risk_id, at, actor, kind, new, revision, note)
+         VALUES (99, '2026-09-01T00:00:00Z', 'old', 'create', 'Old risk', 1, '');
+         INSERT INTO event (risk_id, at, actor, kind, old, note)
+         VALUES (99, '2026-10-03T00:00:00Z', 'old', 'delete', 'Old risk', '');",
+    )
+    .unwrap();
     let out = reg.output_at(now, &["list", "--as-of", "2026-10-01", "--format", "json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);

@@ -71,10 +71,10 @@ fn stress(processes: usize, iterations: usize) {
         events0 + total,
         "one history row per edit"
     );
-    let owner: String = reg
-        .conn()
-        .query_row("SELECT owner FROM risk WHERE id = 1", [], |r| r.get(0))
-        .unwrap();
+    let owner = reg.json(&["show", "1"])["owner"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let last: Vec<String> = (0..processes)
         .map(|p| format!("p{p}-{}", iterations - 1))
         .collect();
@@ -82,11 +82,7 @@ fn stress(processes: usize, iterations: usize) {
         last.contains(&owner),
         "final owner {owner} is one of the last writes {last:?}"
     );
-    let check: String = reg
-        .conn()
-        .query_row("PRAGMA quick_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
+    assert_eq!(reg.json(&["db", "check", "--quick"])["healthy"], true);
 }
 
 /// DB-BUSY-3 and LU-4: two processes × 500 edits of the same risk: every exit 0, revision
@@ -107,6 +103,9 @@ fn db_busy_3_four_processes_edit_one_risk() {
 /// test above is sensitive to the bug it guards against.
 #[test]
 fn lu_4_negative_control_naive_read_then_write_loses_updates() {
+    if common::sqlite_only("a naive read-then-write on raw SQLite connections") {
+        return;
+    }
     let reg = Reg::new();
     reg.add("contended risk", 3, 3, &[]);
     let path = reg.db.clone();
@@ -144,14 +143,27 @@ fn db_busy_4_lock_held_past_the_timeout_exits_75() {
     let reg = Reg::new();
     reg.add("r", 3, 3, &[]);
     let path = reg.db.clone();
+    let pg = reg.pg.clone();
     let (locked_tx, locked_rx) = std::sync::mpsc::channel();
-    let holder = thread::spawn(move || {
-        let conn = Connection::open(&path).unwrap();
-        conn.execute_batch("BEGIN IMMEDIATE; UPDATE team SET name = name;")
-            .unwrap();
-        locked_tx.send(()).unwrap();
-        thread::sleep(Duration::from_secs(7));
-        conn.execute_batch("ROLLBACK").unwrap();
+    // Another writer holds the write lock: SQLite's, or the register's advisory lock.
+    let holder = thread::spawn(move || match pg {
+        Some(pg) => {
+            let mut client = pg.client();
+            client
+                .batch_execute("BEGIN; SELECT pg_advisory_xact_lock(1381123399)")
+                .unwrap();
+            locked_tx.send(()).unwrap();
+            thread::sleep(Duration::from_secs(7));
+            client.batch_execute("ROLLBACK").unwrap();
+        }
+        None => {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("BEGIN IMMEDIATE; UPDATE team SET name = name;")
+                .unwrap();
+            locked_tx.send(()).unwrap();
+            thread::sleep(Duration::from_secs(7));
+            conn.execute_batch("ROLLBACK").unwrap();
+        }
     });
     locked_rx.recv().unwrap();
     let started = Instant::now();

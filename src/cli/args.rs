@@ -787,7 +787,7 @@ pub(crate) enum DbCommand {
         /// teams, milestones, incidents and settings)
         #[arg(long)]
         editor: bool,
-        /// Change everything and grant to others (a member of the register's owning role)
+        /// Change everything, and grant to others
         #[arg(long)]
         admin: bool,
         /// With --editor: only this team's risks and actions (repeat for more)

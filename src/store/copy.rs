@@ -56,13 +56,15 @@ impl Store {
         progress: &mut dyn FnMut(CopyProgress),
     ) -> Result<u64> {
         let shown = target.location().to_string();
-        let counters = self.id_counters()?;
-        target.write(stamp, |tx| {
-            refuse_non_empty(tx.db(), &shown)?;
-            tx.keep_actors()?;
-            let copied = copy_tables(self.db(), tx.db(), progress)?;
-            set_counters(tx.db(), &counters)?;
-            Ok(copied)
+        self.db().snapshot(|| {
+            let counters = self.id_counters()?;
+            target.write(stamp, |tx| {
+                refuse_non_empty(tx.db(), &shown)?;
+                tx.keep_actors()?;
+                let copied = copy_tables(self.db(), tx.db(), progress)?;
+                set_counters(tx.db(), &counters)?;
+                Ok(copied)
+            })
         })
     }
 }
@@ -74,10 +76,12 @@ pub(super) fn copy_rows(
     target: &mut Store,
     progress: &mut dyn FnMut(CopyProgress),
 ) -> Result<u64> {
-    let counters = source.id_counters()?;
-    let copied = copy_tables(source.db(), target.db(), progress)?;
-    set_counters(target.db(), &counters)?;
-    Ok(copied)
+    source.db().snapshot(|| {
+        let counters = source.id_counters()?;
+        let copied = copy_tables(source.db(), target.db(), progress)?;
+        set_counters(target.db(), &counters)?;
+        Ok(copied)
+    })
 }
 
 fn copy_tables(

@@ -322,6 +322,23 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Runs `f` on one consistent snapshot (several reads that must agree, as a copy's):
+    /// a read transaction, REPEATABLE READ on PostgreSQL.
+    pub(super) fn snapshot<T>(self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        match self {
+            Db::Sqlite(conn) => conn.execute_batch("BEGIN")?,
+            Db::Postgres(conn) => pg(conn)?.begin_read()?,
+        }
+        let out = f();
+        let ended = match self {
+            Db::Sqlite(conn) => conn.execute_batch("COMMIT").map_err(Error::from),
+            Db::Postgres(conn) => pg(conn)?.end_read(),
+        };
+        let value = out?;
+        ended?;
+        Ok(value)
+    }
+
     /// Statements without parameters or results (schema changes, grants).
     pub(super) fn batch(self, sql: &str) -> Result<()> {
         match self {

@@ -227,7 +227,7 @@ pub(super) fn order_by(sort: SortKey) -> &'static str {
         }
         SortKey::Id => "r.id ASC",
         SortKey::BadMinutes => {
-            "r.bad_minutes DESC, r.score DESC, r.impact DESC, r.due_order ASC, r.id ASC"
+            "r.bad_minutes DESC NULLS LAST, r.score DESC, r.impact DESC, r.due_order ASC, r.id ASC"
         }
     }
 }

@@ -18,7 +18,7 @@ pub enum AccessLevel {
     /// Change the risks and actions of its teams (all teams when none are named), and, with
     /// every team, the teams, milestones, incidents and settings.
     Editor,
-    /// Everything, granting included: a member of the role that owns the register.
+    /// Everything an editor of every team may, and granting to others.
     Admin,
 }
 
@@ -162,26 +162,30 @@ impl Store {
             }
             let schema = ident(&db.value::<String>("SELECT current_schema()::text", &[])?);
             let who = ident(role);
+            // An admin may pass on what it holds.
+            let to = match level {
+                AccessLevel::Admin => format!("{who} WITH GRANT OPTION"),
+                _ => who,
+            };
             let mut sql = format!(
-                "GRANT USAGE ON SCHEMA {schema} TO {who};
-                 GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {who};
-                 GRANT SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {who};"
+                "GRANT USAGE ON SCHEMA {schema} TO {to};
+                 GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {to};
+                 GRANT SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {to};"
             );
             if level != AccessLevel::Reader {
                 sql.push_str(&format!(
-                    "GRANT INSERT, UPDATE, DELETE ON {TEAM_TABLES} TO {who};
-                     GRANT INSERT ON event TO {who};
-                     GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {who};"
+                    "GRANT INSERT, UPDATE, DELETE ON {TEAM_TABLES} TO {to};
+                     GRANT INSERT ON event TO {to};
+                     GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {to};"
                 ));
                 if names.is_empty() {
                     sql.push_str(&format!(
-                        "GRANT INSERT, UPDATE, DELETE ON {CATALOG_TABLES} TO {who};"
+                        "GRANT INSERT, UPDATE, DELETE ON {CATALOG_TABLES} TO {to};"
                     ));
                 }
             }
             if level == AccessLevel::Admin {
-                let owner = ident(&owner(db)?);
-                sql.push_str(&format!("GRANT {owner} TO {who};"));
+                sql.push_str(&format!("GRANT INSERT, UPDATE, DELETE ON access TO {to};"));
             }
             db.batch(&sql)?;
             Ok(names.into_iter().map(|(_, n)| n).collect())
@@ -209,13 +213,6 @@ impl Store {
     }
 }
 
-fn owner(db: Db<'_>) -> Result<String> {
-    db.value(
-        "SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = 'risk'::regclass",
-        &[],
-    )
-}
-
 fn require_role(db: Db<'_>, role: &str) -> Result<()> {
     let exists = db.first(
         "SELECT 1 FROM pg_roles WHERE rolname = ?1",
@@ -232,19 +229,28 @@ fn require_role(db: Db<'_>, role: &str) -> Result<()> {
     )))
 }
 
-/// Removes `role`'s row in `access` and every privilege on the register; whether it had any.
+/// Removes `role`'s row in `access` and every privilege on the register (and what it passed
+/// on); whether it had any. Privileges someone else granted (an admin can take back only
+/// its own grants) are refused by name.
 fn revoke_all(db: Db<'_>, role: &str) -> Result<bool> {
     let had = db.execute("DELETE FROM access WHERE role = ?1", &args![role])? > 0;
     let schema = ident(&db.value::<String>("SELECT current_schema()::text", &[])?);
-    let (who, owner) = (ident(role), owner(db)?);
-    let mut sql = format!(
-        "REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {who};
-         REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {who};
-         REVOKE USAGE ON SCHEMA {schema} FROM {who};"
-    );
-    if owner != role {
-        sql.push_str(&format!("REVOKE {} FROM {who};", ident(&owner)));
+    let who = ident(role);
+    db.batch(&format!(
+        "REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {who} CASCADE;
+         REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {who} CASCADE;
+         REVOKE USAGE ON SCHEMA {schema} FROM {who} CASCADE;"
+    ))?;
+    let kept: bool = db.value(
+        "SELECT has_table_privilege(?1::name, 'risk', 'SELECT') AND NOT pg_has_role(?1::name,
+             (SELECT relowner FROM pg_class WHERE oid = 'risk'::regclass), 'MEMBER')",
+        &args![role],
+    )?;
+    if kept {
+        return Err(Error::PermissionDenied(format!(
+            "role {} keeps privileges another role granted it; the register's owner can take them back (`riskreg db revoke` as the owner)",
+            crate::text::echo(role)
+        )));
     }
-    db.batch(&sql)?;
     Ok(had)
 }

@@ -195,6 +195,18 @@ impl PgConn {
         Ok(())
     }
 
+    /// Opens a read-only transaction on one snapshot of the register.
+    pub(super) fn begin_read(&mut self) -> Result<()> {
+        self.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    /// Ends a read-only transaction (it changed nothing, so its end cannot lose anything).
+    pub(super) fn end_read(&mut self) -> Result<()> {
+        self.commit()
+    }
+
     pub(super) fn commit(&mut self) -> Result<()> {
         let done = self.batch("COMMIT");
         self.in_transaction = false;

@@ -192,6 +192,18 @@ impl Reg {
         rusqlite::Connection::open(&self.db).expect("open db")
     }
 
+    /// Runs `sql` on the register directly (not through riskreg), whichever the backend;
+    /// the database's error message when it refuses.
+    pub fn sql(&self, sql: &str) -> Result<(), String> {
+        match &self.pg {
+            Some(pg) => pg.client().batch_execute(sql).map_err(|e| {
+                e.as_db_error()
+                    .map_or(e.to_string(), |d| d.message().to_string())
+            }),
+            None => self.conn().execute_batch(sql).map_err(|e| e.to_string()),
+        }
+    }
+
     /// The first column of the first row of `sql` (an integer), whichever the backend.
     pub fn count(&self, sql: &str) -> i64 {
         match &self.pg {

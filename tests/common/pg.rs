@@ -49,6 +49,46 @@ pub fn with_database(url: &str, db: &str) -> String {
     format!("{}/{db}{query}", &base[..host_end])
 }
 
+/// The role riskreg connects as: named like `$RISKREG_ACTOR` in the SQLite runs, so the
+/// history (whose actor on PostgreSQL is the session user) reads the same on both.
+pub const TESTER: &str = "tester";
+const TESTER_PASSWORD: &str = "riskreg-tester";
+
+/// Creates the `tester` role once per server (kept: every test database is its), and lets
+/// the admin role act for it.
+fn ensure_tester(admin: &mut postgres::Client) {
+    static DONE: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+    let mut done = DONE.lock().expect("tester role lock");
+    if *done {
+        return;
+    }
+    admin
+        .batch_execute(&format!(
+            "DO $$ BEGIN
+                 CREATE ROLE {TESTER} LOGIN PASSWORD '{TESTER_PASSWORD}';
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+             END $$"
+        ))
+        .expect("create the tester role");
+    let member: bool = admin
+        .query_one("SELECT pg_has_role(current_user, $1, 'MEMBER')", &[&TESTER])
+        .expect("membership")
+        .get(0);
+    if !member {
+        admin
+            .batch_execute(&format!("GRANT {TESTER} TO current_user"))
+            .expect("act for the tester role");
+    }
+    *done = true;
+}
+
+/// `url` with `user:password@` for its user part.
+fn with_user(url: &str, user: &str, password: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    format!("{scheme}://{user}:{password}@{host}")
+}
+
 pub fn connect(url: &str) -> postgres::Client {
     postgres::Client::connect(url, postgres::NoTls).expect("connect to the test server")
 }
@@ -63,15 +103,16 @@ impl PgDb {
             NEXT.fetch_add(1, Ordering::Relaxed)
         );
         let mut client = connect(&admin);
+        ensure_tester(&mut client);
         for sql in [
             format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            format!("CREATE DATABASE {name}"),
+            format!("CREATE DATABASE {name} OWNER {TESTER}"),
         ] {
             client
                 .batch_execute(&sql)
                 .expect("create the test database");
         }
-        let url = with_database(&admin, &name);
+        let url = with_user(&with_database(&admin, &name), TESTER, TESTER_PASSWORD);
         Some(PgDb {
             admin,
             name,
@@ -98,14 +139,12 @@ impl PgDb {
 
     /// This database's URL as `role` with `password`.
     pub fn url_as(&self, role: &str, password: &str) -> String {
-        let (scheme, rest) = self.url.split_once("://").expect("a URL");
-        let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-        format!("{scheme}://{role}:{password}@{host}")
+        with_user(&self.url, role, password)
     }
 
     /// A client of this database, as the admin role.
     pub fn client(&self) -> postgres::Client {
-        connect(&self.url)
+        connect(&with_database(&self.admin, &self.name))
     }
 
     /// A register in this database for the real binary (its temporary directory holds the
