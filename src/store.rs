@@ -135,6 +135,15 @@ impl Store {
         }
     }
 
+    /// Whether a register is there: its file exists, or its PostgreSQL database holds one
+    /// (asked without creating anything).
+    pub fn exists(location: &Location) -> Result<bool> {
+        match location {
+            Location::File(path) => Ok(path.exists()),
+            Location::Postgres(url) => postgres::PgConn::connect(url)?.holds_register(),
+        }
+    }
+
     fn open_postgres(url: &PgUrl) -> Result<Store> {
         let mut conn = postgres::PgConn::connect(url)?;
         conn.migrate()?;

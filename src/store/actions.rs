@@ -41,11 +41,10 @@ pub(super) struct ActionRow<'a> {
 /// Returns the action's id.
 pub(super) fn insert_action_row(db: Db<'_>, row: &ActionRow<'_>) -> Result<i64> {
     let f = row.fields;
-    db.value(
+    db.insert(
         "INSERT INTO action (id, risk_id, title, status, owner, team_id, milestone_id, due, effective_due,
              link, kind, incident_id, created_at, updated_at, revision)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-         RETURNING id",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         &args![
         row.id,
         f.risk,

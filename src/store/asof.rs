@@ -285,10 +285,7 @@ impl Names {
         if let Some(id) = self.teams.get(fold(name).as_ref()) {
             return Ok(Some(*id));
         }
-        let id = Db::Sqlite(conn).value(
-            "INSERT INTO team (name) VALUES (?1) RETURNING id",
-            &args![name],
-        )?;
+        let id = Db::Sqlite(conn).insert("INSERT INTO team (name) VALUES (?1)", &args![name])?;
         self.teams.insert(fold(name).into_owned(), id);
         Ok(Some(id))
     }
@@ -302,10 +299,8 @@ impl Names {
         if let Some(m) = self.milestones.get(fold(name).as_ref()) {
             return Ok(Some(m.clone()));
         }
-        let id = Db::Sqlite(conn).value(
-            "INSERT INTO milestone (name) VALUES (?1) RETURNING id",
-            &args![name],
-        )?;
+        let id =
+            Db::Sqlite(conn).insert("INSERT INTO milestone (name) VALUES (?1)", &args![name])?;
         let entry = (id, None);
         self.milestones
             .insert(fold(name).into_owned(), entry.clone());

@@ -117,10 +117,10 @@ impl Tx<'_> {
 
     fn insert(&mut self, kind: Kind, name: &str) -> Result<(i64, String)> {
         let sql = match kind {
-            Kind::Team => "INSERT INTO team (name) VALUES (?1) RETURNING id",
-            Kind::Milestone => "INSERT INTO milestone (name) VALUES (?1) RETURNING id",
+            Kind::Team => "INSERT INTO team (name) VALUES (?1)",
+            Kind::Milestone => "INSERT INTO milestone (name) VALUES (?1)",
         };
-        let entry = (self.db().value(sql, &args![name])?, name.to_string());
+        let entry = (self.db().insert(sql, &args![name])?, name.to_string());
         self.map(kind)?
             .insert(fold(name).into_owned(), entry.clone());
         Ok(entry)

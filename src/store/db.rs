@@ -274,6 +274,18 @@ impl Db<'_> {
             .ok_or_else(|| Error::Internal(format!("no row from {sql}")))
     }
 
+    /// Runs an INSERT of one row and returns its id: SQLite's last row id (a `RETURNING`
+    /// clause costs SQLite a temporary table per row), PostgreSQL's `RETURNING id`.
+    pub(super) fn insert(self, sql: &str, args: &[Value<'_>]) -> Result<i64> {
+        match self {
+            Db::Sqlite(conn) => {
+                self.execute(sql, args)?;
+                Ok(conn.last_insert_rowid())
+            }
+            Db::Postgres(_) => self.value(&format!("{sql} RETURNING id"), args),
+        }
+    }
+
     /// The highest id `table` ever gave out (ids of deleted rows are never reused).
     pub(super) fn counter(self, table: &str) -> Result<i64> {
         let seq: Option<i64> = match self {
@@ -284,8 +296,7 @@ impl Db<'_> {
             )?,
             Db::Postgres(_) => self
                 .first(
-                    "SELECT last_value FROM pg_sequences
-                     WHERE schemaname = current_schema() AND sequencename = ?1 || '_id_seq'",
+                    "SELECT pg_sequence_last_value(pg_get_serial_sequence(?1, 'id')::regclass)",
                     &args![table],
                     |r| r.get::<Option<i64>>(0),
                 )?

@@ -89,9 +89,9 @@ impl Tx<'_> {
     /// Records an incident linked to `risks` (each must exist); returns its id.
     pub fn add_incident(&mut self, new: &NewIncident, risks: &[i64]) -> Result<i64> {
         self.require_risks(risks)?;
-        let id: i64 = self.db().value(
+        let id = self.db().insert(
             "INSERT INTO incident (title, date, ttd_min, ttr_min, users_pct, link, note, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             &args![
                 new.title,
                 new.date.to_string(),

@@ -271,6 +271,12 @@ impl PgConn {
         }
     }
 
+    /// Whether the database holds a riskreg register (an empty one does not), without
+    /// creating anything.
+    pub(super) fn holds_register(&mut self) -> Result<bool> {
+        Ok(self.identify()?.is_some())
+    }
+
     /// The register's schema version; `None` for an empty database. A database with
     /// other tables, or a newer register, is refused before anything is written.
     fn identify(&mut self) -> Result<Option<i64>> {

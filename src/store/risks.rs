@@ -85,7 +85,7 @@ pub(super) struct RiskRow<'a> {
 pub(super) fn insert_risk_row(db: Db<'_>, row: &RiskRow<'_>) -> Result<i64> {
     let f = row.fields;
     let est = estimate_values(f);
-    db.value(
+    db.insert(
         "INSERT INTO risk (id, title, description, category, service, likelihood, impact, status, team_id,
              milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
              due_order, ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
@@ -93,8 +93,7 @@ pub(super) fn insert_risk_row(db: Db<'_>, row: &RiskRow<'_>) -> Result<i64> {
              estimate_ranges)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
              coalesce((SELECT due FROM milestone WHERE id = ?10), '9999-12-31'),
-             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)
-         RETURNING id",
+             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
         &args![
         row.id,
         f.title,

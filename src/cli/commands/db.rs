@@ -23,7 +23,7 @@ pub(crate) fn db(ctx: &Ctx, command: DbCommand) -> Result<()> {
                     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
                     (path.display().to_string(), path.exists())
                 }
-                Location::Postgres(url) => (url.redacted(), ctx.open_existing().is_ok()),
+                Location::Postgres(url) => (url.redacted(), Store::exists(&ctx.db)?),
             };
             emit_one(
                 ctx,

@@ -186,7 +186,11 @@ impl Session<'_, '_> {
             let patch = self.patch(rec)?;
             return self.create(rec, None, &patch);
         };
-        if let Some(revision) = self.tx.risk_revision(id)? {
+        // Into a register that never had a risk, every id is new (the file's own repeats
+        // were refused above): no lookup per row.
+        if self.highest_id_before > 0
+            && let Some(revision) = self.tx.risk_revision(id)?
+        {
             return self.update(rec, id, revision);
         }
         let patch = self.patch(rec)?;

@@ -225,8 +225,7 @@ CREATE FUNCTION rr_keep_sequence() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.id IS NULL THEN
         NEW.id := nextval(TG_ARGV[0]);
-    ELSIF NEW.id > coalesce((SELECT last_value FROM pg_sequences
-                             WHERE schemaname = TG_TABLE_SCHEMA AND sequencename = TG_ARGV[0]), 0) THEN
+    ELSIF NEW.id > coalesce(pg_sequence_last_value(TG_ARGV[0]::regclass), 0) THEN
         PERFORM setval(TG_ARGV[0], NEW.id);
     END IF;
     RETURN NEW;
