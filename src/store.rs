@@ -22,6 +22,7 @@ mod overview;
 mod postgres;
 mod risks;
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fs::{DirBuilder, OpenOptions};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
@@ -89,10 +90,13 @@ pub struct Store {
 pub struct Tx<'s> {
     tx: TxConn<'s>,
     settings: &'s Settings,
-    stamp: &'s Stamp,
+    /// The change's actor and time; on PostgreSQL the actor is the session's user.
+    stamp: Cow<'s, Stamp>,
     names: Option<NameCache>,
     /// What the session's role may change (PostgreSQL), read on the first change.
     access: Option<grants::Access>,
+    /// The ids a bulk load on PostgreSQL gives (see [`Tx::start_bulk_load`]).
+    bulk: Option<maintenance::BulkIds>,
 }
 
 /// A transaction in one of the engines.
@@ -283,13 +287,18 @@ impl Store {
     /// Opens a write transaction: IMMEDIATE on SQLite, holding the write lock on
     /// PostgreSQL.
     fn begin<'s>(&'s mut self, stamp: &'s Stamp) -> Result<Tx<'s>> {
-        let tx = match &mut self.conn {
-            Conn::Sqlite(conn) => {
-                TxConn::Sqlite(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
-            }
+        let (tx, stamp) = match &mut self.conn {
+            Conn::Sqlite(conn) => (
+                TxConn::Sqlite(conn.transaction_with_behavior(TransactionBehavior::Immediate)?),
+                Cow::Borrowed(stamp),
+            ),
             Conn::Postgres(conn) => {
-                conn.get_mut().begin_write()?;
-                TxConn::Postgres(PgTx { conn, open: true })
+                let actor = conn.get_mut().begin_write()?;
+                let stamp = Cow::Owned(Stamp {
+                    actor,
+                    clock: stamp.clock.clone(),
+                });
+                (TxConn::Postgres(PgTx { conn, open: true }), stamp)
             }
         };
         Ok(Tx {
@@ -298,6 +307,7 @@ impl Store {
             stamp,
             names: None,
             access: None,
+            bulk: None,
         })
     }
 
@@ -422,7 +432,7 @@ impl Tx<'_> {
     }
 
     pub fn stamp(&self) -> &Stamp {
-        self.stamp
+        &self.stamp
     }
 }
 

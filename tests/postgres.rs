@@ -260,6 +260,120 @@ fn pg_5_the_password_never_shows() {
     assert_eq!(outputs[7].status.code(), Some(75), "an unreachable server");
 }
 
+/// The first column of the first row of `sql`, an integer, in `pg`'s database.
+fn count(pg: &PgDb, sql: &str) -> i64 {
+    pg.client().query_one(sql, &[]).unwrap().get(0)
+}
+
+/// An import file that exercises a bulk load: ids given and left blank (in and out of
+/// order), the characters `COPY` escapes (a CR is kept only as a line break), teams and dated milestones first named deep in
+/// the file (so rows already sent must land before them), estimates, and enough rows for
+/// several batches. Row `bad` (if any) has a likelihood out of range.
+fn bulk_csv(rows: usize, bad: Option<usize>) -> String {
+    let mut s = String::from(
+        "id,title,description,likelihood,impact,team,milestone,milestone_due,ettd,ettr,users,ettf,tags,owner\n",
+    );
+    s.push_str("5,\"\\N and back\\slash\",\"Tab\there, CR\r\nLF \"\"quoted\"\" Zürich ✓\",4,5,edge,,,5,30.5,12.5,90,\"a,b\",ann\n");
+    s.push_str(",Blank id after 5,,2,2,,,,,,,,,\n");
+    s.push_str("3,Id below the highest,,3,3,edge,,,,,,,,\n");
+    s.push_str(",Blank again,,1,1,,,,,,,,,\n");
+    for i in 0..rows {
+        let (team, milestone) = (i / 400, i / 700);
+        s.push_str(&format!(
+            ",Risk {i} of a bulk load,\"A description long enough to fill the batches: {}\",{},{},team{team},m{milestone},2027-0{}-15,{},,,,,\n",
+            "lorem ipsum ".repeat(30),
+            if bad == Some(i) { 9 } else { 1 + i % 5 },
+            1 + (i / 5) % 5,
+            1 + milestone % 9,
+            if i % 3 == 0 { "10" } else { "" },
+        ));
+    }
+    s
+}
+
+/// An import into an empty register on PostgreSQL (a bulk load: rows sent by `COPY`,
+/// indexes and foreign keys built after) gives the register the same import gives on
+/// SQLite; a bad row deep in the file leaves nothing behind, the schema whole; and a
+/// team editor, who may not bulk load, imports row by row.
+#[test]
+fn a_bulk_import_gives_what_sqlite_gives_and_a_bad_row_leaves_nothing() {
+    let Some(pg) = PgDb::new() else { return };
+    let (lite, server) = (Reg::file(), pg.reg());
+    let csv = bulk_csv(3000, None);
+    for reg in [&lite, &server] {
+        reg.write("bulk.csv", &csv);
+        // The same file name on both, as the history's note quotes it.
+        let out = reg
+            .std_cmd()
+            .current_dir(reg.dir.path())
+            .args(["import", "bulk.csv"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        reg.add("after the import", 2, 3, &[]);
+    }
+    for (lite, server) in contents(&lite).iter().zip(contents(&server)) {
+        if *lite != server {
+            let (l, s) = (lite.to_string(), server.to_string());
+            let at = l
+                .bytes()
+                .zip(s.bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            panic!(
+                "SQLite and PostgreSQL differ at byte {at}: {} | {}",
+                &l[at.saturating_sub(200)..(at + 100).min(l.len())],
+                &s[at.saturating_sub(200)..(at + 100).min(s.len())]
+            );
+        }
+    }
+    assert_eq!(
+        lite.json(&["list", "--sort", "due", "--limit", "40"]),
+        server.json(&["list", "--sort", "due", "--limit", "40"])
+    );
+    assert_eq!(
+        server.json(&["show", "5"])["description"],
+        "Tab\there, CR\nLF \"quoted\" Zürich ✓"
+    );
+    assert_eq!(count(&pg, "SELECT max(id) FROM risk"), 3008);
+
+    let schema = "SELECT (SELECT count(*) FROM pg_indexes WHERE tablename IN ('risk', 'event'))
+                  + 1000 * (SELECT count(*) FROM pg_constraint WHERE contype = 'f')";
+    let empty = PgDb::new().unwrap();
+    let fresh = empty.reg();
+    fresh.ok(&["db", "init"]);
+    let whole = count(&empty, schema);
+    let bad = bulk_csv(3000, Some(2900));
+    let file = fresh.write("bad.csv", &bad);
+    let out = fresh.output(&["import", file.to_str().unwrap()]);
+    let lite_file = lite.write("bad.csv", &bad);
+    let empty_lite = Reg::file();
+    let lite_out = empty_lite.output(&["import", lite_file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), lite_out.status.code());
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        common::stderr(&out).contains("likelihood"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert_eq!(count(&empty, "SELECT count(*) FROM risk"), 0);
+    assert_eq!(count(&empty, "SELECT count(*) FROM event"), 0);
+    assert_eq!(count(&empty, schema), whole);
+
+    let owner = PgDb::new().unwrap();
+    let reg = owner.reg();
+    reg.ok(&["db", "init"]);
+    let editor = owner.role("ed", "edpass");
+    reg.ok(&["db", "grant", &editor, "--editor"]);
+    let mut as_editor = owner.reg();
+    as_editor.db = owner.url_as(&editor, "edpass").into();
+    let small = as_editor.write("small.csv", bulk_csv(20, None));
+    as_editor.ok(&["import", small.to_str().unwrap()]);
+    assert_eq!(count(&owner, "SELECT count(*) FROM risk"), 24);
+    assert_eq!(reg.json(&["history", "5"])[0]["actor"], editor.as_str());
+    assert_eq!(count(&owner, schema), whole);
+}
+
 /// HIST-2: an UPDATE, DELETE or TRUNCATE of the history fails even for the role riskreg
 /// connects as (the owner).
 #[test]

@@ -330,8 +330,9 @@ impl<R: BufRead> Prepared<R> {
             return Ok(report);
         }
         // Into an empty register, the indexes are built once at the end instead of row by
-        // row (as the sqlite3 shell's own import does); same transaction, same schema.
-        let deferred = tx.defer_indexes_if_empty()?;
+        // row (as the sqlite3 shell's own import does), and on PostgreSQL the rows are sent
+        // by COPY; same transaction, same schema.
+        let bulk = tx.start_bulk_load()?;
         let mut session = risks::Session {
             highest_id_before: tx.highest_risk_id_ever()?,
             tx,
@@ -350,7 +351,7 @@ impl<R: BufRead> Prepared<R> {
                 &mut report.conflicts,
             )));
         }
-        tx.rebuild_indexes(deferred)?;
+        tx.finish_bulk_load(bulk)?;
         Ok(report)
     }
 }

@@ -370,7 +370,7 @@ impl Tx<'_> {
         )?;
         record(
             self.db(),
-            self.stamp,
+            &self.stamp,
             &NewEvent {
                 state: None,
                 risk_id: fields.risk,
@@ -460,7 +460,7 @@ impl Tx<'_> {
         for (field, old, new) in &changes {
             record(
                 self.db(),
-                self.stamp,
+                &self.stamp,
                 &NewEvent {
                     state: None,
                     risk_id: current.fields.risk,
@@ -502,7 +502,7 @@ impl Tx<'_> {
         let kept = Kept::of_action(&ActionState::of(&current)).to_json();
         record(
             self.db(),
-            self.stamp,
+            &self.stamp,
             &NewEvent {
                 state: Some(&kept),
                 risk_id: current.fields.risk,
@@ -556,7 +556,7 @@ impl Tx<'_> {
         }
         record(
             self.db(),
-            self.stamp,
+            &self.stamp,
             &NewEvent {
                 state: None,
                 risk_id: risk,

@@ -341,6 +341,9 @@ impl Tx<'_> {
                 "UPDATE milestone SET due = ?1 WHERE id = ?2",
                 &args![due.map(|d| d.to_string()), id],
             )?;
+            if let Some(bulk) = self.bulk.as_mut() {
+                bulk.forget_dues();
+            }
         }
         if let Some(team) = &patch.team {
             let team_id = self.resolve_team(team.as_deref())?.map(|(id, _)| id);

@@ -10,6 +10,13 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use super::postgres::PgConn;
 use crate::error::{Error, Result};
 
+/// One table's row, as an `INSERT` with a parameter per column and as the start of the
+/// `COPY` (table and columns) that takes the same columns in the same order.
+pub(super) struct Append {
+    pub insert: &'static str,
+    pub copy: &'static str,
+}
+
 /// A value bound to a statement's parameter.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Value<'a> {
@@ -283,6 +290,29 @@ impl Db<'_> {
                 Ok(conn.last_insert_rowid())
             }
             Db::Postgres(_) => self.value(&format!("{sql} RETURNING id"), args),
+        }
+    }
+
+    /// Adds a row whose id the caller does not need: inserted at once, or, while a
+    /// PostgreSQL connection is bulk loading, sent with the next `COPY` (before the
+    /// connection's next statement, its commit, or every few megabytes).
+    pub(super) fn append(self, to: &Append, args: &[Value<'_>]) -> Result<()> {
+        match self {
+            Db::Sqlite(_) => self.execute(to.insert, args).map(drop),
+            Db::Postgres(conn) => pg(conn)?.append(to, args),
+        }
+    }
+
+    /// Turns [`Db::append`]'s batching by `COPY` on or off (PostgreSQL; SQLite inserts each
+    /// row at once, which is as fast). Turning it off sends the rows still waiting.
+    pub(super) fn set_appending(self, on: bool) -> Result<()> {
+        match self {
+            Db::Sqlite(_) => Ok(()),
+            Db::Postgres(conn) if on => {
+                pg(conn)?.start_appending();
+                Ok(())
+            }
+            Db::Postgres(conn) => pg(conn)?.stop_appending(),
         }
     }
 

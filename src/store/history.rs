@@ -1,7 +1,7 @@
 //! The append-only history: one event per create, field change, status move, review, import
 //! and delete, with time, actor and note.
 
-use super::db::{Db, Row, Value, args};
+use super::db::{Append, Db, Row, Value, args};
 use super::{Stamp, Store};
 use crate::domain::{Event, EventKind};
 use crate::error::{Error, Result};
@@ -22,25 +22,30 @@ pub(super) struct NewEvent<'a> {
 }
 
 pub(super) fn record(db: Db<'_>, stamp: &Stamp, e: &NewEvent<'_>) -> Result<()> {
-    db.execute(
-        "INSERT INTO event (risk_id, action_id, at, actor, kind, field, old, new, revision, note, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    db.append(
+        &EVENT,
         &args![
-        e.risk_id,
-        e.action_id,
-        stamp.clock.now,
-        stamp.actor,
-        e.kind.as_str(),
-        e.field,
-        e.old,
-        e.new,
-        e.revision,
-        e.note,
-        e.state
+            e.risk_id,
+            e.action_id,
+            stamp.clock.now,
+            stamp.actor,
+            e.kind.as_str(),
+            e.field,
+            e.old,
+            e.new,
+            e.revision,
+            e.note,
+            e.state
         ],
-    )?;
-    Ok(())
+    )
 }
+
+/// A history row.
+const EVENT: Append = Append {
+    insert: "INSERT INTO event (risk_id, action_id, at, actor, kind, field, old, new, revision, note, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    copy: "COPY event (risk_id, action_id, at, actor, kind, field, old, new, revision, note, state)",
+};
 
 /// Which events to show.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -1,12 +1,13 @@
 //! Health checks and backups.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::Serialize;
 
 use super::db::Db;
 use super::{OpenMode, Stamp, Store, Tx};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// What `riskreg db check` found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -167,48 +168,106 @@ impl Store {
     }
 }
 
-/// Indexes dropped for a bulk load, with the exact statements that recreate them.
-pub struct DeferredIndexes(Vec<String>);
+/// A bulk load under way: the indexes (and on PostgreSQL the foreign keys) dropped for it,
+/// with the exact statements that recreate them.
+pub struct BulkLoad(Vec<String>);
 
-impl Tx<'_> {
-    /// Drops the risk and history indexes when both tables are empty, so a bulk load
-    /// appends rows without maintaining them; [`Tx::rebuild_indexes`] puts them back from
-    /// their own stored definitions, so the schema ends exactly as it was.
-    pub fn defer_indexes_if_empty(&mut self) -> Result<DeferredIndexes> {
-        let db = self.db();
-        let empty = db
-            .first(
-                "SELECT 1 FROM risk UNION ALL SELECT 1 FROM event LIMIT 1",
-                &[],
-                |_| Ok(()),
-            )?
-            .is_none();
-        if !empty {
-            return Ok(DeferredIndexes(Vec::new()));
+/// Ids given by a bulk load on PostgreSQL, where its rows reach the server in batches:
+/// a risk without an id gets the next one here, as the register would have given it.
+#[derive(Debug)]
+pub(super) struct BulkIds {
+    highest: i64,
+    given: HashSet<i64>,
+    /// Each milestone's due date as its risks sort by it (`9999-12-31` for none).
+    due_order: HashMap<i64, String>,
+}
+
+impl BulkIds {
+    /// The id of a new risk: `requested`, or the one after the highest given so far.
+    pub(super) fn give(&mut self, requested: Option<i64>) -> Result<i64> {
+        let id = requested.unwrap_or(self.highest + 1);
+        if !self.given.insert(id) {
+            return Err(Error::Constraint(format!(
+                "risk id {id} was already given to an earlier row of this import"
+            )));
         }
-        let sql = match db {
-            Db::Sqlite(_) => {
-                "SELECT name, sql FROM sqlite_schema
-                 WHERE type = 'index' AND tbl_name IN ('risk', 'event') AND sql IS NOT NULL ORDER BY name"
-            }
-            Db::Postgres(_) => {
-                "SELECT i.indexname, i.indexdef FROM pg_indexes i
-                 WHERE i.schemaname = current_schema() AND i.tablename IN ('risk', 'event')
-                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
-                 ORDER BY 1"
-            }
-        };
-        let indexes: Vec<(String, String)> = db.all(sql, &[], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let mut create = Vec::with_capacity(indexes.len());
-        for (name, sql) in indexes {
-            db.batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-            create.push(sql);
-        }
-        Ok(DeferredIndexes(create))
+        self.highest = self.highest.max(id);
+        Ok(id)
     }
 
-    pub fn rebuild_indexes(&mut self, deferred: DeferredIndexes) -> Result<()> {
-        for sql in deferred.0 {
+    pub(super) fn due_order(&self, milestone: i64) -> Option<&str> {
+        self.due_order.get(&milestone).map(String::as_str)
+    }
+
+    pub(super) fn remember_due(&mut self, milestone: i64, due_order: &str) {
+        self.due_order.insert(milestone, due_order.to_string());
+    }
+
+    /// A milestone's due date changed: every one is looked up again.
+    pub(super) fn forget_dues(&mut self) {
+        self.due_order.clear();
+    }
+}
+
+impl Tx<'_> {
+    /// Starts a bulk load when the register holds no risk and no history: the risk and
+    /// history indexes are dropped, so rows are appended without maintaining them, and on
+    /// PostgreSQL the rows travel by `COPY` (for the register's owner only: `COPY` is
+    /// refused under row-level security, and only the owner may drop indexes).
+    /// [`Tx::finish_bulk_load`] puts the indexes back from their own stored definitions, so
+    /// the schema ends exactly as it was.
+    pub fn start_bulk_load(&mut self) -> Result<BulkLoad> {
+        let db = self.db();
+        let (may, indexes) = match db {
+            Db::Sqlite(_) => (
+                "SELECT NOT EXISTS (SELECT 1 FROM risk) AND NOT EXISTS (SELECT 1 FROM event)",
+                "SELECT 'DROP INDEX \"' || replace(name, '\"', '\"\"') || '\"', sql FROM sqlite_schema
+                 WHERE type = 'index' AND tbl_name IN ('risk', 'event') AND sql IS NOT NULL ORDER BY name",
+            ),
+            // The foreign keys too: checked row by row they cost more than the rows.
+            Db::Postgres(_) => (
+                "SELECT NOT EXISTS (SELECT 1 FROM risk) AND NOT EXISTS (SELECT 1 FROM event)
+                 AND pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = 'risk'::regclass), 'USAGE')",
+                "SELECT format('DROP INDEX %I', i.indexname), i.indexdef FROM pg_indexes i
+                 WHERE i.schemaname = current_schema() AND i.tablename IN ('risk', 'event')
+                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+                 UNION ALL
+                 SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname),
+                        format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname,
+                               pg_get_constraintdef(c.oid))
+                 FROM pg_constraint c
+                 WHERE c.contype = 'f' AND c.conrelid IN ('risk'::regclass, 'event'::regclass)
+                 ORDER BY 1",
+            ),
+        };
+        if !db.value::<bool>(may, &[])? {
+            return Ok(BulkLoad(Vec::new()));
+        }
+        let deferred: Vec<(String, String)> =
+            db.all(indexes, &[], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let mut create = Vec::with_capacity(deferred.len());
+        for (drop, sql) in deferred {
+            db.batch(&drop)?;
+            create.push(sql);
+        }
+        if let Db::Postgres(_) = db {
+            let highest = db.counter("risk")?;
+            db.set_appending(true)?;
+            self.bulk = Some(BulkIds {
+                highest,
+                given: HashSet::new(),
+                due_order: HashMap::new(),
+            });
+        }
+        Ok(BulkLoad(create))
+    }
+
+    /// Ends a bulk load: the rows still waiting are written, the indexes built.
+    pub fn finish_bulk_load(&mut self, load: BulkLoad) -> Result<()> {
+        if self.bulk.take().is_some() {
+            self.db().set_appending(false)?;
+        }
+        for sql in load.0 {
             self.db().batch(&sql)?;
         }
         Ok(())

@@ -1,7 +1,9 @@
 //! Risks: create, read, change, review, delete, and the prioritized, filtered listing.
 
 use super::EventFilter;
-use super::db::{Db, Row, args, corrupt};
+use std::borrow::Cow;
+
+use super::db::{Append, Db, Row, Value, args, corrupt};
 use super::filter::{self, FROM};
 use super::history::{NewEvent, record};
 use super::{Store, Tx};
@@ -83,50 +85,74 @@ pub(super) struct RiskRow<'a> {
 /// Inserts one risk row; its priority sort key follows its milestone's due date.
 /// Returns the risk's id.
 pub(super) fn insert_risk_row(db: Db<'_>, row: &RiskRow<'_>) -> Result<i64> {
-    let f = row.fields;
-    let est = estimate_values(f);
     db.insert(
         "INSERT INTO risk (id, title, description, category, service, likelihood, impact, status, team_id,
              milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
-             due_order, ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
+             ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
              target_users_pct, target_ettf_days, links, target_likelihood, target_impact,
-             estimate_ranges)
+             estimate_ranges, due_order)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             coalesce((SELECT due FROM milestone WHERE id = ?10), '9999-12-31'),
-             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
-        &args![
-        row.id,
-        f.title,
-        f.description,
-        f.category,
-        f.service,
-        f.likelihood.get(),
-        f.impact.get(),
-        f.status.as_str(),
-        row.team,
-        row.milestone,
-        f.owner,
-        f.tags.join(","),
-        f.next_review.map(|d| d.to_string()),
-        f.accepted_until.map(|d| d.to_string()),
-        f.approver,
-        row.created_at,
-        row.updated_at,
-        row.revision,
-        est[0],
-        est[1],
-        est[2],
-        est[3],
-        est[4],
-        est[5],
-        est[6],
-        est[7],
-        f.value_text(Field::Links),
-        f.target_likelihood.map(Likelihood::get),
-        f.target_impact.map(Impact::get),
-        ranges_text(f),
-        ],
+             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30,
+             coalesce((SELECT due FROM milestone WHERE id = ?10), '9999-12-31'))",
+        &risk_values(row),
     )
+}
+
+/// A risk row for a bulk load: its id given, its sort key by its milestone's due date.
+const RISK: Append = Append {
+    insert: "INSERT INTO risk (id, title, description, category, service, likelihood, impact, status, team_id,
+             milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
+             ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
+             target_users_pct, target_ettf_days, links, target_likelihood, target_impact,
+             estimate_ranges, due_order)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+    copy: "COPY risk (id, title, description, category, service, likelihood, impact, status, team_id,
+             milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
+             ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
+             target_users_pct, target_ettf_days, links, target_likelihood, target_impact,
+             estimate_ranges, due_order)",
+};
+
+/// A risk row's values, in the column order of [`insert_risk_row`] and [`RISK`] (without
+/// the due-date sort key).
+fn risk_values<'a>(row: &RiskRow<'a>) -> Vec<Value<'a>> {
+    let f = row.fields;
+    let text = |s: &'a str| Value::Text(Cow::Borrowed(s));
+    let int = |n: Option<i64>| n.map_or(Value::Null, Value::Int);
+    let date = |d: Option<Date>| d.map_or(Value::Null, |d| Value::text(d.to_string()));
+    let mut values = vec![
+        int(row.id),
+        text(&f.title),
+        text(&f.description),
+        text(&f.category),
+        text(&f.service),
+        Value::Int(i64::from(f.likelihood.get())),
+        Value::Int(i64::from(f.impact.get())),
+        text(f.status.as_str()),
+        int(row.team),
+        int(row.milestone),
+        text(&f.owner),
+        Value::text(f.tags.join(",")),
+        date(f.next_review),
+        date(f.accepted_until),
+        text(&f.approver),
+        text(row.created_at),
+        text(row.updated_at),
+        Value::Int(row.revision),
+    ];
+    values.extend(
+        estimate_values(f)
+            .into_iter()
+            .map(|v| v.map_or(Value::Null, Value::Real)),
+    );
+    values.extend([
+        Value::text(f.value_text(Field::Links)),
+        int(f.target_likelihood.map(|l| i64::from(l.get()))),
+        int(f.target_impact.map(|i| i64::from(i.get()))),
+        Value::text(ranges_text(f)),
+    ]);
+    values
 }
 
 /// The estimate ranges of a risk as stored: `ettr=20..60;target_users=5..10`, each a field's
@@ -472,21 +498,22 @@ impl Tx<'_> {
         fields.milestone = milestone.as_ref().map(|(_, n)| n.clone());
         self.require_may_edit("a new risk", fields.team.as_deref())?;
         let now = self.stamp.clock.now.clone();
-        let id = insert_risk_row(
-            self.db(),
-            &RiskRow {
-                id: new.id,
-                fields: &fields,
-                team: team.map(|(id, _)| id),
-                milestone: milestone.map(|(id, _)| id),
-                created_at: new.created_at.as_deref().unwrap_or(&now),
-                updated_at: &now,
-                revision: 1,
-            },
-        )?;
+        let row = RiskRow {
+            id: new.id,
+            fields: &fields,
+            team: team.map(|(id, _)| id),
+            milestone: milestone.map(|(id, _)| id),
+            created_at: new.created_at.as_deref().unwrap_or(&now),
+            updated_at: &now,
+            revision: 1,
+        };
+        let id = match self.bulk.is_some() {
+            true => self.append_risk_row(row)?,
+            false => insert_risk_row(self.db(), &row)?,
+        };
         record(
             self.db(),
-            self.stamp,
+            &self.stamp,
             &NewEvent {
                 state: None,
                 risk_id: id,
@@ -500,6 +527,41 @@ impl Tx<'_> {
             },
         )?;
         Ok(id)
+    }
+
+    /// Appends a new risk's row during a bulk load, with the id the load gives it.
+    fn append_risk_row(&mut self, mut row: RiskRow<'_>) -> Result<i64> {
+        let due_order = self.due_order(row.milestone)?;
+        let bulk = self
+            .bulk
+            .as_mut()
+            .ok_or_else(|| Error::Internal("a bulk row outside a bulk load".into()))?;
+        let id = bulk.give(row.id)?;
+        row.id = Some(id);
+        let mut values = risk_values(&row);
+        values.push(Value::text(due_order));
+        self.db().append(&RISK, &values)?;
+        Ok(id)
+    }
+
+    /// How a risk planned against `milestone` sorts by due date (`9999-12-31` for none),
+    /// looked up once per milestone during a bulk load.
+    fn due_order(&mut self, milestone: Option<i64>) -> Result<String> {
+        const NONE: &str = "9999-12-31";
+        let Some(id) = milestone else {
+            return Ok(NONE.into());
+        };
+        if let Some(due) = self.bulk.as_ref().and_then(|b| b.due_order(id)) {
+            return Ok(due.to_string());
+        }
+        let due: String = self.db().value(
+            "SELECT coalesce(due, '9999-12-31') FROM milestone WHERE id = ?1",
+            &args![id],
+        )?;
+        if let Some(bulk) = self.bulk.as_mut() {
+            bulk.remember_due(id, &due);
+        }
+        Ok(due)
     }
 
     /// Applies `patch` to risk `id` inside this transaction, so the read and the write see the
@@ -603,7 +665,7 @@ impl Tx<'_> {
         for change in &changes {
             record(
                 self.db(),
-                self.stamp,
+                &self.stamp,
                 &NewEvent {
                     state: None,
                     risk_id: id,
@@ -638,7 +700,7 @@ impl Tx<'_> {
         )?;
         record(
             self.db(),
-            self.stamp,
+            &self.stamp,
             &NewEvent {
                 state: None,
                 risk_id: id,
@@ -667,7 +729,7 @@ impl Tx<'_> {
         let kept = Kept::of_risk(&RiskState::of(&current)).to_json();
         record(
             self.db(),
-            self.stamp,
+            &self.stamp,
             &NewEvent {
                 state: Some(&kept),
                 risk_id: id,

@@ -216,33 +216,53 @@ BEGIN
 END $$;
 
 CREATE TRIGGER event_actor BEFORE INSERT ON event
-    FOR EACH ROW EXECUTE FUNCTION rr_event_actor();
+    FOR EACH ROW WHEN (NEW.actor IS DISTINCT FROM session_user) EXECUTE FUNCTION rr_event_actor();
 
--- A row inserted without an id (NULL, as SQLite takes it) gets the next one; a row
--- inserted with its own id (an import, a copy) moves the id sequence past it, so a later id
--- is never one that was given out. The sequence is the trigger's argument.
-CREATE FUNCTION rr_keep_sequence() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A row inserted without an id (NULL, as SQLite takes it) gets the next one; rows inserted
+-- with their own ids (an import, a copy) move the id sequence past the table's highest id,
+-- once per statement (an index lookup), so a later id is never one that was given out. The
+-- sequence is the triggers' argument.
+CREATE FUNCTION rr_next_id() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.id IS NULL THEN
-        NEW.id := nextval(TG_ARGV[0]);
-    ELSIF NEW.id > coalesce(pg_sequence_last_value(TG_ARGV[0]::regclass), 0) THEN
-        PERFORM setval(TG_ARGV[0], NEW.id);
-    END IF;
+    NEW.id := nextval(TG_ARGV[0]);
     RETURN NEW;
 END $$;
 
-CREATE TRIGGER risk_keep_sequence BEFORE INSERT ON risk
-    FOR EACH ROW EXECUTE FUNCTION rr_keep_sequence('risk_id_seq');
-CREATE TRIGGER action_keep_sequence BEFORE INSERT ON action
-    FOR EACH ROW EXECUTE FUNCTION rr_keep_sequence('action_id_seq');
-CREATE TRIGGER incident_keep_sequence BEFORE INSERT ON incident
-    FOR EACH ROW EXECUTE FUNCTION rr_keep_sequence('incident_id_seq');
-CREATE TRIGGER team_keep_sequence BEFORE INSERT ON team
-    FOR EACH ROW EXECUTE FUNCTION rr_keep_sequence('team_id_seq');
-CREATE TRIGGER milestone_keep_sequence BEFORE INSERT ON milestone
-    FOR EACH ROW EXECUTE FUNCTION rr_keep_sequence('milestone_id_seq');
-CREATE TRIGGER event_keep_sequence BEFORE INSERT ON event
-    FOR EACH ROW EXECUTE FUNCTION rr_keep_sequence('event_id_seq');
+CREATE FUNCTION rr_keep_sequence() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    highest BIGINT;
+BEGIN
+    EXECUTE format('SELECT max(id) FROM %I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME) INTO highest;
+    IF highest > coalesce(pg_sequence_last_value(TG_ARGV[0]::regclass), 0) THEN
+        PERFORM setval(TG_ARGV[0], highest);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER risk_next_id BEFORE INSERT ON risk
+    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION rr_next_id('risk_id_seq');
+CREATE TRIGGER risk_keep_sequence AFTER INSERT ON risk
+    FOR EACH STATEMENT EXECUTE FUNCTION rr_keep_sequence('risk_id_seq');
+CREATE TRIGGER action_next_id BEFORE INSERT ON action
+    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION rr_next_id('action_id_seq');
+CREATE TRIGGER action_keep_sequence AFTER INSERT ON action
+    FOR EACH STATEMENT EXECUTE FUNCTION rr_keep_sequence('action_id_seq');
+CREATE TRIGGER incident_next_id BEFORE INSERT ON incident
+    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION rr_next_id('incident_id_seq');
+CREATE TRIGGER incident_keep_sequence AFTER INSERT ON incident
+    FOR EACH STATEMENT EXECUTE FUNCTION rr_keep_sequence('incident_id_seq');
+CREATE TRIGGER team_next_id BEFORE INSERT ON team
+    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION rr_next_id('team_id_seq');
+CREATE TRIGGER team_keep_sequence AFTER INSERT ON team
+    FOR EACH STATEMENT EXECUTE FUNCTION rr_keep_sequence('team_id_seq');
+CREATE TRIGGER milestone_next_id BEFORE INSERT ON milestone
+    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION rr_next_id('milestone_id_seq');
+CREATE TRIGGER milestone_keep_sequence AFTER INSERT ON milestone
+    FOR EACH STATEMENT EXECUTE FUNCTION rr_keep_sequence('milestone_id_seq');
+CREATE TRIGGER event_next_id BEFORE INSERT ON event
+    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION rr_next_id('event_id_seq');
+CREATE TRIGGER event_keep_sequence AFTER INSERT ON event
+    FOR EACH STATEMENT EXECUTE FUNCTION rr_keep_sequence('event_id_seq');
 
 -- A milestone's new due date reorders its risks and dates its actions that have none.
 CREATE FUNCTION rr_milestone_due() RETURNS trigger LANGUAGE plpgsql AS $$
