@@ -291,42 +291,48 @@ fn bulk_csv(rows: usize, bad: Option<usize>) -> String {
     s
 }
 
-/// An import into an empty register on PostgreSQL (a bulk load: rows sent by `COPY`,
-/// indexes and foreign keys built after) gives the register the same import gives on
-/// SQLite; a bad row deep in the file leaves nothing behind, the schema whole; and a
-/// team editor, who may not bulk load, imports row by row.
-#[test]
-fn a_bulk_import_gives_what_sqlite_gives_and_a_bad_row_leaves_nothing() {
-    let Some(pg) = PgDb::new() else { return };
-    let (lite, server) = (Reg::file(), pg.reg());
-    let csv = bulk_csv(3000, None);
-    for reg in [&lite, &server] {
-        reg.write("bulk.csv", &csv);
-        // The same file name on both, as the history's note quotes it.
-        let out = reg
-            .std_cmd()
-            .current_dir(reg.dir.path())
-            .args(["import", "bulk.csv"])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", common::stderr(&out));
-        reg.add("after the import", 2, 3, &[]);
-    }
-    for (lite, server) in contents(&lite).iter().zip(contents(&server)) {
-        if *lite != server {
-            let (l, s) = (lite.to_string(), server.to_string());
-            let at = l
-                .bytes()
-                .zip(s.bytes())
-                .position(|(a, b)| a != b)
-                .unwrap_or(0);
+/// Fails naming where two registers' contents first differ (they are large).
+fn assert_same_contents(lite: &Reg, server: &Reg) {
+    for (lite, server) in contents(lite).iter().zip(contents(server)) {
+        let (l, s) = (lite.to_string(), server.to_string());
+        if let Some(at) = l.bytes().zip(s.bytes()).position(|(a, b)| a != b) {
             panic!(
                 "SQLite and PostgreSQL differ at byte {at}: {} | {}",
                 &l[at.saturating_sub(200)..(at + 100).min(l.len())],
                 &s[at.saturating_sub(200)..(at + 100).min(s.len())]
             );
         }
+        assert_eq!(l.len(), s.len(), "one register holds more than the other");
     }
+}
+
+/// Imports `csv` as `bulk.csv` in the register's directory (the history's note quotes the
+/// file name, so it is the same on every register).
+fn import_as_bulk_csv(reg: &Reg, csv: &str) {
+    reg.write("bulk.csv", csv);
+    let out = reg
+        .std_cmd()
+        .current_dir(reg.dir.path())
+        .args(["import", "bulk.csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", common::stderr(&out));
+}
+
+/// An import into an empty register on PostgreSQL (a bulk load: rows sent by `COPY`,
+/// indexes and foreign keys built after) gives the register the same import gives on
+/// SQLite; a bad row deep in the file leaves nothing behind, the schema whole and no id
+/// given out; and a team editor, who may not bulk load, imports row by row.
+#[test]
+fn a_bulk_import_gives_what_sqlite_gives_and_a_bad_row_leaves_nothing() {
+    let Some(pg) = PgDb::new() else { return };
+    let (lite, server) = (Reg::file(), pg.reg());
+    let csv = bulk_csv(3000, None);
+    for reg in [&lite, &server] {
+        import_as_bulk_csv(reg, &csv);
+        reg.add("after the import", 2, 3, &[]);
+    }
+    assert_same_contents(&lite, &server);
     assert_eq!(
         lite.json(&["list", "--sort", "due", "--limit", "40"]),
         server.json(&["list", "--sort", "due", "--limit", "40"])
@@ -359,6 +365,15 @@ fn a_bulk_import_gives_what_sqlite_gives_and_a_bad_row_leaves_nothing() {
     assert_eq!(count(&empty, "SELECT count(*) FROM risk"), 0);
     assert_eq!(count(&empty, "SELECT count(*) FROM event"), 0);
     assert_eq!(count(&empty, schema), whole);
+    // The rolled-back load counted no risk id as given out: importing the good file now
+    // keeps every id, as on SQLite (the id sequence moved; the register's own counter, kept
+    // in the transaction, did not). Only the history's event ids may have a gap.
+    import_as_bulk_csv(&fresh, &csv);
+    fresh.add("after the import", 2, 3, &[]);
+    assert_eq!(
+        fresh.json(&["export", "--all"]),
+        lite.json(&["export", "--all"])
+    );
 
     let owner = PgDb::new().unwrap();
     let reg = owner.reg();

@@ -324,13 +324,11 @@ impl Db<'_> {
                 &args![table],
                 |r| r.get(0),
             )?,
-            Db::Postgres(_) => self
-                .first(
-                    "SELECT pg_sequence_last_value(pg_get_serial_sequence(?1, 'id')::regclass)",
-                    &args![table],
-                    |r| r.get::<Option<i64>>(0),
-                )?
-                .flatten(),
+            Db::Postgres(_) => self.first(
+                "SELECT last FROM id_counter WHERE name = ?1",
+                &args![table],
+                |r| r.get(0),
+            )?,
         };
         Ok(seq.unwrap_or(0))
     }
@@ -355,7 +353,13 @@ impl Db<'_> {
             }
             Db::Postgres(_) => {
                 self.execute(
-                    "SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2)",
+                    "SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2)
+                     WHERE ?2 > coalesce(pg_sequence_last_value(pg_get_serial_sequence(?1, 'id')::regclass), 0)",
+                    &args![table, seq],
+                )?;
+                self.execute(
+                    "INSERT INTO id_counter (name, last) VALUES (?1, ?2)
+                     ON CONFLICT (name) DO UPDATE SET last = greatest(id_counter.last, EXCLUDED.last)",
                     &args![table, seq],
                 )?;
             }

@@ -218,24 +218,38 @@ END $$;
 CREATE TRIGGER event_actor BEFORE INSERT ON event
     FOR EACH ROW WHEN (NEW.actor IS DISTINCT FROM session_user) EXECUTE FUNCTION rr_event_actor();
 
+-- The highest id each table ever stored, kept in the transaction that stored it, as
+-- SQLite's `sqlite_sequence` is: an id sequence is not transactional, so a rolled-back
+-- import would otherwise count as ids given out (and its retry would renumber every row).
+CREATE TABLE id_counter (
+    name TEXT PRIMARY KEY,
+    last BIGINT NOT NULL
+);
+
 -- A row inserted without an id (NULL, as SQLite takes it) gets the next one; rows inserted
--- with their own ids (an import, a copy) move the id sequence past the table's highest id,
--- once per statement (an index lookup), so a later id is never one that was given out. The
--- sequence is the triggers' argument.
+-- with their own ids (an import, a copy) move the id sequence and the counter past the
+-- table's highest id, once per statement (an index lookup), so a later id is never one
+-- that was given out. The sequence is the triggers' argument.
 CREATE FUNCTION rr_next_id() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.id := nextval(TG_ARGV[0]);
     RETURN NEW;
 END $$;
 
-CREATE FUNCTION rr_keep_sequence() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION rr_keep_sequence() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
     highest BIGINT;
 BEGIN
     EXECUTE format('SELECT max(id) FROM %I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME) INTO highest;
+    IF highest IS NULL THEN
+        RETURN NULL;
+    END IF;
     IF highest > coalesce(pg_sequence_last_value(TG_ARGV[0]::regclass), 0) THEN
         PERFORM setval(TG_ARGV[0], highest);
     END IF;
+    INSERT INTO id_counter (name, last) VALUES (TG_TABLE_NAME, highest)
+        ON CONFLICT (name) DO UPDATE SET last = greatest(id_counter.last, EXCLUDED.last);
     RETURN NULL;
 END $$;
 
