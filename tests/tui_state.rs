@@ -14,7 +14,7 @@ use common::Reg;
 use common::tui::{act, app_on, chars, ids, key, key_with, sample_reg, screen};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use riskreg::tui::Action;
-use riskreg::tui::app::Popup;
+use riskreg::tui::app::{Message, MessageKind, Popup};
 use riskreg::tui::tabs::Tab;
 
 fn title_of(reg: &Reg, id: i64) -> String {
@@ -1845,4 +1845,37 @@ fn band_moves_are_marked_since_a_date() {
     assert!(!line("Stays").contains('↑') && !line("Stays").contains('↓'));
     key(&mut app, KeyCode::Char('b'));
     assert!(!screen(&app).contains('↑'), "b again: no marks");
+}
+
+/// A message too long to follow the counts takes the whole status line, so an error's
+/// reason comes first and is not cut off after the counts; a short one follows them.
+#[test]
+fn a_long_message_takes_the_whole_status_line() {
+    let reg = sample_reg();
+    let long = "cannot change risk 2 (of team platform): role eve changes only the risks and actions of edge";
+    for (width, counts_shown) in [(80, false), (200, true)] {
+        let mut app = app_on(&reg, width, 24);
+        app.message = Some(Message {
+            kind: MessageKind::Error,
+            text: long.into(),
+        });
+        let text = screen(&app);
+        let status = text.lines().nth(22).unwrap();
+        assert_eq!(status.contains("shown"), counts_shown, "{status}");
+        assert!(
+            status.contains("cannot change risk 2 (of team platform): role eve"),
+            "{status}"
+        );
+    }
+    let mut app = app_on(&reg, 80, 24);
+    app.message = Some(Message {
+        kind: MessageKind::Info,
+        text: "risk 2: owner ana".into(),
+    });
+    let text = screen(&app);
+    let status = text.lines().nth(22).unwrap();
+    assert!(
+        status.contains("shown") && status.contains("risk 2: owner ana"),
+        "{status}"
+    );
 }

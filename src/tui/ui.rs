@@ -76,10 +76,15 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
             } else {
                 t.ok()
             };
-            Line::from(vec![
-                Span::raw(counts),
-                Span::styled(sanitize_line(&m.text).into_owned(), style),
-            ])
+            let text = sanitize_line(&m.text).into_owned();
+            // A message too long to follow the counts takes the whole line: an error's
+            // advice matters more than the counts, which come back with the next key.
+            let fits = counts.chars().count() + text.chars().count() <= usize::from(area.width);
+            if fits {
+                Line::from(vec![Span::raw(counts), Span::styled(text, style)])
+            } else {
+                Line::from(vec![Span::styled(format!(" {text}"), style)])
+            }
         }
         None => Line::from(vec![
             Span::raw(counts),

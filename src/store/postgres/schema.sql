@@ -253,30 +253,18 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER risk_next_id BEFORE INSERT ON risk
-    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION rr_next_id('risk_id_seq');
-CREATE TRIGGER risk_keep_sequence AFTER INSERT ON risk
-    FOR EACH STATEMENT EXECUTE FUNCTION rr_keep_sequence('risk_id_seq');
-CREATE TRIGGER action_next_id BEFORE INSERT ON action
-    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION rr_next_id('action_id_seq');
-CREATE TRIGGER action_keep_sequence AFTER INSERT ON action
-    FOR EACH STATEMENT EXECUTE FUNCTION rr_keep_sequence('action_id_seq');
-CREATE TRIGGER incident_next_id BEFORE INSERT ON incident
-    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION rr_next_id('incident_id_seq');
-CREATE TRIGGER incident_keep_sequence AFTER INSERT ON incident
-    FOR EACH STATEMENT EXECUTE FUNCTION rr_keep_sequence('incident_id_seq');
-CREATE TRIGGER team_next_id BEFORE INSERT ON team
-    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION rr_next_id('team_id_seq');
-CREATE TRIGGER team_keep_sequence AFTER INSERT ON team
-    FOR EACH STATEMENT EXECUTE FUNCTION rr_keep_sequence('team_id_seq');
-CREATE TRIGGER milestone_next_id BEFORE INSERT ON milestone
-    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION rr_next_id('milestone_id_seq');
-CREATE TRIGGER milestone_keep_sequence AFTER INSERT ON milestone
-    FOR EACH STATEMENT EXECUTE FUNCTION rr_keep_sequence('milestone_id_seq');
-CREATE TRIGGER event_next_id BEFORE INSERT ON event
-    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION rr_next_id('event_id_seq');
-CREATE TRIGGER event_keep_sequence AFTER INSERT ON event
-    FOR EACH STATEMENT EXECUTE FUNCTION rr_keep_sequence('event_id_seq');
+-- Both triggers on every table with an id.
+DO $$
+DECLARE
+    t TEXT;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['risk', 'action', 'incident', 'team', 'milestone', 'event'] LOOP
+        EXECUTE format('CREATE TRIGGER %I BEFORE INSERT ON %I FOR EACH ROW WHEN (NEW.id IS NULL)
+                        EXECUTE FUNCTION rr_next_id(%L)', t || '_next_id', t, t || '_id_seq');
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I FOR EACH STATEMENT
+                        EXECUTE FUNCTION rr_keep_sequence(%L)', t || '_keep_sequence', t, t || '_id_seq');
+    END LOOP;
+END $$;
 
 -- A milestone's new due date reorders its risks and dates its actions that have none.
 CREATE FUNCTION rr_milestone_due() RETURNS trigger LANGUAGE plpgsql AS $$
