@@ -1847,10 +1847,10 @@ fn band_moves_are_marked_since_a_date() {
     assert!(!screen(&app).contains('↑'), "b again: no marks");
 }
 
-/// A message too long to follow the counts takes the whole status line, so an error's
-/// reason comes first and is not cut off after the counts; a short one follows them.
+/// An error too long to follow the counts takes the whole status line, so its reason comes
+/// first and is not cut off after the counts; a confirmation follows the counts.
 #[test]
-fn a_long_message_takes_the_whole_status_line() {
+fn a_long_error_takes_the_whole_status_line() {
     let reg = sample_reg();
     let long = "cannot change risk 2 (of team platform): role eve changes only the risks and actions of edge";
     for (width, counts_shown) in [(80, false), (200, true)] {
@@ -1867,10 +1867,11 @@ fn a_long_message_takes_the_whole_status_line() {
             "{status}"
         );
     }
+    // A confirmation keeps the counts first, however long.
     let mut app = app_on(&reg, 80, 24);
     app.message = Some(Message {
         kind: MessageKind::Info,
-        text: "risk 2: owner ana".into(),
+        text: format!("risk 2: owner ana {}", "and more ".repeat(10)),
     });
     let text = screen(&app);
     let status = text.lines().nth(22).unwrap();

@@ -77,10 +77,10 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
                 t.ok()
             };
             let text = sanitize_line(&m.text).into_owned();
-            // A message too long to follow the counts takes the whole line: an error's
-            // advice matters more than the counts, which come back with the next key.
+            // An error too long to follow the counts takes the whole line: its reason
+            // matters more than the counts, which come back with the next key.
             let fits = counts.chars().count() + text.chars().count() <= usize::from(area.width);
-            if fits {
+            if fits || m.kind != MessageKind::Error {
                 Line::from(vec![Span::raw(counts), Span::styled(text, style)])
             } else {
                 Line::from(vec![Span::styled(format!(" {text}"), style)])
