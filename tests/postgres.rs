@@ -343,12 +343,15 @@ fn a_bulk_import_gives_what_sqlite_gives_and_a_bad_row_leaves_nothing() {
     );
     assert_eq!(count(&pg, "SELECT max(id) FROM risk"), 3008);
 
+    // The indexes, foreign keys and triggers a bulk load sets aside all come back.
     let schema = "SELECT (SELECT count(*) FROM pg_indexes WHERE tablename IN ('risk', 'event'))
-                  + 1000 * (SELECT count(*) FROM pg_constraint WHERE contype = 'f')";
+                  + 1000 * (SELECT count(*) FROM pg_constraint WHERE contype = 'f')
+                  + 1000000 * (SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal)";
     let empty = PgDb::new().unwrap();
     let fresh = empty.reg();
     fresh.ok(&["db", "init"]);
     let whole = count(&empty, schema);
+    assert_eq!(count(&pg, schema), whole);
     let bad = bulk_csv(3000, Some(2900));
     let file = fresh.write("bad.csv", &bad);
     let out = fresh.output(&["import", file.to_str().unwrap()]);

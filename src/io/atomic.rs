@@ -3,8 +3,10 @@
 //! half of a new one.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
 use tempfile::NamedTempFile;
 
@@ -17,11 +19,16 @@ pub const TEMP_PREFIX: &str = ".riskreg-";
 /// process has just created and not yet locked.
 const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// Data written since the last early sync after which the next one starts (see
+/// [`EarlySync`]).
+const SYNC_EVERY: u64 = 8 << 20;
+
 /// A file being written atomically to `dest`.
 pub struct AtomicFile {
     tmp: NamedTempFile,
     dest: PathBuf,
     force: bool,
+    early: EarlySync,
 }
 
 impl AtomicFile {
@@ -70,12 +77,19 @@ impl AtomicFile {
             tmp,
             dest: dest.to_path_buf(),
             force,
+            early: EarlySync::default(),
         })
     }
 
     /// A buffered writer into the temporary file.
-    pub fn writer(&mut self) -> BufWriter<&mut File> {
-        BufWriter::with_capacity(256 * 1024, self.tmp.as_file_mut())
+    pub fn writer(&mut self) -> BufWriter<Tail<'_>> {
+        BufWriter::with_capacity(
+            256 * 1024,
+            Tail {
+                file: self.tmp.as_file_mut(),
+                early: &mut self.early,
+            },
+        )
     }
 
     /// Where the temporary file is (for writers that need a path, such as `VACUUM INTO`).
@@ -88,16 +102,16 @@ impl AtomicFile {
     }
 
     /// Syncs the data, renames it into place and syncs the directory.
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(mut self) -> Result<()> {
         self.sync()?;
         self.persist()
     }
 
     /// Makes the written data durable; a full disk often shows only here.
-    pub fn sync(&self) -> Result<()> {
-        self.tmp
-            .as_file()
-            .sync_all()
+    pub fn sync(&mut self) -> Result<()> {
+        self.early
+            .finish()
+            .and_then(|()| self.tmp.as_file().sync_all())
             .map_err(|e| Error::io(format!("cannot write {}", self.dest.display()), e))
     }
 
@@ -121,6 +135,74 @@ impl AtomicFile {
             File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
         }
         Ok(())
+    }
+}
+
+/// The temporary file as its writer sees it: what is written counts towards the next early
+/// sync.
+pub struct Tail<'a> {
+    file: &'a mut File,
+    early: &'a mut EarlySync,
+}
+
+impl Write for Tail<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.early.wrote(n, self.file);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Has the disk take a large file's data while more of it is written: after every
+/// [`SYNC_EVERY`] bytes a thread of its own syncs what is there, so the final sync waits for
+/// the tail alone instead of the whole file (a 58 MB export spent 150 ms in it). An error of
+/// such a sync is kept for the final one to report: the kernel reports it only once.
+#[derive(Default)]
+struct EarlySync {
+    unsynced: u64,
+    worker: Option<(SyncSender<()>, JoinHandle<std::io::Result<()>>)>,
+}
+
+impl EarlySync {
+    fn wrote(&mut self, n: usize, file: &File) {
+        self.unsynced += n as u64;
+        if self.unsynced < SYNC_EVERY {
+            return;
+        }
+        self.unsynced = 0;
+        if self.worker.is_none() {
+            // Without a second handle the final sync does it all, as it always could.
+            let Ok(handle) = file.try_clone() else {
+                return;
+            };
+            let (wake, woken) = sync_channel::<()>(1);
+            let worker = std::thread::spawn(move || {
+                for () in woken {
+                    handle.sync_data()?;
+                }
+                Ok(())
+            });
+            self.worker = Some((wake, worker));
+        }
+        if let Some((wake, _)) = &self.worker {
+            // Full: a sync is already due, and it will take this data too.
+            let _ = wake.try_send(());
+        }
+    }
+
+    /// Waits for the syncs under way; the first error one met.
+    fn finish(&mut self) -> std::io::Result<()> {
+        let Some((wake, worker)) = self.worker.take() else {
+            return Ok(());
+        };
+        drop(wake);
+        worker
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the thread syncing the file stopped")))
     }
 }
 
@@ -166,5 +248,32 @@ fn held_by_a_live_process(path: &Path) -> bool {
 fn remove_stale_temp_files(dir: &Path) {
     for path in stale_temp_files(dir) {
         let _ = std::fs::remove_file(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_larger_than_the_early_sync_steps_arrives_whole() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
+        let dest = dir.path().join("big.csv");
+        let mut file = AtomicFile::create(&dest, false, "test")?;
+        let line = b"0123456789abcdef".repeat(64);
+        let lines = usize::try_from(3 * SYNC_EVERY).unwrap_or(usize::MAX) / line.len() + 7;
+        {
+            let mut out = file.writer();
+            for _ in 0..lines {
+                out.write_all(&line).map_err(|e| Error::io("write", e))?;
+            }
+            out.flush().map_err(|e| Error::io("flush", e))?;
+        }
+        assert!(file.early.worker.is_some(), "a sync started while writing");
+        file.commit()?;
+        let back = std::fs::read(&dest).map_err(|e| Error::io("read", e))?;
+        assert_eq!(back.len(), lines * line.len());
+        assert!(back.chunks(line.len()).all(|c| c == line.as_slice()));
+        Ok(())
     }
 }

@@ -224,20 +224,39 @@ impl Tx<'_> {
                 "SELECT 'DROP INDEX \"' || replace(name, '\"', '\"\"') || '\"', sql FROM sqlite_schema
                  WHERE type = 'index' AND tbl_name IN ('risk', 'event') AND sql IS NOT NULL ORDER BY name",
             ),
-            // The foreign keys too: checked row by row they cost more than the rows.
+            // On PostgreSQL, the keys and triggers too, all put back in reverse order:
+            // - the foreign keys of and to these tables, and their primary keys: checked
+            //   and indexed row by row they cost more than the rows (a risk's id is checked
+            //   unique as the load gives it, a history row's comes from its sequence);
+            // - the row triggers that run before an insert (an id for a row without one,
+            //   the actor of a history row): while one is there, even disabled, `COPY`
+            //   stores row by row instead of in batches; every row of the load has its id
+            //   and the session's actor;
+            // - the id counters' statement triggers, which would look for the highest id
+            //   without the key's index after every batch: the load counts once, at its end.
             Db::Postgres(_) => (
                 "SELECT NOT EXISTS (SELECT 1 FROM risk) AND NOT EXISTS (SELECT 1 FROM event)
                  AND pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = 'risk'::regclass), 'USAGE')",
-                "SELECT format('DROP INDEX %I', i.indexname), i.indexdef FROM pg_indexes i
-                 WHERE i.schemaname = current_schema() AND i.tablename IN ('risk', 'event')
-                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
-                 UNION ALL
-                 SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname),
-                        format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname,
-                               pg_get_constraintdef(c.oid))
-                 FROM pg_constraint c
-                 WHERE c.contype = 'f' AND c.conrelid IN ('risk'::regclass, 'event'::regclass)
-                 ORDER BY 1",
+                "SELECT set_aside, put_back FROM (
+                     SELECT CASE c.contype WHEN 'f' THEN 1 ELSE 2 END AS step,
+                            format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname) AS set_aside,
+                            format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname,
+                                   pg_get_constraintdef(c.oid)) AS put_back
+                     FROM pg_constraint c
+                     WHERE (c.contype = 'f' AND (c.conrelid IN ('risk'::regclass, 'event'::regclass)
+                                                 OR c.confrelid IN ('risk'::regclass, 'event'::regclass)))
+                        OR (c.contype = 'p' AND c.conrelid IN ('risk'::regclass, 'event'::regclass))
+                     UNION ALL
+                     SELECT 3, format('DROP INDEX %I', i.indexname), i.indexdef FROM pg_indexes i
+                     WHERE i.schemaname = current_schema() AND i.tablename IN ('risk', 'event')
+                     AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+                     UNION ALL
+                     SELECT 4, format('DROP TRIGGER %I ON %s', t.tgname, t.tgrelid::regclass),
+                            pg_get_triggerdef(t.oid)
+                     FROM pg_trigger t
+                     WHERE t.tgrelid IN ('risk'::regclass, 'event'::regclass) AND NOT t.tgisinternal
+                     AND (t.tgtype & 7 = 7 OR t.tgfoid = 'rr_keep_sequence'::regproc)
+                 ) load ORDER BY step, set_aside",
             ),
         };
         if !db.value::<bool>(may, &[])? {
@@ -262,13 +281,21 @@ impl Tx<'_> {
         Ok(BulkLoad(create))
     }
 
-    /// Ends a bulk load: the rows still waiting are written, the indexes built.
+    /// Ends a bulk load: the rows still waiting are written, what was set aside put back
+    /// (the indexes built), and on PostgreSQL the id counters moved past the rows.
     pub fn finish_bulk_load(&mut self, load: BulkLoad) -> Result<()> {
-        if self.bulk.take().is_some() {
+        let appended = self.bulk.take().is_some();
+        if appended {
             self.db().set_appending(false)?;
         }
-        for sql in load.0 {
-            self.db().batch(&sql)?;
+        for sql in load.0.iter().rev() {
+            self.db().batch(sql)?;
+        }
+        if appended {
+            self.db().batch(
+                "SELECT rr_count_ids('risk', pg_get_serial_sequence('risk', 'id')::regclass),
+                        rr_count_ids('event', pg_get_serial_sequence('event', 'id')::regclass)",
+            )?;
         }
         Ok(())
     }

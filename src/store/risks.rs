@@ -82,36 +82,56 @@ pub(super) struct RiskRow<'a> {
     pub revision: i64,
 }
 
+/// The sort key of a risk planned against no milestone, or one without a due date: after
+/// every date.
+const NO_DUE: &str = "9999-12-31";
+
+/// The columns of a risk row as [`risk_values`] gives them, then the due-date sort key.
+macro_rules! risk_columns {
+    () => {
+        "id, title, description, category, service, likelihood, impact, status, team_id,
+         milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at,
+         revision, ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
+         target_users_pct, target_ettf_days, links, target_likelihood, target_impact,
+         estimate_ranges, due_order"
+    };
+}
+
+/// The placeholders of [`risk_values`].
+macro_rules! risk_placeholders {
+    () => {
+        "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+         ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30"
+    };
+}
+
 /// Inserts one risk row; its priority sort key follows its milestone's due date.
 /// Returns the risk's id.
 pub(super) fn insert_risk_row(db: Db<'_>, row: &RiskRow<'_>) -> Result<i64> {
+    let mut values = risk_values(row);
+    values.push(Value::text(NO_DUE));
     db.insert(
-        "INSERT INTO risk (id, title, description, category, service, likelihood, impact, status, team_id,
-             milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
-             ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
-             target_users_pct, target_ettf_days, links, target_likelihood, target_impact,
-             estimate_ranges, due_order)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30,
-             coalesce((SELECT due FROM milestone WHERE id = ?10), '9999-12-31'))",
-        &risk_values(row),
+        concat!(
+            "INSERT INTO risk (",
+            risk_columns!(),
+            ") VALUES (",
+            risk_placeholders!(),
+            ", coalesce((SELECT due FROM milestone WHERE id = ?10), ?31))"
+        ),
+        &values,
     )
 }
 
 /// A risk row for a bulk load: its id given, its sort key by its milestone's due date.
 const RISK: Append = Append {
-    insert: "INSERT INTO risk (id, title, description, category, service, likelihood, impact, status, team_id,
-             milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
-             ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
-             target_users_pct, target_ettf_days, links, target_likelihood, target_impact,
-             estimate_ranges, due_order)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
-    copy: "COPY risk (id, title, description, category, service, likelihood, impact, status, team_id,
-             milestone_id, owner, tags, next_review, accepted_until, approver, created_at, updated_at, revision,
-             ettd_min, ettr_min, users_pct, ettf_days, target_ettd_min, target_ettr_min,
-             target_users_pct, target_ettf_days, links, target_likelihood, target_impact,
-             estimate_ranges, due_order)",
+    insert: concat!(
+        "INSERT INTO risk (",
+        risk_columns!(),
+        ") VALUES (",
+        risk_placeholders!(),
+        ", ?31)"
+    ),
+    copy: concat!("COPY risk (", risk_columns!(), ")"),
 };
 
 /// A risk row's values, in the column order of [`insert_risk_row`] and [`RISK`] (without
@@ -544,19 +564,18 @@ impl Tx<'_> {
         Ok(id)
     }
 
-    /// How a risk planned against `milestone` sorts by due date (`9999-12-31` for none),
+    /// How a risk planned against `milestone` sorts by due date ([`NO_DUE`] for none),
     /// looked up once per milestone during a bulk load.
     fn due_order(&mut self, milestone: Option<i64>) -> Result<String> {
-        const NONE: &str = "9999-12-31";
         let Some(id) = milestone else {
-            return Ok(NONE.into());
+            return Ok(NO_DUE.into());
         };
         if let Some(due) = self.bulk.as_ref().and_then(|b| b.due_order(id)) {
             return Ok(due.to_string());
         }
         let due: String = self.db().value(
-            "SELECT coalesce(due, '9999-12-31') FROM milestone WHERE id = ?1",
-            &args![id],
+            "SELECT coalesce(due, ?2) FROM milestone WHERE id = ?1",
+            &args![id, NO_DUE],
         )?;
         if let Some(bulk) = self.bulk.as_mut() {
             bulk.remember_due(id, &due);
@@ -614,7 +633,7 @@ impl Tx<'_> {
                      impact = ?6, status = ?7, team_id = ?8, milestone_id = ?9, owner = ?10, tags = ?11,
                      next_review = ?12, accepted_until = ?13, approver = ?14, updated_at = ?15,
                      revision = revision + 1,
-                     due_order = coalesce((SELECT due FROM milestone WHERE id = ?9), '9999-12-31'),
+                     due_order = coalesce((SELECT due FROM milestone WHERE id = ?9), ?30),
                      ettd_min = ?18, ettr_min = ?19, users_pct = ?20, ettf_days = ?21, target_ettd_min = ?22,
                      target_ettr_min = ?23, target_users_pct = ?24, target_ettf_days = ?25, links = ?26,
                      target_likelihood = ?27, target_impact = ?28, estimate_ranges = ?29
@@ -649,6 +668,7 @@ impl Tx<'_> {
                 next.target_likelihood.map(Likelihood::get),
                 next.target_impact.map(Impact::get),
                 ranges_text(&next),
+                NO_DUE,
             ],
         )?;
         if updated != 1 {

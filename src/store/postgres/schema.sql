@@ -56,7 +56,9 @@ CREATE TABLE risk (
     approver       TEXT NOT NULL DEFAULT '',
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL,
-    due_order      TEXT NOT NULL DEFAULT '9999-12-31',
+    -- The milestone's due date, or '9999-12-31' for none, compared byte by byte: a date
+    -- sorts the same, and the indexes that hold it build and search faster.
+    due_order      TEXT COLLATE "C" NOT NULL DEFAULT '9999-12-31',
     revision       BIGINT NOT NULL DEFAULT 1 CHECK (revision >= 1),
     ettd_min          DOUBLE PRECISION CHECK (ettd_min >= 0),
     ettr_min          DOUBLE PRECISION CHECK (ettr_min >= 0),
@@ -236,20 +238,30 @@ BEGIN
     RETURN NEW;
 END $$;
 
-CREATE FUNCTION rr_keep_sequence() RETURNS trigger
+-- Moves table `tbl`'s id sequence `seq` and its counter past its highest id: what the
+-- statement trigger below does after every insert, and a bulk load once at its end.
+CREATE FUNCTION rr_count_ids(tbl REGCLASS, seq REGCLASS) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
     highest BIGINT;
 BEGIN
-    EXECUTE format('SELECT max(id) FROM %I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME) INTO highest;
+    EXECUTE format('SELECT max(id) FROM %s', tbl) INTO highest;
     IF highest IS NULL THEN
-        RETURN NULL;
+        RETURN;
     END IF;
-    IF highest > coalesce(pg_sequence_last_value(TG_ARGV[0]::regclass), 0) THEN
-        PERFORM setval(TG_ARGV[0], highest);
+    IF highest > coalesce(pg_sequence_last_value(seq), 0) THEN
+        PERFORM setval(seq, highest);
     END IF;
-    INSERT INTO id_counter (name, last) VALUES (TG_TABLE_NAME, highest)
+    INSERT INTO id_counter (name, last) VALUES ((SELECT relname FROM pg_class WHERE oid = tbl), highest)
         ON CONFLICT (name) DO UPDATE SET last = greatest(id_counter.last, EXCLUDED.last);
+END $$;
+
+REVOKE EXECUTE ON FUNCTION rr_count_ids(REGCLASS, REGCLASS) FROM PUBLIC;
+
+CREATE FUNCTION rr_keep_sequence() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    PERFORM rr_count_ids(TG_RELID, TG_ARGV[0]::regclass);
     RETURN NULL;
 END $$;
 
