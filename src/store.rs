@@ -346,12 +346,16 @@ impl Store {
     /// already): changes to the copy never reach the register.
     fn memory_copy(&self) -> Result<Store> {
         let Some(source) = self.sqlite() else {
-            // PostgreSQL: a new register in memory, every row copied in.
+            // PostgreSQL: a new register in memory, every row copied in, in one transaction
+            // (a throwaway: no journal).
             let mut conn = Connection::open_in_memory()?;
             configure_copy(&conn)?;
             migrate::migrate(&mut conn, Path::new(":memory:"))?;
+            conn.pragma_update(None, "journal_mode", "OFF")?;
             let mut copy = self.copy_in(conn);
+            copy.db().batch("BEGIN")?;
             copy::copy_rows(self, &mut copy, &mut |_| {})?;
+            copy.db().batch("COMMIT")?;
             return Ok(copy);
         };
         let mut conn = Connection::open_in_memory()?;
