@@ -175,17 +175,23 @@ impl EarlySync {
         }
         self.unsynced = 0;
         if self.worker.is_none() {
-            // Without a second handle the final sync does it all, as it always could.
+            // Without a second handle or a thread, the final sync does it all, as it always
+            // could.
             let Ok(handle) = file.try_clone() else {
                 return;
             };
             let (wake, woken) = sync_channel::<()>(1);
-            let worker = std::thread::spawn(move || {
-                for () in woken {
-                    handle.sync_data()?;
-                }
-                Ok(())
-            });
+            let spawned = std::thread::Builder::new()
+                .name("sync".into())
+                .spawn(move || {
+                    for () in woken {
+                        handle.sync_data()?;
+                    }
+                    Ok(())
+                });
+            let Ok(worker) = spawned else {
+                return;
+            };
             self.worker = Some((wake, worker));
         }
         if let Some((wake, _)) = &self.worker {
