@@ -292,10 +292,8 @@ impl Tx<'_> {
             self.db().batch(sql)?;
         }
         if appended {
-            self.db().batch(
-                "SELECT rr_count_ids('risk', pg_get_serial_sequence('risk', 'id')::regclass),
-                        rr_count_ids('event', pg_get_serial_sequence('event', 'id')::regclass)",
-            )?;
+            self.db()
+                .batch("SELECT rr_count_ids('risk'), rr_count_ids('event')")?;
         }
         Ok(())
     }

@@ -231,18 +231,19 @@ CREATE TABLE id_counter (
 -- A row inserted without an id (NULL, as SQLite takes it) gets the next one; rows inserted
 -- with their own ids (an import, a copy) move the id sequence and the counter past the
 -- table's highest id, once per statement (an index lookup), so a later id is never one
--- that was given out. The sequence is the triggers' argument.
+-- that was given out. The row trigger's argument is its table's sequence.
 CREATE FUNCTION rr_next_id() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.id := nextval(TG_ARGV[0]);
     RETURN NEW;
 END $$;
 
--- Moves table `tbl`'s id sequence `seq` and its counter past its highest id: what the
--- statement trigger below does after every insert, and a bulk load once at its end.
-CREATE FUNCTION rr_count_ids(tbl REGCLASS, seq REGCLASS) RETURNS void
+-- Moves table `tbl`'s id sequence and its counter past its highest id: what the statement
+-- trigger below does after every insert, and a bulk load once at its end.
+CREATE FUNCTION rr_count_ids(tbl REGCLASS) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
+    seq REGCLASS := pg_get_serial_sequence(tbl::text, 'id')::regclass;
     highest BIGINT;
 BEGIN
     EXECUTE format('SELECT max(id) FROM %s', tbl) INTO highest;
@@ -256,12 +257,12 @@ BEGIN
         ON CONFLICT (name) DO UPDATE SET last = greatest(id_counter.last, EXCLUDED.last);
 END $$;
 
-REVOKE EXECUTE ON FUNCTION rr_count_ids(REGCLASS, REGCLASS) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION rr_count_ids(REGCLASS) FROM PUBLIC;
 
 CREATE FUNCTION rr_keep_sequence() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
-    PERFORM rr_count_ids(TG_RELID, TG_ARGV[0]::regclass);
+    PERFORM rr_count_ids(TG_RELID);
     RETURN NULL;
 END $$;
 
@@ -274,7 +275,7 @@ BEGIN
         EXECUTE format('CREATE TRIGGER %I BEFORE INSERT ON %I FOR EACH ROW WHEN (NEW.id IS NULL)
                         EXECUTE FUNCTION rr_next_id(%L)', t || '_next_id', t, t || '_id_seq');
         EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I FOR EACH STATEMENT
-                        EXECUTE FUNCTION rr_keep_sequence(%L)', t || '_keep_sequence', t, t || '_id_seq');
+                        EXECUTE FUNCTION rr_keep_sequence()', t || '_keep_sequence', t);
     END LOOP;
 END $$;
 
